@@ -1,0 +1,420 @@
+#include "conf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "xalloc.h"
+
+/* A config or token file larger than this is not a config or token. */
+#define SECRET_FILE_MAX (1u << 20)
+
+enum {
+	KEY_HELP,
+	KEY_VERSION,
+	KEY_TOKEN,
+	KEY_RO,
+	KEY_ALLOW_OTHER,
+};
+
+#define CONF_OPT(t, field)                         \
+	{                                          \
+		t, offsetof(struct conf, field), 1 \
+	}
+
+static const struct fuse_opt conf_opts[] = {
+	CONF_OPT("url=%s", url), CONF_OPT("token_file=%s", token_file),
+	CONF_OPT("context=%s", context), CONF_OPT("config=%s", config_path),
+	CONF_OPT("cacert=%s", cacert), CONF_OPT("cache_ttl=%u", cache_ttl),
+	CONF_OPT("log_lines=%u", log_lines), CONF_OPT("timeout=%u", timeout),
+	FUSE_OPT_KEY("token=", KEY_TOKEN), FUSE_OPT_KEY("ro", KEY_RO),
+	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+	/* fstab noise that mount(8) or mount.fuse3 may hand us. */
+	FUSE_OPT_KEY("_netdev", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("user", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("nouser", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("users", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("auto", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("noauto", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("nofail", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("defaults", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("-h", KEY_HELP), FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION), FUSE_OPT_KEY("--version", KEY_VERSION),
+	FUSE_OPT_END
+};
+
+static int conf_opt_proc(void *data, const char *arg, int key,
+			 struct fuse_args *outargs)
+{
+	struct conf *c = data;
+
+	(void)outargs;
+	switch (key) {
+	case FUSE_OPT_KEY_NONOPT:
+		/* SOURCE MOUNTPOINT or MOUNTPOINT alone; main() decides. */
+		if (!c->source) {
+			c->source = xstrdup(arg);
+		} else if (!c->mountpoint) {
+			c->mountpoint = xstrdup(arg);
+		} else if (!c->bad_arg) {
+			c->bad_arg = xstrdup(arg);
+		}
+		return 0;
+	case KEY_TOKEN:
+		c->token_on_cmdline = true;
+		return 0;
+	case KEY_RO:
+		c->ro = true;
+		return 1; /* the kernel enforces it too */
+	case KEY_ALLOW_OTHER:
+		c->allow_other = true;
+		return 1;
+	case KEY_HELP:
+		c->show_help = true;
+		return 0;
+	case KEY_VERSION:
+		c->show_version = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int conf_parse(struct fuse_args *args, struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->cache_ttl = 10;
+	c->log_lines = 1000;
+	c->timeout = 15;
+	if (fuse_opt_parse(args, c, conf_opts, conf_opt_proc) == -1)
+		return -1;
+	/* With one argument it is the mountpoint. */
+	if (c->source && !c->mountpoint) {
+		c->mountpoint = c->source;
+		c->source = NULL;
+	}
+	if (!c->timeout)
+		c->timeout = 15;
+	return 0;
+}
+
+void conf_release(struct conf *c)
+{
+	if (c->token) {
+		explicit_bzero(c->token, strlen(c->token));
+		free(c->token);
+	}
+	free(c->url);
+	free(c->token_file);
+	free(c->context);
+	free(c->config_path);
+	free(c->cacert);
+	free(c->source);
+	free(c->mountpoint);
+	free(c->bad_arg);
+	free(c->instance);
+	memset(c, 0, sizeof(*c));
+}
+
+bool conf_mode_too_open(unsigned mode)
+{
+	return (mode & (S_IRWXG | S_IRWXO)) != 0;
+}
+
+/* Reads a secret-bearing file after checking that only its owner may
+ * read it. Returns 0 and the contents (caller frees), or -1 with err. */
+static int read_secret_file(const char *path, const char *what, char **out,
+			    struct buf *err)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	char chunk[4096];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		buf_addf(err, "cannot read %s %s: %s", what, path,
+			 strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		buf_addf(err, "%s %s is not a regular file", what, path);
+		goto out_close;
+	}
+	if (conf_mode_too_open(st.st_mode)) {
+		buf_addf(err,
+			 "%s %s is accessible by group or others (mode %04o); "
+			 "run: chmod 600 %s",
+			 what, path, (unsigned)(st.st_mode & 07777), path);
+		goto out_close;
+	}
+	buf_init(&b, SECRET_FILE_MAX);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (buf_add(&b, chunk, (size_t)n)) {
+			buf_addf(err, "%s %s is too large", what, path);
+			goto out_release;
+		}
+	}
+	if (n < 0) {
+		buf_addf(err, "cannot read %s %s: %s", what, path,
+			 strerror(errno));
+		goto out_release;
+	}
+	close(fd);
+	*out = buf_detach(&b, NULL);
+	return 0;
+
+out_release:
+	explicit_bzero(b.buf, b.len);
+	buf_release(&b);
+out_close:
+	close(fd);
+	return -1;
+}
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static int read_token_file(const char *path, char **token, struct buf *err)
+{
+	char *text, *start, *end;
+
+	if (read_secret_file(path, "token file", &text, err))
+		return -1;
+	start = text + strspn(text, " \t\r\n");
+	end = start + strcspn(start, "\r\n");
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end == start) {
+		buf_addf(err, "token file %s is empty", path);
+		wipe_free(text);
+		return -1;
+	}
+	*token = xstrndup(start, (size_t)(end - start));
+	wipe_free(text);
+	return 0;
+}
+
+static bool is_url(const char *s)
+{
+	return s && (!strncasecmp(s, "http://", 7) ||
+		     !strncasecmp(s, "https://", 8));
+}
+
+static char *default_config_path(void)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+
+	/* The CLI itself uses ~/.config and falls back on XDG only when it
+	 * has no home; SPEC §1 orders XDG first, and both agree on the
+	 * usual machine where XDG_CONFIG_HOME is unset or ~/.config. */
+	if (xdg && *xdg)
+		return xasprintf("%s/coolify/config.json", xdg);
+	if (home && *home)
+		return xasprintf("%s/.config/coolify/config.json", home);
+	return NULL;
+}
+
+static bool same_url(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la && a[la - 1] == '/')
+		la--;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Picks the CLI config's instance: by name, else by URL, else the
+ * default one. Fills url/token when they are still unset. */
+static int resolve_from_config(struct conf *c, const char *name,
+			       const char *url, struct buf *err)
+{
+	struct json_object *root = NULL, *instances, *pick = NULL;
+	char *path =
+	    c->config_path ? xstrdup(c->config_path) : default_config_path();
+	char *text = NULL;
+	size_t i, n;
+	int rc = -1;
+
+	if (!path) {
+		buf_adds(err, "no instance given: set COOLIFY_URL and "
+			      "COOLIFY_TOKEN, or -o url=,token_file=");
+		return -1;
+	}
+	if (!c->config_path && access(path, F_OK) && !name) {
+		buf_addf(
+		    err,
+		    "no instance given: set COOLIFY_URL and COOLIFY_TOKEN, "
+		    "use -o url=URL,token_file=FILE, or add a context to "
+		    "%s",
+		    path);
+		goto out;
+	}
+	if (read_secret_file(path, "config", &text, err))
+		goto out;
+	root = json_tokener_parse(text);
+	if (!root ||
+	    !json_object_object_get_ex(root, "instances", &instances) ||
+	    !json_object_is_type(instances, json_type_array)) {
+		buf_addf(err, "config %s has no \"instances\" list", path);
+		goto out;
+	}
+	n = json_object_array_length(instances);
+	for (i = 0; i < n && !pick; i++) {
+		struct json_object *in =
+		    json_object_array_get_idx(instances, i);
+		const char *iname = jstr(in, "name"), *fqdn = jstr(in, "fqdn");
+
+		if (name && iname && !strcmp(iname, name))
+			pick = in;
+		else if (!name && url && fqdn && same_url(fqdn, url))
+			pick = in;
+	}
+	for (i = 0; i < n && !pick && !name && !url; i++) {
+		struct json_object *in =
+		    json_object_array_get_idx(instances, i);
+		struct json_object *d;
+
+		if (json_object_object_get_ex(in, "default", &d) &&
+		    json_object_get_boolean(d))
+			pick = in;
+	}
+	if (!pick) {
+		if (name)
+			buf_addf(err, "no context named \"%s\" in %s", name,
+				 path);
+		else if (url)
+			buf_addf(err,
+				 "no token for %s: set COOLIFY_TOKEN or "
+				 "-o token_file=",
+				 url);
+		else
+			buf_addf(err, "no default context in %s", path);
+		goto out;
+	}
+	c->instance = xstrdup(jstr(pick, "name"));
+	if (!c->url) {
+		if (!is_url(jstr(pick, "fqdn"))) {
+			buf_addf(err,
+				 "context \"%s\" in %s has no http(s) fqdn",
+				 c->instance ? c->instance : "?", path);
+			goto out;
+		}
+		c->url = xstrdup(jstr(pick, "fqdn"));
+	}
+	if (!c->token && jstr(pick, "token") && *jstr(pick, "token"))
+		c->token = xstrdup(jstr(pick, "token"));
+	if (!c->token) {
+		buf_addf(err, "context \"%s\" in %s has no token",
+			 c->instance ? c->instance : "?", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_object_put(root);
+	wipe_free(text);
+	free(path);
+	return rc;
+}
+
+int conf_resolve(struct conf *c, struct buf *err)
+{
+	const char *env_url = getenv("COOLIFY_URL");
+	const char *env_token = getenv("COOLIFY_TOKEN");
+	const char *env_ctx = getenv("COOLIFY_CONTEXT");
+	const char *name;
+
+	if (c->token_on_cmdline) {
+		buf_adds(err,
+			 "a token is never taken on the command line (it "
+			 "would show in ps and shell history): use -o "
+			 "token_file=PATH, COOLIFY_TOKEN or a CLI context");
+		return -1;
+	}
+	if (c->bad_arg) {
+		buf_addf(err, "unexpected argument \"%s\"", c->bad_arg);
+		return -1;
+	}
+	if (c->token_file && read_token_file(c->token_file, &c->token, err))
+		return -1;
+	if (!c->token && env_token && *env_token)
+		c->token = xstrdup(env_token);
+	if (!c->url && env_url && *env_url)
+		c->url = xstrdup(env_url);
+	if (!c->url && is_url(c->source))
+		c->url = xstrdup(c->source);
+
+	if (c->url && c->token)
+		goto check;
+	name = c->context                        ? c->context
+	       : env_ctx && *env_ctx             ? env_ctx
+	       : c->source && !is_url(c->source) ? c->source
+						 : NULL;
+	if (resolve_from_config(c, name, c->url, err))
+		return -1;
+check:
+	if (!is_url(c->url)) {
+		buf_addf(err,
+			 "bad URL \"%s\": it must start with http:// or "
+			 "https://",
+			 c->url);
+		return -1;
+	}
+	return 0;
+}
+
+void conf_usage(const char *progname)
+{
+	printf("usage: %s [SOURCE] MOUNTPOINT [options]\n"
+	       "\n"
+	       "Mounts a Coolify instance as a directory tree.\n"
+	       "SOURCE is a context name from the Coolify CLI config or an "
+	       "instance URL.\n"
+	       "\n"
+	       "coolifyfs options:\n"
+	       "    -o url=URL             instance URL (/api/v1 is added)\n"
+	       "    -o token_file=PATH     file whose first line is the API "
+	       "token\n"
+	       "    -o context=NAME        instance NAME from the CLI config\n"
+	       "    -o config=PATH         the CLI config "
+	       "(~/.config/coolify/config.json)\n"
+	       "    -o cache_ttl=SEC       reuse lists and objects this long "
+	       "(10)\n"
+	       "    -o log_lines=N         lines a logs file fetches (1000)\n"
+	       "    -o timeout=SEC         longest API request, retries "
+	       "included (15)\n"
+	       "    -o cacert=PATH         extra CA bundle for a self-signed "
+	       "instance\n"
+	       "    -o ro                  read-only mount\n"
+	       "\n"
+	       "Environment: COOLIFY_URL, COOLIFY_TOKEN, COOLIFY_CONTEXT.\n"
+	       "The token is never accepted on the command line.\n"
+	       "\n",
+	       progname);
+}

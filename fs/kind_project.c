@@ -1,0 +1,191 @@
+/* projects/, a project's directory and its environments (SPEC §2). */
+#include <errno.h>
+#include <string.h>
+
+#include "node.h"
+#include "store.h"
+
+static int projects_list(const struct node *dir, struct dir_fill *fill)
+{
+	const struct model_projects *ps;
+	struct cval *v;
+	size_t i;
+	int rc;
+
+	rc = store_projects(dir->fs, &v);
+	if (rc)
+		return rc;
+	ps = v->data;
+	for (i = 0; i < ps->n; i++) {
+		struct node c = node_child(dir, &kind_project);
+
+		c.project = &ps->v[i];
+		if (dir_add(fill, ps->v[i].dirname, &c))
+			break;
+	}
+	cval_put(v);
+	return 0;
+}
+
+static int projects_lookup(struct node *n, const char *name)
+{
+	const struct model_project *p;
+	struct cval *v;
+	int rc;
+
+	rc = store_projects(n->fs, &v);
+	if (rc)
+		return rc;
+	p = model_projects_find(v->data, name);
+	if (!p) {
+		cval_put(v);
+		return -ENOENT;
+	}
+	node_hold(n, v);
+	n->project = p;
+	n->kind = &kind_project;
+	return 0;
+}
+
+const struct node_kind kind_projects = {
+	.name = "projects",
+	.type = S_IFDIR,
+	.list = projects_list,
+	.lookup = projects_lookup,
+};
+
+static int project_list(const struct node *dir, struct dir_fill *fill)
+{
+	const struct model_project_detail *d;
+	struct node c;
+	struct cval *v;
+	size_t i;
+	int rc;
+
+	rc = store_project(dir->fs, dir->project->uuid, &v);
+	if (rc)
+		return rc;
+	d = v->data;
+	c = node_child(dir, &kind_project_json);
+	c.detail = d;
+	if (dir_add(fill, "project.json", &c))
+		goto out;
+	for (i = 0; i < d->nenvs; i++) {
+		c = node_child(dir, &kind_env);
+		c.detail = d;
+		c.env = &d->envs[i];
+		if (dir_add(fill, d->envs[i].dirname, &c))
+			break;
+	}
+out:
+	cval_put(v);
+	return 0;
+}
+
+static int project_lookup(struct node *n, const char *name)
+{
+	const struct model_project_detail *d;
+	const struct model_env *e = NULL;
+	struct cval *v;
+	int rc;
+
+	rc = store_project(n->fs, n->project->uuid, &v);
+	if (rc)
+		return rc;
+	d = v->data;
+	if (strcmp(name, "project.json")) {
+		e = model_project_env(d, name);
+		if (!e) {
+			cval_put(v);
+			return -ENOENT;
+		}
+	}
+	node_hold(n, v);
+	n->detail = d;
+	n->env = e;
+	n->kind = e ? &kind_env : &kind_project_json;
+	return 0;
+}
+
+const struct node_kind kind_project = {
+	.name = "project",
+	.type = S_IFDIR,
+	.list = project_list,
+	.lookup = project_lookup,
+};
+
+static int project_json_render(const struct node *n, struct buf *out)
+{
+	return model_json_render(n->detail->json, out);
+}
+
+static time_t project_json_mtime(const struct node *n)
+{
+	return n->detail->mtime;
+}
+
+const struct node_kind kind_project_json = {
+	.name = "project.json",
+	.type = S_IFREG,
+	.render = project_json_render,
+	.mtime = project_json_mtime,
+};
+
+static int env_list(const struct node *dir, struct dir_fill *fill)
+{
+	struct node c = node_child(dir, &kind_env_json);
+	enum res_kind k;
+
+	if (dir_add(fill, "environment.json", &c))
+		return 0;
+	for (k = 0; k < RES_KINDS; k++) {
+		c = node_child(dir, &kind_collection);
+		c.rkind = k;
+		if (dir_add(fill, model_kind_dir(k), &c))
+			break;
+	}
+	return 0;
+}
+
+static int env_lookup(struct node *n, const char *name)
+{
+	enum res_kind k;
+
+	if (!strcmp(name, "environment.json")) {
+		n->kind = &kind_env_json;
+		return 0;
+	}
+	for (k = 0; k < RES_KINDS; k++) {
+		if (!strcmp(name, model_kind_dir(k))) {
+			n->kind = &kind_collection;
+			n->rkind = k;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static time_t env_mtime(const struct node *n)
+{
+	return n->env->mtime;
+}
+
+const struct node_kind kind_env = {
+	.name = "environment",
+	.type = S_IFDIR,
+	.list = env_list,
+	.lookup = env_lookup,
+	.mtime = env_mtime,
+};
+
+static int env_json_render(const struct node *n, struct buf *out)
+{
+	return model_json_render(n->env->json, out);
+}
+
+const struct node_kind kind_env_json = {
+	.name = "environment.json",
+	.type = S_IFREG,
+	.render = env_json_render,
+	.mtime = env_mtime,
+};

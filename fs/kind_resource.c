@@ -1,0 +1,155 @@
+/* applications/, databases/, services/ and a resource's directory
+ * (SPEC §3). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node.h"
+#include "store.h"
+#include "xalloc.h"
+
+static int collection_list(const struct node *dir, struct dir_fill *fill)
+{
+	const struct model_resource *const *rv;
+	struct cval *v;
+	size_t i, n;
+	int rc;
+
+	rc = store_resources(dir->fs, dir->rkind, &v);
+	if (rc)
+		return rc;
+	rv = model_resources_in_env(v->data, dir->env->id, &n);
+	for (i = 0; i < n; i++) {
+		struct node c = node_child(dir, &kind_resource);
+
+		c.res = rv[i];
+		if (dir_add(fill, rv[i]->dirname, &c))
+			break;
+	}
+	cval_put(v);
+	return 0;
+}
+
+static int collection_lookup(struct node *n, const char *name)
+{
+	const struct model_resource *r;
+	struct cval *v;
+	int rc;
+
+	rc = store_resources(n->fs, n->rkind, &v);
+	if (rc)
+		return rc;
+	r = model_resources_find(v->data, n->env->id, name);
+	if (!r) {
+		cval_put(v);
+		return -ENOENT;
+	}
+	node_hold(n, v);
+	n->res = r;
+	n->kind = &kind_resource;
+	return 0;
+}
+
+const struct node_kind kind_collection = {
+	.name = "collection",
+	.type = S_IFDIR,
+	.list = collection_list,
+	.lookup = collection_lookup,
+};
+
+struct res_entry {
+	const char *name; /* NULL: the kind's JSON file name */
+	const struct node_kind *kind;
+};
+
+static const struct res_entry res_entries[] = {
+	{ NULL, &kind_resource_json },
+	{ "status", &kind_status },
+};
+
+#define N_RES (sizeof(res_entries) / sizeof(res_entries[0]))
+
+static const char *res_entry_name(const struct node *n,
+				  const struct res_entry *e)
+{
+	return e->name ? e->name : model_kind_file(n->res->kind);
+}
+
+static int resource_list(const struct node *dir, struct dir_fill *fill)
+{
+	size_t i;
+
+	for (i = 0; i < N_RES; i++) {
+		struct node c = node_child(dir, res_entries[i].kind);
+
+		if (dir_add(fill, res_entry_name(dir, &res_entries[i]), &c))
+			break;
+	}
+	return 0;
+}
+
+static int resource_lookup(struct node *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_RES; i++) {
+		if (!strcmp(name, res_entry_name(n, &res_entries[i]))) {
+			n->kind = res_entries[i].kind;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static time_t resource_mtime(const struct node *n)
+{
+	return n->res->mtime;
+}
+
+const struct node_kind kind_resource = {
+	.name = "resource",
+	.type = S_IFDIR,
+	.list = resource_list,
+	.lookup = resource_lookup,
+	.mtime = resource_mtime,
+};
+
+static int resource_json_render(const struct node *n, struct buf *out)
+{
+	const struct model_resource *r = n->res;
+	struct cval *v;
+	char *path;
+	int rc;
+
+	if (r->json)
+		return model_json_render(r->json, out);
+	/* Listed by /resources only (NOTES §5.1): ask for the object
+	 * itself, which the API filters as it should. */
+	path = xasprintf("/%s/%s", model_kind_dir(r->kind), r->uuid);
+	rc = store_json(n->fs, path, &v);
+	free(path);
+	if (rc)
+		return rc;
+	rc = model_json_render(v->data, out);
+	cval_put(v);
+	return rc;
+}
+
+const struct node_kind kind_resource_json = {
+	.name = "resource-json",
+	.type = S_IFREG,
+	.render = resource_json_render,
+	.mtime = resource_mtime,
+};
+
+static int status_render(const struct node *n, struct buf *out)
+{
+	return buf_addf(out, "%s\n", n->res->status);
+}
+
+const struct node_kind kind_status = {
+	.name = "status",
+	.type = S_IFREG,
+	.render = status_render,
+	.mtime = resource_mtime,
+};

@@ -1,0 +1,95 @@
+/* The top of the mount: instance-wide files and the entry directories. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node.h"
+#include "store.h"
+
+struct root_entry {
+	const char *name;
+	const struct node_kind *kind;
+	const char *arg;
+};
+
+static const struct root_entry root_entries[] = {
+	{ "version", &kind_text, "/version" },
+	{ "health", &kind_text, "/health" },
+	{ "resources.json", &kind_api_json, "/resources" },
+	{ "projects", &kind_projects, NULL },
+	{ "uuid", &kind_uuid_dir, NULL },
+};
+
+#define N_ROOT (sizeof(root_entries) / sizeof(root_entries[0]))
+
+static int root_list(const struct node *dir, struct dir_fill *fill)
+{
+	size_t i;
+
+	for (i = 0; i < N_ROOT; i++) {
+		struct node c = node_child(dir, root_entries[i].kind);
+
+		c.arg = root_entries[i].arg;
+		if (dir_add(fill, root_entries[i].name, &c))
+			break;
+	}
+	return 0;
+}
+
+static int root_lookup(struct node *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_ROOT; i++) {
+		if (!strcmp(name, root_entries[i].name)) {
+			n->kind = root_entries[i].kind;
+			n->arg = root_entries[i].arg;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+const struct node_kind kind_root = {
+	.name = "root",
+	.type = S_IFDIR,
+	.list = root_list,
+	.lookup = root_lookup,
+};
+
+/* A one-line answer of the API, shown as a line of text (SPEC §3). */
+static int text_render(const struct node *n, struct buf *out)
+{
+	struct cval *v;
+	int rc = store_text(n->fs, n->arg, &v);
+
+	if (rc)
+		return rc;
+	buf_addf(out, "%s\n", (const char *)v->data);
+	cval_put(v);
+	return 0;
+}
+
+const struct node_kind kind_text = {
+	.name = "text",
+	.type = S_IFREG,
+	.render = text_render,
+};
+
+static int api_json_render(const struct node *n, struct buf *out)
+{
+	struct cval *v;
+	int rc = store_json(n->fs, n->arg, &v);
+
+	if (rc)
+		return rc;
+	rc = model_json_render(v->data, out);
+	cval_put(v);
+	return rc;
+}
+
+const struct node_kind kind_api_json = {
+	.name = "api-json",
+	.type = S_IFREG,
+	.render = api_json_render,
+};

@@ -1,0 +1,144 @@
+/* uuid/: a symlink for every project and resource, named by its uuid and
+ * pointing at its directory (SPEC §2), so scripts that hold a uuid from
+ * the API or the web UI can reach the object without knowing its path. */
+#include <errno.h>
+#include <string.h>
+
+#include "node.h"
+#include "store.h"
+
+static int uuid_list(const struct node *dir, struct dir_fill *fill)
+{
+	const struct model_projects *ps;
+	struct cval *pv, *rv[RES_KINDS] = { NULL };
+	enum res_kind k;
+	size_t i;
+	int rc;
+
+	rc = store_projects(dir->fs, &pv);
+	if (rc)
+		return rc;
+	ps = pv->data;
+	for (i = 0; i < ps->n; i++) {
+		struct node c = node_child(dir, &kind_uuid_link);
+
+		c.project = &ps->v[i];
+		if (dir_add(fill, ps->v[i].uuid, &c))
+			goto out;
+	}
+	for (k = 0; k < RES_KINDS; k++) {
+		const struct model_resources *rs;
+
+		rc = store_resources(dir->fs, k, &rv[k]);
+		if (rc)
+			goto out;
+		rs = rv[k]->data;
+		for (i = 0; i < rs->n; i++) {
+			struct node c = node_child(dir, &kind_uuid_link);
+
+			c.res = &rs->v[i];
+			if (dir_add(fill, rs->v[i].uuid, &c))
+				goto out;
+		}
+	}
+out:
+	for (k = 0; k < RES_KINDS; k++)
+		cval_put(rv[k]);
+	cval_put(pv);
+	return rc;
+}
+
+static int uuid_lookup(struct node *n, const char *name)
+{
+	const struct model_projects *ps;
+	const struct model_resource *r;
+	struct cval *v;
+	size_t i;
+	int rc;
+
+	rc = store_projects(n->fs, &v);
+	if (rc)
+		return rc;
+	ps = v->data;
+	for (i = 0; i < ps->n; i++) {
+		if (!strcmp(ps->v[i].uuid, name)) {
+			node_hold(n, v);
+			n->project = &ps->v[i];
+			n->kind = &kind_uuid_link;
+			return 0;
+		}
+	}
+	cval_put(v);
+	rc = store_find_resource(n->fs, name, &v, &r);
+	if (rc)
+		return rc;
+	node_hold(n, v);
+	n->res = r;
+	n->kind = &kind_uuid_link;
+	return 0;
+}
+
+const struct node_kind kind_uuid_dir = {
+	.name = "uuid",
+	.type = S_IFDIR,
+	.list = uuid_list,
+	.lookup = uuid_lookup,
+};
+
+/* The entry name of the project with the given uuid. */
+static int project_dirname(struct cfs *fs, const char *uuid, struct buf *out)
+{
+	const struct model_projects *ps;
+	struct cval *v;
+	size_t i;
+	int rc;
+
+	rc = store_projects(fs, &v);
+	if (rc)
+		return rc;
+	ps = v->data;
+	rc = -ENOENT;
+	for (i = 0; i < ps->n; i++) {
+		if (!strcmp(ps->v[i].uuid, uuid)) {
+			buf_adds(out, ps->v[i].dirname);
+			rc = 0;
+			break;
+		}
+	}
+	cval_put(v);
+	return rc;
+}
+
+static int uuid_readlink(const struct node *n, struct buf *out)
+{
+	const struct model_project_detail *d;
+	const struct model_env *e;
+	struct cval *dv;
+	int rc;
+
+	buf_adds(out, "../projects/");
+	if (!n->res)
+		return buf_adds(out, n->project->dirname);
+	rc = store_find_env(n->fs, n->res->env_id, &dv, &e);
+	if (rc)
+		return rc;
+	d = dv->data;
+	rc = project_dirname(n->fs, d->uuid, out);
+	if (!rc)
+		buf_addf(out, "/%s/%s/%s", e->dirname,
+			 model_kind_dir(n->res->kind), n->res->dirname);
+	cval_put(dv);
+	return rc;
+}
+
+static time_t uuid_mtime(const struct node *n)
+{
+	return n->res ? n->res->mtime : 0;
+}
+
+const struct node_kind kind_uuid_link = {
+	.name = "uuid-link",
+	.type = S_IFLNK,
+	.readlink = uuid_readlink,
+	.mtime = uuid_mtime,
+};

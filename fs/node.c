@@ -1,0 +1,99 @@
+#include "node.h"
+
+#include <errno.h>
+#include <string.h>
+
+void node_root(struct node *n, struct cfs *fs)
+{
+	memset(n, 0, sizeof(*n));
+	n->kind = &kind_root;
+	n->fs = fs;
+}
+
+void node_release(struct node *n)
+{
+	int i;
+
+	for (i = 0; i < n->nrefs; i++)
+		cval_put(n->refs[i]);
+	n->nrefs = 0;
+}
+
+void node_hold(struct node *n, struct cval *v)
+{
+	/* The deepest path takes one reference per level that fetches:
+	 * projects, project, resources (+ one spare). */
+	if (n->nrefs == NODE_MAX_REFS) {
+		cval_put(v);
+		return;
+	}
+	n->refs[n->nrefs++] = v;
+}
+
+struct node node_child(const struct node *parent, const struct node_kind *kind)
+{
+	struct node c = *parent;
+
+	c.kind = kind;
+	c.nrefs = 0;
+	return c;
+}
+
+int node_stat(const struct node *n, struct stat *st)
+{
+	struct cfs *fs = n->fs;
+	time_t t;
+
+	memset(st, 0, sizeof(*st));
+	st->st_uid = fs->uid;
+	st->st_gid = fs->gid;
+	t = n->kind->mtime ? n->kind->mtime(n) : 0;
+	if (!t)
+		t = fs->mount_time;
+	st->st_mtime = st->st_ctime = st->st_atime = t;
+
+	switch (n->kind->type) {
+	case S_IFDIR:
+		st->st_mode = S_IFDIR | 0700;
+		st->st_nlink = 2;
+		return 0;
+	case S_IFLNK: {
+		struct buf target = BUF_INIT;
+		int rc = n->kind->readlink(n, &target);
+
+		st->st_mode = S_IFLNK | 0777;
+		st->st_nlink = 1;
+		st->st_size = (off_t)target.len;
+		buf_release(&target);
+		return rc;
+	}
+	default: {
+		struct buf data = BUF_INIT;
+		int rc = n->kind->render(n, &data);
+
+		/* Read-only for now: no file of this mount takes writes. */
+		st->st_mode = S_IFREG | 0400;
+		st->st_nlink = 1;
+		st->st_size = (off_t)data.len;
+		st->st_blocks = (blkcnt_t)((data.len + 511) / 512);
+		buf_release(&data);
+		return rc;
+	}
+	}
+}
+
+int dir_add(struct dir_fill *fill, const char *name, const struct node *child)
+{
+	struct stat st;
+
+	/* A child that cannot be described now (its API call failed) is
+	 * still listed, without attributes: its own lookup reports the
+	 * error. */
+	if (fill->plus && !node_stat(child, &st))
+		return fill->filler(fill->buf, name, &st, 0, FUSE_FILL_DIR_PLUS)
+			   ? 1
+			   : 0;
+	memset(&st, 0, sizeof(st));
+	st.st_mode = child->kind->type;
+	return fill->filler(fill->buf, name, &st, 0, 0) ? 1 : 0;
+}

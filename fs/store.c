@@ -1,0 +1,251 @@
+#include "store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "xalloc.h"
+
+/* What a loader needs; lives on the caller's stack during cache_fetch. */
+struct load_ctx {
+	struct cfs *fs;
+	const char *path;
+	enum res_kind kind;
+};
+
+static int get_body(struct cfs *fs, const char *path, struct buf *body)
+{
+	struct http_response resp;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	if (!rc) {
+		*body = resp.body;
+		buf_init(&resp.body, HTTP_BODY_MAX);
+	}
+	http_response_release(&resp);
+	return rc;
+}
+
+static int malformed(const char *path)
+{
+	log_error("GET %s: the answer is not the JSON the API documents", path);
+	return -EIO;
+}
+
+static int load_projects(void *arg, const char *key, void **data,
+			 void (**free_data)(void *))
+{
+	struct load_ctx *ctx = arg;
+	struct buf body = BUF_INIT;
+	struct model_projects *ps;
+	int rc;
+
+	(void)key;
+	rc = get_body(ctx->fs, "/projects", &body);
+	if (!rc && model_projects_parse(body.buf, &ps))
+		rc = malformed("/projects");
+	if (!rc) {
+		*data = ps;
+		*free_data = model_projects_free;
+	}
+	buf_release(&body);
+	return rc;
+}
+
+int store_projects(struct cfs *fs, struct cval **out)
+{
+	struct load_ctx ctx = { fs, "/projects", 0 };
+
+	return cache_fetch(&fs->cache, "/projects", fs->conf.cache_ttl,
+			   load_projects, &ctx, out);
+}
+
+static int load_project(void *arg, const char *key, void **data,
+			void (**free_data)(void *))
+{
+	struct load_ctx *ctx = arg;
+	struct model_project_detail *d;
+	struct buf body = BUF_INIT;
+	int rc;
+
+	rc = get_body(ctx->fs, key, &body);
+	if (!rc && model_project_detail_parse(body.buf, &d))
+		rc = malformed(key);
+	if (!rc) {
+		*data = d;
+		*free_data = model_project_detail_free;
+	}
+	buf_release(&body);
+	return rc;
+}
+
+int store_project(struct cfs *fs, const char *uuid, struct cval **out)
+{
+	char *key = xasprintf("/projects/%s", uuid);
+	struct load_ctx ctx = { fs, key, 0 };
+	int rc;
+
+	rc = cache_fetch(&fs->cache, key, fs->conf.cache_ttl, load_project,
+			 &ctx, out);
+	free(key);
+	return rc;
+}
+
+static int load_resources(void *arg, const char *key, void **data,
+			  void (**free_data)(void *))
+{
+	struct load_ctx *ctx = arg;
+	struct model_resources *rs;
+	struct cval *all = NULL;
+	struct buf body = BUF_INIT;
+	int rc;
+
+	/* NOTES §5.1: the database list can drop entries; /resources has
+	 * them all, and is cached on its own for resources.json too. */
+	if (ctx->kind == RES_DB) {
+		rc = store_json(ctx->fs, "/resources", &all);
+		if (rc)
+			return rc;
+	}
+	rc = get_body(ctx->fs, key, &body);
+	if (!rc && model_resources_parse(ctx->kind, body.buf,
+					 all ? all->data : NULL, &rs))
+		rc = malformed(key);
+	if (!rc) {
+		*data = rs;
+		*free_data = model_resources_free;
+	}
+	buf_release(&body);
+	cval_put(all);
+	return rc;
+}
+
+int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out)
+{
+	static const char *const paths[RES_KINDS] = { "/applications",
+						      "/databases",
+						      "/services" };
+	struct load_ctx ctx = { fs, paths[kind], kind };
+
+	return cache_fetch(&fs->cache, paths[kind], fs->conf.cache_ttl,
+			   load_resources, &ctx, out);
+}
+
+static int load_text(void *arg, const char *key, void **data,
+		     void (**free_data)(void *))
+{
+	struct load_ctx *ctx = arg;
+	struct buf body = BUF_INIT;
+	size_t start, end;
+	char *text;
+	int rc;
+
+	rc = get_body(ctx->fs, key, &body);
+	if (rc)
+		return rc;
+	start = strspn(body.buf, " \t\r\n\"");
+	end = body.len;
+	while (end > start && strchr(" \t\r\n\"", body.buf[end - 1]))
+		end--;
+	text = xstrndup(body.buf + start, end - start);
+	buf_release(&body);
+	*data = text;
+	*free_data = free;
+	return 0;
+}
+
+int store_text(struct cfs *fs, const char *path, struct cval **out)
+{
+	struct load_ctx ctx = { fs, path, 0 };
+
+	return cache_fetch(&fs->cache, path, fs->conf.cache_ttl, load_text,
+			   &ctx, out);
+}
+
+static int load_json(void *arg, const char *key, void **data,
+		     void (**free_data)(void *))
+{
+	struct load_ctx *ctx = arg;
+	struct buf body = BUF_INIT, pretty = BUF_INIT;
+	int rc;
+
+	rc = get_body(ctx->fs, key, &body);
+	if (rc)
+		return rc;
+	/* Validate once here, so a file never opens onto garbage. */
+	if (model_json_render(body.buf, &pretty)) {
+		rc = malformed(key);
+	} else {
+		*data = buf_detach(&body, NULL);
+		*free_data = free;
+	}
+	buf_release(&pretty);
+	buf_release(&body);
+	return rc;
+}
+
+int store_json(struct cfs *fs, const char *path, struct cval **out)
+{
+	struct load_ctx ctx = { fs, path, 0 };
+
+	return cache_fetch(&fs->cache, path, fs->conf.cache_ttl, load_json,
+			   &ctx, out);
+}
+
+int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
+			const struct model_resource **res)
+{
+	enum res_kind k;
+
+	for (k = 0; k < RES_KINDS; k++) {
+		struct cval *v;
+		const struct model_resource *r;
+		int rc = store_resources(fs, k, &v);
+
+		if (rc)
+			return rc;
+		r = model_resources_by_uuid(v->data, uuid);
+		if (r) {
+			*out = v;
+			*res = r;
+			return 0;
+		}
+		cval_put(v);
+	}
+	return -ENOENT;
+}
+
+int store_find_env(struct cfs *fs, long env_id, struct cval **out,
+		   const struct model_env **env)
+{
+	const struct model_projects *ps;
+	struct cval *pv;
+	size_t i;
+	int rc;
+
+	rc = store_projects(fs, &pv);
+	if (rc)
+		return rc;
+	ps = pv->data;
+	rc = -ENOENT;
+	for (i = 0; i < ps->n; i++) {
+		const struct model_env *e;
+		struct cval *dv;
+
+		if (store_project(fs, ps->v[i].uuid, &dv))
+			continue;
+		e = model_project_env_by_id(dv->data, env_id);
+		if (e) {
+			*out = dv;
+			*env = e;
+			rc = 0;
+			break;
+		}
+		cval_put(dv);
+	}
+	cval_put(pv);
+	return rc;
+}

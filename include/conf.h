@@ -1,0 +1,60 @@
+/* The mount's configuration: the command line, the environment and the
+ * Coolify CLI's config.json, resolved into one instance URL and token
+ * (SPEC §1).
+ *
+ * Precedence: -o options, then COOLIFY_URL/COOLIFY_TOKEN/COOLIFY_CONTEXT,
+ * then the SOURCE argument (a URL or a context name), then the CLI
+ * config's default instance. The token is never taken from the command
+ * line, and a token file or config that group or others may read is
+ * refused, as ssh and s3fs refuse theirs. */
+#ifndef CFS_CONF_H
+#define CFS_CONF_H
+
+#include <stdbool.h>
+
+#include <fuse.h>
+
+#include "buf.h"
+
+struct conf {
+	/* From the command line (-o, arguments). */
+	char *url;
+	char *token_file;
+	char *context;
+	char *config_path;
+	char *cacert;
+	char *source;     /* SOURCE argument, or NULL */
+	char *mountpoint; /* MOUNTPOINT argument, or NULL */
+	unsigned cache_ttl;
+	unsigned log_lines;
+	unsigned timeout;
+	bool ro;
+	bool allow_other;
+	bool show_help;
+	bool show_version;
+	bool token_on_cmdline; /* a token= option was given: refused */
+	char *bad_arg;         /* a third non-option argument, or NULL */
+
+	/* Resolved by conf_resolve(). */
+	char *token;    /* secret: wiped by conf_release() */
+	char *instance; /* the context's name, for messages */
+};
+
+/* Parses argv into c, removing what coolifyfs consumes from args and
+ * leaving the options libfuse understands. Returns 0, or -1 when
+ * fuse_opt_parse itself fails. */
+int conf_parse(struct fuse_args *args, struct conf *c);
+
+/* Fills c->url and c->token from the sources above. Returns 0, or -1
+ * with a one-line reason in err (no trailing newline). */
+int conf_resolve(struct conf *c, struct buf *err);
+
+void conf_release(struct conf *c);
+
+/* The help text for our own options. */
+void conf_usage(const char *progname);
+
+/* Whether a file's mode lets group or others in (a secret must not). */
+bool conf_mode_too_open(unsigned mode);
+
+#endif

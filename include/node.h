@@ -1,0 +1,104 @@
+/* Nodes: what a path in the mount is, and the table of operations of each
+ * kind of node.
+ *
+ * A struct node describes one path: its kind, and borrowed pointers into
+ * the parsed API values it is about. The node holds a reference to each
+ * of those values (refs[]), so the pointers stay valid until
+ * node_release(). Nodes are built by walking from the root (tree.h); a
+ * walk step turns a node into its child in place, keeping the references
+ * taken on the way down.
+ *
+ * A kind is a table of function pointers: directories list and look up
+ * children, files render their contents, links give their target. The
+ * FUSE operations (ops.c) only resolve a path and dispatch through this
+ * table, so a new kind of file is a new table and a row in its parent's
+ * lookup, and no operation changes. */
+#ifndef CFS_NODE_H
+#define CFS_NODE_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <fuse.h>
+
+#include "buf.h"
+#include "cfs.h"
+#include "model.h"
+
+#define NODE_MAX_REFS 4
+
+struct node;
+
+/* A directory listing under way: wraps the FUSE filler. */
+struct dir_fill {
+	void *buf;
+	fuse_fill_dir_t filler;
+	bool plus; /* the kernel asked for attributes too (readdirplus) */
+};
+
+struct node_kind {
+	const char *name; /* for debugging */
+	mode_t type;      /* S_IFDIR, S_IFREG or S_IFLNK */
+	/* Directories: calls dir_add() for every child. */
+	int (*list)(const struct node *dir, struct dir_fill *fill);
+	/* Directories: turns n into its child called name, or -ENOENT. */
+	int (*lookup)(struct node *n, const char *name);
+	/* Files: the whole contents, into out (already empty). */
+	int (*render)(const struct node *n, struct buf *out);
+	/* Links: the target, into out (already empty). */
+	int (*readlink)(const struct node *n, struct buf *out);
+	/* The node's st_mtime; NULL for the mount time. */
+	time_t (*mtime)(const struct node *n);
+};
+
+struct node {
+	const struct node_kind *kind;
+	struct cfs *fs;
+	struct cval *refs[NODE_MAX_REFS];
+	int nrefs;
+	/* What the node is about; each is borrowed from a value in refs[]
+	 * or static, and NULL when it does not apply. */
+	const struct model_project *project;
+	const struct model_project_detail *detail;
+	const struct model_env *env;
+	const struct model_resource *res;
+	enum res_kind rkind;
+	const char *arg; /* kind-specific, static (e.g. an API path) */
+};
+
+/* The root directory of fs. */
+void node_root(struct node *n, struct cfs *fs);
+/* Puts every reference n holds. */
+void node_release(struct node *n);
+/* Keeps a reference (taken by the caller) for the node's lifetime. */
+void node_hold(struct node *n, struct cval *v);
+/* A node of another kind about the same objects, holding no references:
+ * valid while parent is. Used to describe children while listing. */
+struct node node_child(const struct node *parent, const struct node_kind *kind);
+
+/* Fills st for n: type and mode, owner, times, and for files the size of
+ * what render() gives now. */
+int node_stat(const struct node *n, struct stat *st);
+
+/* Adds an entry name for child to a listing. Returns 0, or 1 when the
+ * kernel's buffer is full (stop listing). */
+int dir_add(struct dir_fill *fill, const char *name, const struct node *child);
+
+/* The kinds, one table each. */
+extern const struct node_kind kind_root;
+extern const struct node_kind kind_text;     /* arg: API path, plain text */
+extern const struct node_kind kind_api_json; /* arg: API path, JSON */
+extern const struct node_kind kind_projects;
+extern const struct node_kind kind_project;
+extern const struct node_kind kind_project_json;
+extern const struct node_kind kind_env;
+extern const struct node_kind kind_env_json;
+extern const struct node_kind kind_collection; /* rkind */
+extern const struct node_kind kind_resource;
+extern const struct node_kind kind_resource_json;
+extern const struct node_kind kind_status;
+extern const struct node_kind kind_uuid_dir;
+extern const struct node_kind kind_uuid_link;
+
+#endif

@@ -1,0 +1,38 @@
+/* Typed access to the Coolify API through the cache: each function
+ * returns a reference to a parsed, immutable value (see model.h) that the
+ * caller puts with cval_put(). The cache key is the request, so the same
+ * list serves every path that needs it, and a cold walk of the tree costs
+ * the list requests plus one per project (SPEC §4).
+ *
+ * All functions return 0, or a negative errno (SPEC §5) that has already
+ * been logged. Thread-safe. */
+#ifndef CFS_STORE_H
+#define CFS_STORE_H
+
+#include "cache.h"
+#include "cfs.h"
+#include "model.h"
+
+/* GET /projects -> struct model_projects */
+int store_projects(struct cfs *fs, struct cval **out);
+/* GET /projects/{uuid} -> struct model_project_detail */
+int store_project(struct cfs *fs, const char *uuid, struct cval **out);
+/* The kind's list -> struct model_resources */
+int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out);
+/* A plain-text answer (/version, /health) -> char *, trimmed */
+int store_text(struct cfs *fs, const char *path, struct cval **out);
+/* A JSON answer kept whole (/resources, /databases/{uuid}) -> char *,
+ * compact JSON */
+int store_json(struct cfs *fs, const char *path, struct cval **out);
+
+/* Finds a resource of any kind by uuid: 0 with *out (a reference to the
+ * kind's list, which owns *res), or -ENOENT. */
+int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
+			const struct model_resource **res);
+
+/* Finds the project and environment that hold environment id env_id:
+ * 0 with a reference to the project detail in *out, or -ENOENT. */
+int store_find_env(struct cfs *fs, long env_id, struct cval **out,
+		   const struct model_env **env);
+
+#endif

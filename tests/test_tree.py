@@ -1,0 +1,181 @@
+"""The read-only tree (SPEC §2, §3), mounted for real over the fake Coolify
+in both API generations, checked with ls, find, cat, stat and readlink."""
+import json
+import os
+import stat
+
+import pytest
+
+from conftest import api_requests, run
+from expected import DB_TYPES, KINDS, Tree, escape
+
+
+@pytest.fixture(scope="module")
+def tree(fake_mode):
+    return Tree(fake_mode)
+
+
+@pytest.fixture
+def mnt(fake_mode, mount_factory):
+    return mount_factory(fake_mode, opts=["cache_ttl=60"])
+
+
+def test_root_entries(mnt):
+    assert sorted(os.listdir(mnt.path)) == ["health", "projects", "resources.json", "uuid", "version"]
+
+
+def test_version_and_health(mnt, fake_mode):
+    _, version = fake_mode.api("/version")
+    assert run(["cat", mnt.p("version")]).stdout == version.strip() + "\n"
+    assert run(["cat", mnt.p("health")]).stdout == "OK\n"
+
+
+def test_resources_json_is_the_api_list(mnt, fake_mode):
+    _, api = fake_mode.api("/resources")
+    assert json.loads(open(mnt.p("resources.json")).read()) == api
+
+
+def test_projects_and_environments(mnt, tree):
+    assert sorted(os.listdir(mnt.p("projects"))) == sorted(tree.projects)
+    for pname, p in tree.projects.items():
+        envs = tree.envs(p["uuid"])
+        assert sorted(os.listdir(mnt.p("projects", pname))) == sorted(["project.json", *envs])
+        assert json.load(open(mnt.p("projects", pname, "project.json"))) == tree.details[p["uuid"]]
+        for ename, e in envs.items():
+            d = mnt.p("projects", pname, ename)
+            assert sorted(os.listdir(d)) == sorted(["environment.json", *KINDS])
+            assert json.load(open(os.path.join(d, "environment.json"))) == e
+
+
+def test_every_resource_directory(mnt, tree):
+    seen = 0
+    for rel, kind, obj, _ in tree.walk():
+        d = mnt.p(rel)
+        assert sorted(os.listdir(d)) == sorted([KINDS[kind], "status"]), rel
+        status = open(os.path.join(d, "status")).read()
+        assert status == obj["status"] + "\n"
+        seen += 1
+    assert seen == len(tree.apps) + len(tree.db_members) + len(tree.services)
+
+
+def test_json_files_are_the_api_objects(mnt, tree, fake_mode):
+    for rel, kind, obj, _ in tree.walk():
+        got = json.load(open(mnt.p(rel, KINDS[kind])))
+        if kind == "databases" and obj not in tree.dbs:
+            # Listed only by /resources: the file is the object itself.
+            _, obj = fake_mode.api("/databases/" + obj["uuid"])
+        assert got == obj, rel
+
+
+def test_every_database_type_is_present(mnt, tree):
+    """NOTES §5.1: GET /databases drops some in seed mode; none may be missing."""
+    found = set()
+    for rel, kind, obj, _ in tree.walk():
+        if kind == "databases":
+            assert os.path.isdir(mnt.p(rel))
+            found.add(tree.db_type[obj["uuid"]])
+    assert found == set(DB_TYPES)
+
+
+def test_dropped_database_is_shown(mnt, tree, fake_mode):
+    dropped = [r for r in tree.db_members if r not in tree.dbs]
+    if fake_mode.api("/version")[1].startswith("4.0.0-beta"):
+        assert dropped, "the seed demo data should exercise NOTES §5.1"
+    for rel, kind, obj, _ in tree.walk():
+        if obj in dropped:
+            j = json.load(open(mnt.p(rel, "database.json")))
+            assert j["uuid"] == obj["uuid"]
+
+
+def test_names_are_escaped_and_deduplicated(mnt, tree):
+    names = [rel.split("/")[-1] for rel, *_ in tree.walk()] + list(tree.projects)
+    assert any("%2F" in n for n in names), "demo data should have a / in a name"
+    assert any("@" in n for n in names), "demo data should have twin names"
+    for n in names:
+        assert "/" not in n
+    listing = run("ls -R " + mnt.path).stdout
+    for n in names:
+        assert n in listing
+
+
+def test_modes_owner_and_mtimes(mnt, tree):
+    import calendar
+    import time
+
+    def ts(s):
+        s = s.replace("T", " ").rstrip("Z").split(".")[0]
+        return calendar.timegm(time.strptime(s, "%Y-%m-%d %H:%M:%S"))
+
+    for rel, kind, obj, _ in tree.walk():
+        st = os.stat(mnt.p(rel))
+        assert stat.S_IMODE(st.st_mode) == 0o700 and stat.S_ISDIR(st.st_mode)
+        assert st.st_uid == os.getuid()
+        f = os.stat(mnt.p(rel, KINDS[kind]))
+        assert stat.S_IMODE(f.st_mode) == 0o400 and stat.S_ISREG(f.st_mode)
+        if obj.get("updated_at"):
+            assert int(f.st_mtime) == ts(obj["updated_at"]), rel
+        # the size stat reports is what cat reads
+        assert f.st_size == len(open(mnt.p(rel, KINDS[kind]), "rb").read())
+
+
+def test_uuid_symlinks(mnt, tree):
+    links = set(os.listdir(mnt.p("uuid")))
+    expected = {p["uuid"] for p in tree.projects.values()}
+    expected |= {r["uuid"] for k in KINDS for r in tree.by_kind[k]}
+    assert links == expected
+    for pname, p in tree.projects.items():
+        assert os.readlink(mnt.p("uuid", p["uuid"])) == "../projects/" + pname
+    for rel, kind, obj, _ in tree.walk():
+        link = mnt.p("uuid", obj["uuid"])
+        assert os.readlink(link) == "../" + rel
+        assert os.path.samefile(os.path.realpath(link), mnt.p(rel))
+        assert open(os.path.join(link, "status")).read() == obj["status"] + "\n"
+
+
+def test_cat_every_status_with_a_glob(mnt, tree):
+    out = run("cat %s/projects/*/*/*/*/status | sort | uniq -c" % mnt.path).stdout
+    total = sum(int(line.split()[0]) for line in out.splitlines())
+    assert total == len(tree.apps) + len(tree.db_members) + len(tree.services)
+
+
+def test_find_sees_everything(mnt, tree):
+    out = run(["find", mnt.path, "-name", "status"]).stdout.split()
+    assert len(out) == len(tree.apps) + len(tree.db_members) + len(tree.services)
+
+
+def test_missing_paths(mnt):
+    for p in ["nope", "projects/nope", "projects/nope/production", "uuid/nope", "version/x"]:
+        assert not os.path.exists(mnt.p(p))
+    r = run(["cat", mnt.p("projects", "nope")], check=False)
+    assert r.returncode and "No such file" in r.stderr
+
+
+def test_read_only_files_refuse_writes(mnt):
+    r = run("echo x > %s" % mnt.p("version"), check=False)
+    assert r.returncode and "Permission denied" in r.stderr
+    r = run(["mkdir", mnt.p("projects", "new")], check=False)
+    assert r.returncode
+
+
+def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
+    """A cold walk costs the list requests plus one per project; a warm one
+    costs nothing (SPEC §4)."""
+    m = mount_factory(fake_mode, opts=["cache_ttl=600"])
+    fake_mode.clear_log()
+    run(["ls", "-lR", m.path])
+    reqs = api_requests(fake_mode)
+    gets = [p for meth, p in reqs]
+    assert all(meth == "GET" for meth, _ in reqs)
+    assert len(gets) == len(set(gets)), "a request was made twice: %s" % gets
+    project_gets = [p for p in gets if p.startswith("/api/v1/projects/")]
+    assert len(project_gets) == len(tree.projects)
+    # A database only /resources lists is read on its own (NOTES §5.1).
+    dropped = ["/api/v1/databases/" + r["uuid"] for r in tree.db_members if r not in tree.dbs]
+    assert sorted(p for p in gets if p.startswith("/api/v1/databases/")) == sorted(dropped)
+    lists = sorted(set(gets) - set(project_gets) - set(dropped))
+    assert lists == sorted("/api/v1" + p for p in
+                           ["/projects", "/applications", "/databases", "/services", "/resources", "/health"])
+    fake_mode.clear_log()
+    run(["ls", "-lR", m.path])
+    run("cat %s/projects/*/*/*/*/status >/dev/null" % m.path)
+    assert api_requests(fake_mode) == []
