@@ -156,7 +156,8 @@ class Mount:
         return os.path.join(self.path, *parts)
 
     def stderr(self):
-        self.errf.flush()
+        if not self.errf.closed:
+            self.errf.flush()
         return open(self.errpath).read()
 
     def hup(self):

@@ -139,7 +139,7 @@ def test_cat_every_status_with_a_glob(mnt, tree):
 
 
 def test_find_sees_everything(mnt, tree):
-    out = run(["find", mnt.path, "-name", "status"]).stdout.split()
+    out = run(["find", mnt.path, "-name", "status"]).stdout.splitlines()
     assert len(out) == len(tree.apps) + len(tree.db_members) + len(tree.services)
 
 
