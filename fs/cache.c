@@ -18,6 +18,7 @@ struct cache_entry {
 	unsigned gen;     /* bumped by every invalidation */
 	unsigned loads;   /* loads finished, so waiters see a new outcome */
 	int last_rc;      /* outcome of the last load */
+	bool stale;       /* val is served after failed loads */
 	UT_hash_handle hh;
 };
 
@@ -166,11 +167,15 @@ int cache_fetch(struct cache *c, const char *key, unsigned ttl,
 		e->val = cval_new(data, free_data);
 		e->fetched = mono_now();
 		e->expired = e->gen != gen;
+		e->stale = false;
 		*out = cval_get(e->val);
 	} else if (e->val && unreachable(rc)) {
 		*out = cval_get(e->val);
 		c->stale++;
-		log_info("%s: serving cached data (%s)", key, strerror(-rc));
+		if (!e->stale)
+			log_info("%s: serving cached data (%s)", key,
+				 strerror(-rc));
+		e->stale = true;
 		rc = 0;
 	}
 	pthread_cond_broadcast(&c->loaded);

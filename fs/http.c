@@ -314,6 +314,24 @@ static bool may_retry(bool idempotent, int rc, long status)
 	return false;
 }
 
+/* Opens or closes the window in which calls are not even tried. */
+static void note_reachability(struct http *h, int rc)
+{
+	long was = __atomic_load_n(&h->down_until, __ATOMIC_RELAXED);
+
+	if (rc == -ECONNREFUSED || rc == -EHOSTUNREACH) {
+		__atomic_store_n(&h->down_errno, rc, __ATOMIC_RELAXED);
+		__atomic_store_n(&h->down_until, now_ms() + HTTP_DOWN_MS,
+				 __ATOMIC_RELAXED);
+		if (!was)
+			log_error("the instance is unreachable (%s)",
+				  strerror(-rc));
+	} else if (was && rc != -ETIMEDOUT) {
+		__atomic_store_n(&h->down_until, 0, __ATOMIC_RELAXED);
+		log_info("the instance answers again");
+	}
+}
+
 int http_call(struct http *h, const char *method, const char *path,
 	      const char *body, unsigned flags, struct http_response *resp)
 {
@@ -324,6 +342,8 @@ int http_call(struct http *h, const char *method, const char *path,
 	char *url;
 	CURL *c;
 
+	if (start < __atomic_load_n(&h->down_until, __ATOMIC_RELAXED))
+		return __atomic_load_n(&h->down_errno, __ATOMIC_RELAXED);
 	c = thread_handle(h);
 	if (!c)
 		return -ENOMEM;
@@ -350,6 +370,7 @@ int http_call(struct http *h, const char *method, const char *path,
 		backoff *= 2;
 	}
 	free(url);
+	note_reachability(h, rc);
 
 	if (!rc)
 		rc = http_status_errno(resp->status);

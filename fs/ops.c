@@ -87,9 +87,13 @@ static int cfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 	if (rc)
 		goto out;
 	if (n.kind->list) {
-		filler(buf, ".", NULL, 0, 0);
-		filler(buf, "..", NULL, 0, 0);
+		/* Listing first: a directory whose list cannot be had fails,
+		 * rather than showing as empty. The order of "." is free. */
 		rc = n.kind->list(&n, &fill);
+		if (!rc) {
+			filler(buf, ".", NULL, 0, 0);
+			filler(buf, "..", NULL, 0, 0);
+		}
 	} else {
 		rc = -ENOTDIR;
 	}

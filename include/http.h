@@ -19,6 +19,9 @@
 /* Largest body accepted from the API; logs and lists can be megabytes. */
 #define HTTP_BODY_MAX (64u << 20)
 
+/* How long an unreachable instance is not asked again. */
+#define HTTP_DOWN_MS 2000
+
 struct http {
 	char *base;        /* "https://host/api/v1", no trailing slash */
 	char *auth_header; /* secret: never logged */
@@ -31,6 +34,12 @@ struct http {
 	pthread_key_t handle_key; /* this thread's CURL * */
 	/* Requests sent (attempts, retries included); for -d statistics. */
 	unsigned long sent;
+	/* While the instance refuses connections, calls fail at once with
+	 * down_errno until down_until (monotonic ms) instead of each waiting
+	 * out its retries, so reads fall back on cached data quickly. Both
+	 * are accessed atomically. */
+	long down_until;
+	int down_errno;
 };
 
 struct http_response {
@@ -64,7 +73,10 @@ void http_response_release(struct http_response *r);
  * Retries within the timeout: 429 after its Retry-After; for GET also
  * 5xx, cut bodies and refused connections, with a short backoff. Other
  * methods are never retried once the request may have reached the
- * instance: an action must not run twice. */
+ * instance: an action must not run twice.
+ *
+ * After a call finds the instance unreachable, calls in the next
+ * HTTP_DOWN_MS fail at once with the same errno, without a request. */
 int http_call(struct http *h, const char *method, const char *path,
 	      const char *body, unsigned flags, struct http_response *resp);
 
