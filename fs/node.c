@@ -1,7 +1,10 @@
 #include "node.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "xalloc.h"
 
 void node_root(struct node *n, struct cfs *fs)
 {
@@ -39,6 +42,19 @@ struct node node_child(const struct node *parent, const struct node_kind *kind)
 	return c;
 }
 
+/* Files are private to the user who mounted: env values, JSON objects and
+ * logs can hold secrets (SPEC §2). A read-only mount shows no write bits. */
+static mode_t node_perm(const struct node *n)
+{
+	mode_t perm = n->kind->perm;
+
+	if (!perm)
+		perm = n->kind->type == S_IFDIR ? 0700 : 0400;
+	if (n->fs->conf.ro)
+		perm &= ~(mode_t)0222;
+	return perm;
+}
+
 int node_stat(const struct node *n, struct stat *st)
 {
 	struct cfs *fs = n->fs;
@@ -54,7 +70,7 @@ int node_stat(const struct node *n, struct stat *st)
 
 	switch (n->kind->type) {
 	case S_IFDIR:
-		st->st_mode = S_IFDIR | 0700;
+		st->st_mode = S_IFDIR | node_perm(n);
 		st->st_nlink = 2;
 		return 0;
 	case S_IFLNK: {
@@ -69,14 +85,20 @@ int node_stat(const struct node *n, struct stat *st)
 	}
 	default: {
 		struct buf data = BUF_INIT;
-		int rc = n->kind->render(n, &data);
+		off_t size = 0;
+		int rc;
 
-		/* Read-only for now: no file of this mount takes writes. */
-		st->st_mode = S_IFREG | 0400;
+		if (n->kind->size) {
+			rc = n->kind->size(n, &size);
+		} else {
+			rc = n->kind->render(n, &data);
+			size = (off_t)data.len;
+			buf_release(&data);
+		}
+		st->st_mode = S_IFREG | node_perm(n);
 		st->st_nlink = 1;
-		st->st_size = (off_t)data.len;
-		st->st_blocks = (blkcnt_t)((data.len + 511) / 512);
-		buf_release(&data);
+		st->st_size = size;
+		st->st_blocks = (blkcnt_t)((size + 511) / 512);
 		return rc;
 	}
 	}
@@ -96,4 +118,28 @@ int dir_add(struct dir_fill *fill, const char *name, const struct node *child)
 	memset(&st, 0, sizeof(st));
 	st.st_mode = child->kind->type;
 	return fill->filler(fill->buf, name, &st, 0, 0) ? 1 : 0;
+}
+
+void fh_init(struct fh *fh, const struct node *n, const char *path, int flags)
+{
+	memset(fh, 0, sizeof(*fh));
+	fh->fs = n->fs;
+	fh->kind = n->kind;
+	buf_init(&fh->data, 0);
+	fh->flags = flags;
+	fh->path = xstrdup(path);
+	fh->name = xstrdup(n->name);
+	fh->uuid = n->res ? xstrdup(n->res->uuid) : NULL;
+	fh->rkind = n->rkind;
+	fh->variant = n->variant;
+}
+
+void fh_release(struct fh *fh)
+{
+	if (fh->priv_free)
+		fh->priv_free(fh->priv);
+	buf_release(&fh->data);
+	free(fh->path);
+	free(fh->name);
+	free(fh->uuid);
 }

@@ -37,19 +37,76 @@ struct dir_fill {
 	bool plus; /* the kernel asked for attributes too (readdirplus) */
 };
 
+/* An open file. The FUSE operations own it (open to release); a kind
+ * fills it in its open hook and may keep state in priv. */
+struct fh {
+	struct cfs *fs;
+	const struct node_kind *kind;
+	struct buf data; /* the contents: rendered at open, then written */
+	int flags;       /* open(2) flags */
+	bool dirty;      /* written since the last commit */
+	/* What the file is about, copied at open: the node's references end
+	 * with the open call, the handle lives on (and may be renamed). */
+	char *path; /* the path it was opened by, for log lines */
+	char *name; /* its name in its directory (e.g. an env key) */
+	char *uuid; /* the resource it belongs to, or NULL */
+	enum res_kind rkind;
+	int variant; /* kind-specific (e.g. preview env vars) */
+	void *priv;
+	void (*priv_free)(void *priv);
+};
+
 struct node_kind {
 	const char *name; /* for debugging */
 	mode_t type;      /* S_IFDIR, S_IFREG or S_IFLNK */
+	mode_t perm;      /* permission bits; 0: 0700 for dirs, 0400 files */
+
 	/* Directories: calls dir_add() for every child. */
 	int (*list)(const struct node *dir, struct dir_fill *fill);
 	/* Directories: turns n into its child called name, or -ENOENT. */
 	int (*lookup)(struct node *n, const char *name);
+	/* Directories: creates child name and opens it into fh (its data
+	 * starts empty). flags are create's open(2) flags. */
+	int (*create)(const struct node *dir, const char *name, int flags,
+		      struct fh *fh);
+	int (*mkdir)(const struct node *dir, const char *name);
+	/* Directories: moves child from (a node in this directory) to
+	 * newname in this directory (rename(2) flags). */
+	int (*rename)(const struct node *dir, const struct node *from,
+		      const char *newname, unsigned int flags);
+
 	/* Files: the whole contents, into out (already empty). */
 	int (*render)(const struct node *n, struct buf *out);
+	/* Files: prepares fh for an open with fh->flags; when NULL, files
+	 * open read-only with their render() as contents. */
+	int (*open)(const struct node *n, struct fh *fh);
+	/* Files: called after each write() stored data in fh->data; a
+	 * non-zero return is the error of that write(). */
+	int (*written)(struct fh *fh);
+	/* Files: makes fh's contents take effect, at flush, fsync and
+	 * release of a dirty handle; the error is close()'s or fsync()'s. */
+	int (*commit)(struct fh *fh);
+	/* Files: truncate(2) by path, with no handle. */
+	int (*truncate)(const struct node *n, off_t size);
+
+	/* Any node: unlink(2) for files, rmdir(2) for directories. */
+	int (*unlink)(const struct node *n);
+	int (*rmdir)(const struct node *n);
+	/* Extended attributes: the value of name into out; set; and the
+	 * NUL-separated list of names into out. */
+	int (*getxattr)(const struct node *n, const char *name,
+			struct buf *out);
+	int (*setxattr)(const struct node *n, const char *name,
+			const char *value, size_t size, int flags);
+	int (*listxattr)(const struct node *n, struct buf *out);
+
 	/* Links: the target, into out (already empty). */
 	int (*readlink)(const struct node *n, struct buf *out);
 	/* The node's st_mtime; NULL for the mount time. */
 	time_t (*mtime)(const struct node *n);
+	/* Files: the size stat reports, when rendering is not the way to
+	 * know it (NULL: the length of render()). */
+	int (*size)(const struct node *n, off_t *size);
 };
 
 struct node {
@@ -64,7 +121,9 @@ struct node {
 	const struct model_env *env;
 	const struct model_resource *res;
 	enum res_kind rkind;
+	int variant;     /* kind-specific (e.g. preview env vars) */
 	const char *arg; /* kind-specific, static (e.g. an API path) */
+	char name[256];  /* the last path component ("" for the root) */
 };
 
 /* The root directory of fs. */
@@ -80,6 +139,10 @@ struct node node_child(const struct node *parent, const struct node_kind *kind);
 /* Fills st for n: type and mode, owner, times, and for files the size of
  * what render() gives now. */
 int node_stat(const struct node *n, struct stat *st);
+
+/* Fills a new handle's copy of what n is about (fh_release frees it). */
+void fh_init(struct fh *fh, const struct node *n, const char *path, int flags);
+void fh_release(struct fh *fh);
 
 /* Adds an entry name for child to a listing. Returns 0, or 1 when the
  * kernel's buffer is full (stop listing). */
