@@ -12,7 +12,7 @@
 struct cache_entry {
 	char *key;
 	struct cval *val; /* NULL until the first load succeeds */
-	time_t fetched;   /* monotonic seconds when val was stored */
+	long long fetched; /* monotonic ms when val was stored */
 	bool expired;     /* invalidated: reload before next use */
 	bool loading;     /* a thread is running the loader */
 	unsigned gen;     /* bumped by every invalidation */
@@ -22,12 +22,14 @@ struct cache_entry {
 	UT_hash_handle hh;
 };
 
-static time_t mono_now(void)
+/* Milliseconds: a value lives for ttl seconds from its fetch, not until
+ * the second boundary after. */
+static long long mono_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 struct cval *cval_get(struct cval *v)
@@ -101,7 +103,8 @@ static struct cache_entry *entry_get(struct cache *c, const char *key)
 
 static bool entry_fresh(const struct cache_entry *e, unsigned ttl)
 {
-	return e->val && !e->expired && mono_now() - e->fetched < (time_t)ttl;
+	return e->val && !e->expired &&
+	       mono_now() - e->fetched < (long long)ttl * 1000;
 }
 
 /* Failures for which a stale value beats an error: the instance is away. */

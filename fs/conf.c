@@ -250,97 +250,114 @@ static const char *jstr(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* Picks the CLI config's instance: by name, else by URL, else the
- * default one. Fills url/token when they are still unset. */
-static int resolve_from_config(struct conf *c, const char *name,
-			       const char *url, struct buf *err)
-{
-	struct json_object *root = NULL, *instances, *pick = NULL;
-	char *path =
-	    c->config_path ? xstrdup(c->config_path) : default_config_path();
-	char *text = NULL;
-	size_t i, n;
-	int rc = -1;
+/* The Coolify CLI's config, read on first need. */
+struct cli_config {
+	char *path;
+	struct json_object *root; /* NULL until loaded */
+	char *text;               /* holds tokens: wiped when released */
+};
 
-	if (!path) {
+static void cli_config_release(struct cli_config *cc)
+{
+	json_object_put(cc->root);
+	wipe_free(cc->text);
+	free(cc->path);
+}
+
+static int cli_config_load(struct cli_config *cc, struct buf *err)
+{
+	struct json_object *list;
+
+	if (cc->root)
+		return 0;
+	if (!cc->path) {
 		buf_adds(err, "no instance given: set COOLIFY_URL and "
 			      "COOLIFY_TOKEN, or -o url=,token_file=");
 		return -1;
 	}
-	if (!c->config_path && access(path, F_OK) && !name) {
-		buf_addf(
-		    err,
-		    "no instance given: set COOLIFY_URL and COOLIFY_TOKEN, "
-		    "use -o url=URL,token_file=FILE, or add a context to "
-		    "%s",
-		    path);
-		goto out;
+	if (read_secret_file(cc->path, "config", &cc->text, err))
+		return -1;
+	cc->root = json_tokener_parse(cc->text);
+	if (!cc->root ||
+	    !json_object_object_get_ex(cc->root, "instances", &list) ||
+	    !json_object_is_type(list, json_type_array)) {
+		buf_addf(err, "config %s has no \"instances\" list", cc->path);
+		return -1;
 	}
-	if (read_secret_file(path, "config", &text, err))
-		goto out;
-	root = json_tokener_parse(text);
-	if (!root ||
-	    !json_object_object_get_ex(root, "instances", &instances) ||
-	    !json_object_is_type(instances, json_type_array)) {
-		buf_addf(err, "config %s has no \"instances\" list", path);
-		goto out;
-	}
-	n = json_object_array_length(instances);
-	for (i = 0; i < n && !pick; i++) {
-		struct json_object *in =
-		    json_object_array_get_idx(instances, i);
+	return 0;
+}
+
+/* The instance named name, or (name NULL) the one whose fqdn is url, or
+ * (both NULL) the default one; NULL when there is none. */
+static struct json_object *cli_config_find(struct cli_config *cc,
+					   const char *name, const char *url)
+{
+	struct json_object *list, *d;
+	size_t i, n;
+
+	json_object_object_get_ex(cc->root, "instances", &list);
+	n = json_object_array_length(list);
+	for (i = 0; i < n; i++) {
+		struct json_object *in = json_object_array_get_idx(list, i);
 		const char *iname = jstr(in, "name"), *fqdn = jstr(in, "fqdn");
 
 		if (name && iname && !strcmp(iname, name))
-			pick = in;
-		else if (!name && url && fqdn && same_url(fqdn, url))
-			pick = in;
-	}
-	for (i = 0; i < n && !pick && !name && !url; i++) {
-		struct json_object *in =
-		    json_object_array_get_idx(instances, i);
-		struct json_object *d;
-
-		if (json_object_object_get_ex(in, "default", &d) &&
+			return in;
+		if (!name && url && fqdn && same_url(fqdn, url))
+			return in;
+		if (!name && !url && json_object_object_get_ex(in, "default", &d) &&
 		    json_object_get_boolean(d))
-			pick = in;
+			return in;
 	}
-	if (!pick) {
+	return NULL;
+}
+
+/* One level of SPEC §1's precedence: what it says, if anything. */
+struct conf_level {
+	const char *url;
+	const char *token; /* NULL, or a token given outright */
+	const char *context;
+};
+
+/* Takes from a context what is still missing: its URL and its token.
+ * A context's token is only ever paired with its own URL. */
+static int use_context(struct conf *c, struct cli_config *cc,
+		       const char *name, const char **token_from,
+		       struct buf *err)
+{
+	struct json_object *in;
+	const char *fqdn, *token;
+
+	if (cli_config_load(cc, err))
+		return -1;
+	in = cli_config_find(cc, name, NULL);
+	if (!in) {
 		if (name)
 			buf_addf(err, "no context named \"%s\" in %s", name,
-				 path);
-		else if (url)
-			buf_addf(err,
-				 "no token for %s: set COOLIFY_TOKEN or "
-				 "-o token_file=",
-				 url);
+				 cc->path);
 		else
-			buf_addf(err, "no default context in %s", path);
-		goto out;
+			buf_addf(err, "no default context in %s", cc->path);
+		return -1;
 	}
-	c->instance = xstrdup(jstr(pick, "name"));
+	name = jstr(in, "name");
+	c->instance = xstrdup(name ? name : "?");
+	fqdn = jstr(in, "fqdn");
+	token = jstr(in, "token");
 	if (!c->url) {
-		if (!is_url(jstr(pick, "fqdn"))) {
-			buf_addf(err,
-				 "context \"%s\" in %s has no http(s) fqdn",
-				 c->instance ? c->instance : "?", path);
-			goto out;
+		if (!is_url(fqdn)) {
+			buf_addf(err, "context \"%s\" in %s has no http(s) fqdn",
+				 c->instance, cc->path);
+			return -1;
 		}
-		c->url = xstrdup(jstr(pick, "fqdn"));
+		c->url = xstrdup(fqdn);
 	}
-	if (!c->token && jstr(pick, "token") && *jstr(pick, "token"))
-		c->token = xstrdup(jstr(pick, "token"));
-	if (!c->token) {
-		buf_addf(err, "context \"%s\" in %s has no token",
-			 c->instance ? c->instance : "?", path);
-		goto out;
+	/* A context without a token (the CLI writes such) leaves it to a
+	 * lower level to give one. */
+	if (!c->token && token && *token) {
+		c->token = xstrdup(token);
+		*token_from = fqdn;
 	}
-	rc = 0;
-out:
-	json_object_put(root);
-	wipe_free(text);
-	free(path);
-	return rc;
+	return 0;
 }
 
 int conf_resolve(struct conf *c, struct buf *err)
@@ -348,45 +365,116 @@ int conf_resolve(struct conf *c, struct buf *err)
 	const char *env_url = getenv("COOLIFY_URL");
 	const char *env_token = getenv("COOLIFY_TOKEN");
 	const char *env_ctx = getenv("COOLIFY_CONTEXT");
-	const char *name;
+	const char *token_from = NULL; /* fqdn of the context that gave it */
+	struct cli_config cc = { 0 };
+	struct conf_level levels[3];
+	bool named = false;
+	char *file_token = NULL;
+	size_t i;
+	int rc = -1;
 
 	if (c->token_on_cmdline) {
-		buf_adds(err,
-			 "a token is never taken on the command line (it "
-			 "would show in ps and shell history): use -o "
-			 "token_file=PATH, COOLIFY_TOKEN or a CLI context");
+		buf_adds(err, "a token is never taken on the command line (it "
+			      "would show in ps and shell history): use -o "
+			      "token_file=PATH, COOLIFY_TOKEN or a CLI context");
 		return -1;
 	}
 	if (c->bad_arg) {
 		buf_addf(err, "unexpected argument \"%s\"", c->bad_arg);
 		return -1;
 	}
-	if (c->token_file && read_token_file(c->token_file, &c->token, err))
+	if (c->token_file && read_token_file(c->token_file, &file_token, err))
 		return -1;
-	if (!c->token && env_token && *env_token)
-		c->token = xstrdup(env_token);
-	if (!c->url && env_url && *env_url)
-		c->url = xstrdup(env_url);
-	if (!c->url && is_url(c->source))
-		c->url = xstrdup(c->source);
+	cc.path = c->config_path ? xstrdup(c->config_path)
+				 : default_config_path();
 
-	if (c->url && c->token)
-		goto check;
-	name = c->context                        ? c->context
-	       : env_ctx && *env_ctx             ? env_ctx
-	       : c->source && !is_url(c->source) ? c->source
-						 : NULL;
-	if (resolve_from_config(c, name, c->url, err))
-		return -1;
-check:
-	if (!is_url(c->url)) {
-		buf_addf(err,
-			 "bad URL \"%s\": it must start with http:// or "
-			 "https://",
-			 c->url);
-		return -1;
+	/* SPEC §1: -o options, then the environment, then SOURCE. */
+	levels[0] = (struct conf_level){ c->url, file_token, c->context };
+	levels[1] = (struct conf_level){ env_url && *env_url ? env_url : NULL,
+					 env_token && *env_token ? env_token
+								 : NULL,
+					 env_ctx && *env_ctx ? env_ctx : NULL };
+	levels[2] = (struct conf_level){ is_url(c->source) ? c->source : NULL,
+					 NULL,
+					 c->source && !is_url(c->source)
+						 ? c->source
+						 : NULL };
+	c->url = NULL; /* refilled below from the winning level */
+	for (i = 0; i < 3; i++) {
+		const struct conf_level *l = &levels[i];
+
+		if (!c->url && l->url)
+			c->url = xstrdup(l->url);
+		if (!c->token && l->token)
+			c->token = xstrdup(l->token);
+		if (l->context && !named) {
+			named = true;
+			if ((!c->url || !c->token) &&
+			    use_context(c, &cc, l->context, &token_from, err))
+				goto out;
+		}
 	}
-	return 0;
+	free((char *)levels[0].url);
+	levels[0].url = NULL;
+
+	if (!c->url && !named) {
+		if (!cc.path || (!c->config_path && access(cc.path, F_OK))) {
+			buf_addf(err,
+				 "no instance given: set COOLIFY_URL and "
+				 "COOLIFY_TOKEN, use -o url=URL,token_file=FILE, "
+				 "or add a context to %s",
+				 cc.path ? cc.path : "~/.config/coolify/config.json");
+			goto out;
+		}
+		if (use_context(c, &cc, NULL, &token_from, err))
+			goto out;
+	}
+	if (!c->url) {
+		buf_adds(err, "no instance URL: set COOLIFY_URL or -o url=");
+		goto out;
+	}
+	if (!c->token) {
+		/* A URL alone: the token of the context for that URL. */
+		struct json_object *in = NULL;
+
+		if (cc.path && (c->config_path || !access(cc.path, F_OK)) &&
+		    !cli_config_load(&cc, err))
+			in = cli_config_find(&cc, NULL, c->url);
+		buf_reset(err);
+		if (!in || !jstr(in, "token") || !*jstr(in, "token")) {
+			if (c->instance)
+				buf_addf(err, "context \"%s\" has no token: ",
+					 c->instance);
+			buf_addf(err, "no token for %s: set COOLIFY_TOKEN or "
+				      "-o token_file=",
+				 c->url);
+			goto out;
+		}
+		c->token = xstrdup(jstr(in, "token"));
+		free(c->instance);
+		c->instance = xstrdup(jstr(in, "name"));
+		token_from = jstr(in, "fqdn");
+	}
+	if (!is_url(c->url)) {
+		buf_addf(err, "bad URL \"%s\": it must start with http:// or "
+			      "https://",
+			 c->url);
+		goto out;
+	}
+	/* Never hand a context's token to another instance. */
+	if (token_from && !same_url(token_from, c->url)) {
+		buf_addf(err,
+			 "the token of context \"%s\" is for %s, not %s: give "
+			 "a token for %s (COOLIFY_TOKEN or -o token_file=)",
+			 c->instance, token_from, c->url, c->url);
+		goto out;
+	}
+	rc = 0;
+out:
+	free((char *)levels[0].url);
+	wipe_free(file_token);
+	cli_config_release(&cc);
+	return rc;
 }
 
 void conf_usage(const char *progname)

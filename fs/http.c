@@ -206,8 +206,6 @@ int http_status_errno(long status)
 		return -EEXIST;
 	case 429:
 		return -EAGAIN;
-	case 504:
-		return -ETIMEDOUT;
 	default:
 		return -EIO;
 	}

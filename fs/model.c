@@ -101,6 +101,11 @@ static struct json_object **list_items(struct json_object *root, size_t *n)
 	}
 	if (!json_object_is_type(root, json_type_object))
 		return NULL;
+	json_object_object_foreach(root, key, val) {
+		(void)val;
+		if (!*key || strspn(key, "0123456789") != strlen(key))
+			return NULL; /* an object, not a list */
+	}
 	*n = (size_t)json_object_object_length(root);
 	items = xcalloc(*n, sizeof(*items));
 	json_object_object_foreach (root, k, v) {
@@ -110,9 +115,35 @@ static struct json_object **list_items(struct json_object *root, size_t *n)
 	return items;
 }
 
+struct json_object *model_json_parse(const char *json)
+{
+	struct json_tokener *tok;
+	struct json_object *root;
+	size_t len;
+
+	if (!json)
+		return NULL;
+	len = strlen(json);
+	tok = json_tokener_new();
+	/* Strict: no trailing commas, no text after the value (an HTML error
+	 * page glued to a list must not pass for the list). */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	if (root && json_tokener_get_error(tok) == json_tokener_success &&
+	    strspn(json + json_tokener_get_parse_end(tok), " \t\r\n") !=
+		    len - json_tokener_get_parse_end(tok)) {
+		json_object_put(root);
+		root = NULL;
+	}
+	if (!root && json_tokener_get_error(tok) == json_tokener_continue)
+		root = NULL;
+	json_tokener_free(tok);
+	return root;
+}
+
 static struct json_object *parse(const char *json)
 {
-	return json ? json_tokener_parse(json) : NULL;
+	return model_json_parse(json);
 }
 
 /* ---- projects ---- */

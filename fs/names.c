@@ -1,5 +1,6 @@
 #include "names.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +36,14 @@ char *name_unescape(const char *s)
 	struct buf b = BUF_INIT;
 	const char *p;
 
+	/* Only what name_escape() writes: "%2E" stands for a dot only in
+	 * the names "." and "..". */
 	if (!strcmp(s, "%00"))
 		return xstrdup("");
+	if (!strcmp(s, "%2E"))
+		return xstrdup(".");
+	if (!strcmp(s, "%2E%2E"))
+		return xstrdup("..");
 	for (p = s; *p; p++) {
 		if (*p != '%') {
 			buf_addch(&b, *p);
@@ -45,9 +52,6 @@ char *name_unescape(const char *s)
 			p += 2;
 		} else if (!strncmp(p, "%25", 3)) {
 			buf_addch(&b, '%');
-			p += 2;
-		} else if (!strncmp(p, "%2E", 3)) {
-			buf_addch(&b, '.');
 			p += 2;
 		} else {
 			buf_release(&b);
@@ -63,12 +67,13 @@ struct name_count {
 	UT_hash_handle hh;
 };
 
-void names_assign(const char *const *names, const char *const *uuids, size_t n,
-		  char **out)
+void names_assign(const char *const *names, const char *const *uuids,
+		  size_t n, char **out)
 {
 	struct name_count *table = NULL, *nc, *tmp;
 	struct name_count *slots = xcalloc(n, sizeof(*slots));
-	size_t i;
+	bool *twin = xcalloc(n, sizeof(*twin));
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
 		HASH_FIND_STR(table, names[i], nc);
@@ -81,17 +86,32 @@ void names_assign(const char *const *names, const char *const *uuids, size_t n,
 		nc->count++;
 	}
 	for (i = 0; i < n; i++) {
+		HASH_FIND_STR(table, names[i], nc);
+		twin[i] = nc->count > 1;
+	}
+	/* A plain name can still equal a twin's NAME@UUID ("api@u2" beside
+	 * two "api"s, one of uuid u2): then it takes the @UUID form too, so
+	 * no entry hides another. */
+	for (i = 0; i < n; i++) {
 		char *esc = name_escape(names[i]);
 
-		HASH_FIND_STR(table, names[i], nc);
-		if (nc->count > 1) {
-			out[i] = xasprintf("%s@%s", esc, uuids[i]);
+		out[i] = twin[i] ? xasprintf("%s@%s", esc, uuids[i]) : esc;
+		if (twin[i])
 			free(esc);
-		} else {
-			out[i] = esc;
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n && !twin[i]; j++) {
+			if (twin[j] && !strcmp(out[i], out[j])) {
+				char *esc = out[i];
+
+				out[i] = xasprintf("%s@%s", esc, uuids[i]);
+				free(esc);
+				twin[i] = true;
+			}
 		}
 	}
 	HASH_ITER (hh, table, nc, tmp)
 		HASH_DEL(table, nc);
 	free(slots);
+	free(twin);
 }

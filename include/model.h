@@ -17,6 +17,8 @@
 
 #include "buf.h"
 
+struct json_object;
+
 struct model_project {
 	char *uuid;
 	char *name;
@@ -111,6 +113,10 @@ const struct model_resource *model_resources_find(
  * names of a kind. */
 const char *model_kind_dir(enum res_kind kind);
 const char *model_kind_file(enum res_kind kind);
+
+/* Parses a whole JSON text strictly (no trailing commas, nothing after
+ * the value): a new json-c object to put, or NULL. */
+struct json_object *model_json_parse(const char *json);
 
 /* Pretty-prints compact JSON text into out (reset first), ending with a
  * newline. Returns 0, or -EIO if json does not parse. */

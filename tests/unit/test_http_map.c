@@ -1,0 +1,212 @@
+/* Unit tests for the pure part of http.h: HTTP status to errno (SPEC §5)
+ * and the API's error message (NOTES §1.2, §1.4, §1.6). */
+#include <errno.h>
+#include <string.h>
+
+#include "buf.h"
+#include "http.h"
+
+#include "check.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_2xx_is_success(void)
+{
+	static const long ok[] = { 200, 201, 202, 204, 299 };
+	size_t i;
+
+	for (i = 0; i < N_ELEMS(ok); i++)
+		if (!CHECK_INT(http_status_errno(ok[i]), 0))
+			printf("#   status %ld\n", ok[i]);
+}
+
+/* The table of SPEC §5. */
+static void test_spec_table(void)
+{
+	static const struct {
+		long status;
+		int err;
+	} table[] = {
+		{ 400, -EINVAL }, { 422, -EINVAL }, { 401, -EACCES },
+		{ 403, -EACCES }, { 404, -ENOENT }, { 409, -EEXIST },
+		{ 405, -ENOSYS }, { 429, -EAGAIN }, { 500, -EIO },
+		{ 502, -EIO },    { 503, -EIO },    { 599, -EIO },
+	};
+	size_t i;
+
+	for (i = 0; i < N_ELEMS(table); i++)
+		if (!CHECK_INT(http_status_errno(table[i].status),
+			       table[i].err))
+			printf("#   status %ld\n", table[i].status);
+}
+
+/* SPEC §5: "5xx → EIO"; ETIMEDOUT is for "no answer within timeout".
+ * nginx's 504 after ~99 s (NOTES §1.1) is an answer. */
+static void test_gateway_timeout_is_eio(void)
+{
+	CHECK_INT(http_status_errno(504), -EIO);
+}
+
+static void test_other_statuses_are_errors(void)
+{
+	static const long other[] = { 100, 199, 300, 301, 302, 304,
+				      402, 410, 413, 418, 451, 600 };
+	size_t i;
+
+	for (i = 0; i < N_ELEMS(other); i++)
+		if (!CHECK(http_status_errno(other[i]) < 0))
+			printf("#   status %ld\n", other[i]);
+}
+
+/* A response as http_call() leaves it. */
+static void response(struct http_response *r, long status, bool json,
+		     const char *body)
+{
+	http_response_init(r);
+	r->status = status;
+	r->json = json;
+	if (body)
+		buf_adds(&r->body, body);
+}
+
+/* http_api_message's text for one answer. */
+static void check_message(long status, bool json, const char *body,
+			  const char *want, int line)
+{
+	struct http_response r;
+	struct buf out = BUF_INIT;
+
+	response(&r, status, json, body);
+	buf_adds(&out, "left over from before");
+	http_api_message(&r, &out);
+	if (!CHECK_STR(out.buf, want))
+		printf("#   line %d\n", line);
+	CHECK_INT(out.len, strlen(out.buf));
+	buf_release(&out);
+	http_response_release(&r);
+}
+
+#define MESSAGE(status, json, body, want) \
+	check_message((status), (json), (body), (want), __LINE__)
+
+static void test_message_from_json_body(void)
+{
+	MESSAGE(401, true, "{\"message\":\"Unauthenticated.\"}",
+		"Unauthenticated.");
+	MESSAGE(403, true,
+		"{\"success\":true,\"message\":\"API is disabled.\"}",
+		"API is disabled.");
+	MESSAGE(403, true,
+		"{\"message\":\"Missing required permissions: write, deploy\"}",
+		"Missing required permissions: write, deploy");
+	MESSAGE(404, true,
+		"{\"message\":\"Not found.\",\"docs\":"
+		"\"https:\\/\\/coolify.io\\/docs\"}",
+		"Not found.");
+	MESSAGE(400, true,
+		"{\"message\":\"Project has resources, so it cannot be "
+		"deleted.\"}",
+		"Project has resources, so it cannot be deleted.");
+	MESSAGE(429, true, "{\"message\":\"Too Many Attempts.\"}",
+		"Too Many Attempts.");
+	/* Laravel escapes '/' and non-ASCII (NOTES §2.2). */
+	MESSAGE(400, true, "{\"message\":\"a\\/b caf\\u00e9\"}", "a/b café");
+}
+
+static void test_message_with_validation_errors(void)
+{
+	struct http_response r;
+	struct buf out = BUF_INIT;
+
+	response(&r, 422, true,
+		 "{\"message\":\"Validation failed.\",\"errors\":{\"name\":"
+		 "[\"The name field is required.\"],\"foo\":"
+		 "[\"This field is not allowed.\"]}}");
+	http_api_message(&r, &out);
+	CHECK(!strncmp(out.buf, "Validation failed.", 18));
+	CHECK(strstr(out.buf, "The name field is required.") != NULL);
+	CHECK(strstr(out.buf, "This field is not allowed.") != NULL);
+	CHECK(strstr(out.buf, "name") != NULL);
+	CHECK(strstr(out.buf, "foo") != NULL);
+	CHECK(strchr(out.buf, '\n') == NULL);
+	buf_release(&out);
+	http_response_release(&r);
+
+	/* errors alone. */
+	response(&r, 422, true, "{\"errors\":{\"lines\":[\"must be int\"]}}");
+	http_api_message(&r, &out);
+	CHECK(strstr(out.buf, "must be int") != NULL);
+	CHECK(out.buf[0] != ' ');
+	buf_release(&out);
+	http_response_release(&r);
+}
+
+static void test_message_not_a_string(void)
+{
+	struct http_response r;
+	struct buf out = BUF_INIT;
+
+	response(&r, 400, true, "{\"message\":[\"first\",\"second\"]}");
+	http_api_message(&r, &out);
+	CHECK(strstr(out.buf, "first") != NULL);
+	CHECK(strstr(out.buf, "second") != NULL);
+	buf_release(&out);
+	http_response_release(&r);
+}
+
+/* Without a usable message the status is named. */
+static void test_message_falls_back_to_status(void)
+{
+	/* nginx's HTML page (NOTES §1.1) and Laravel's HTML 429. */
+	MESSAGE(504, false,
+		"<html><head><title>504 Gateway Time-out</title></head></html>",
+		"HTTP 504");
+	MESSAGE(429, false, "<!DOCTYPE html><html>Too Many Requests</html>",
+		"HTTP 429");
+	/* Said to be JSON but is not, or is cut off. */
+	MESSAGE(500, true, "<html>Server Error</html>", "HTTP 500");
+	MESSAGE(500, true, "{\"message\":\"Server Err", "HTTP 500");
+	/* JSON without a message. */
+	MESSAGE(400, true, "{\"error\":\"bad\"}", "HTTP 400");
+	MESSAGE(404, true, "[]", "HTTP 404");
+	MESSAGE(502, true, "", "HTTP 502");
+	MESSAGE(502, false, NULL, "HTTP 502");
+}
+
+static void test_message_without_answer_is_empty(void)
+{
+	/* status 0: no answer came; the caller uses curl's reason. */
+	MESSAGE(0, false, NULL, "");
+	MESSAGE(0, false, "partial", "");
+}
+
+static void test_response_init(void)
+{
+	struct http_response r;
+
+	http_response_init(&r);
+	CHECK_INT(r.status, 0);
+	CHECK(!r.json);
+	CHECK_INT(r.retry_after, 0);
+	CHECK_STR(r.error, "");
+	CHECK_INT(r.body.len, 0);
+	CHECK_STR(r.body.buf, "");
+	CHECK_INT(r.body.max, HTTP_BODY_MAX);
+	http_response_release(&r);
+	http_response_release(&r);
+}
+
+static const struct check_test tests[] = {
+	CHECK_TEST(test_2xx_is_success),
+	CHECK_TEST(test_spec_table),
+	CHECK_TEST(test_gateway_timeout_is_eio),
+	CHECK_TEST(test_other_statuses_are_errors),
+	CHECK_TEST(test_message_from_json_body),
+	CHECK_TEST(test_message_with_validation_errors),
+	CHECK_TEST(test_message_not_a_string),
+	CHECK_TEST(test_message_falls_back_to_status),
+	CHECK_TEST(test_message_without_answer_is_empty),
+	CHECK_TEST(test_response_init),
+};
+
+CHECK_MAIN(tests)
