@@ -1,9 +1,11 @@
 /* applications/, databases/, services/ and a resource's directory
  * (SPEC §3). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "envs.h"
 #include "node.h"
 #include "store.h"
 #include "xalloc.h"
@@ -60,11 +62,28 @@ const struct node_kind kind_collection = {
 struct res_entry {
 	const char *name; /* NULL: the kind's JSON file name */
 	const struct node_kind *kind;
+	int variant;
+	/* Whether the entry exists for this resource on this instance
+	 * (NULL: always); a file the instance cannot serve is absent. */
+	bool (*present)(const struct node *n);
 };
 
+static bool has_envs(const struct node *n)
+{
+	return envs_supported(n->fs, n->res->kind);
+}
+
+static bool has_preview_envs(const struct node *n)
+{
+	return n->res->kind == RES_APP;
+}
+
 static const struct res_entry res_entries[] = {
-	{ NULL, &kind_resource_json },
-	{ "status", &kind_status },
+	{ NULL, &kind_resource_json, 0, NULL },
+	{ "status", &kind_status, 0, NULL },
+	{ "envs", &kind_envs_dir, 0, has_envs },
+	{ "envs-preview", &kind_envs_dir, 1, has_preview_envs },
+	{ "envs.env", &kind_envs_env, 0, has_envs },
 };
 
 #define N_RES (sizeof(res_entries) / sizeof(res_entries[0]))
@@ -80,9 +99,13 @@ static int resource_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 
 	for (i = 0; i < N_RES; i++) {
-		struct node c = node_child(dir, res_entries[i].kind);
+		const struct res_entry *e = &res_entries[i];
+		struct node c = node_child(dir, e->kind);
 
-		if (dir_add(fill, res_entry_name(dir, &res_entries[i]), &c))
+		if (e->present && !e->present(dir))
+			continue;
+		c.variant = e->variant;
+		if (dir_add(fill, res_entry_name(dir, e), &c))
 			break;
 	}
 	return 0;
@@ -93,10 +116,14 @@ static int resource_lookup(struct node *n, const char *name)
 	size_t i;
 
 	for (i = 0; i < N_RES; i++) {
-		if (!strcmp(name, res_entry_name(n, &res_entries[i]))) {
-			n->kind = res_entries[i].kind;
-			return 0;
-		}
+		const struct res_entry *e = &res_entries[i];
+
+		if (strcmp(name, res_entry_name(n, e)) ||
+		    (e->present && !e->present(n)))
+			continue;
+		n->kind = e->kind;
+		n->variant = e->variant;
+		return 0;
 	}
 	return -ENOENT;
 }

@@ -199,15 +199,18 @@ int main(int argc, char *argv[])
 	if (check_instance(&fs, &version))
 		goto out_http;
 	fs.version = xstrdup(version);
+	fs.current_api = strncmp(version, "4.0.0-beta", 10) != 0;
 	fs.uid = getuid();
 	fs.gid = getgid();
 	fs.mount_time = time(NULL);
 	cache_init(&fs.cache, &hup_count);
+	shadows_init(&fs.shadows);
 	/* The check already asked for the version: keep the answer. */
 	cache_store(&fs.cache, "/version", version, version_free);
 
 	rc = serve(&fs, &args, &opts);
 
+	shadows_release(&fs.shadows);
 	cache_release(&fs.cache);
 	free(fs.version);
 out_http:

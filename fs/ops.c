@@ -70,6 +70,10 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->attr_timeout = fs->conf.cache_ttl ? 1.0 : 0.0;
 	cfg->negative_timeout = 0;
 	cfg->use_ino = 0;
+	/* perl -pi renames its temporary file over a key it still has open;
+	 * without this the library would first rename the key to a
+	 * .fuse_hidden file, which would reach the API as a rename. */
+	cfg->hard_remove = 1;
 	return fs;
 }
 
@@ -89,9 +93,16 @@ static int cfs_getattr(const char *path, struct stat *st,
 	if (fh) {
 		/* fstat of an open file describes what reads return. */
 		if (rc) {
+			/* Not at the API (yet, or any more): a created key
+			 * before its commit, or a file unlinked while open. */
 			memset(st, 0, sizeof(*st));
-			st->st_mode = S_IFREG | 0400;
+			st->st_mode =
+			    S_IFREG | (fh->kind->perm ? fh->kind->perm : 0400);
 			st->st_nlink = 1;
+			st->st_uid = fh->fs->uid;
+			st->st_gid = fh->fs->gid;
+			st->st_mtime = st->st_ctime = st->st_atime =
+			    fh->fs->mount_time;
 			rc = 0;
 		}
 		st->st_size = (off_t)fh->data.len;
@@ -261,6 +272,7 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 	if (fh->flags & O_APPEND)
 		off = (off_t)fh->data.len;
 	rc = fh_put(fh, data, size, off);
+	fh->wrote = true;
 	if (!rc)
 		rc = fh->kind->written(fh);
 	log_set_path(NULL);
@@ -284,10 +296,20 @@ static int fh_commit(struct fh *fh)
 
 static int cfs_flush(const char *path, struct fuse_file_info *fi)
 {
+	struct fh *fh = fh_of(fi);
+
 	/* Implemented even when there is nothing to do: an ENOSYS here
-	 * would make the kernel skip flush for the whole mount. */
+	 * would make the kernel skip flush for the whole mount.
+	 *
+	 * A handle that was only created or truncated is not committed
+	 * here: `echo v > f` opens with O_TRUNC, and bash's dup2() closes
+	 * the first descriptor (a flush) before the write. Committing then
+	 * would blank the value on the way. Release commits it if no write
+	 * ever comes (`: > f`). */
 	(void)path;
-	return fh_commit(fh_of(fi));
+	if (fh && !fh->wrote)
+		return 0;
+	return fh_commit(fh);
 }
 
 static int cfs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
@@ -531,6 +553,14 @@ static int cfs_setxattr(const char *path, const char *name, const char *value,
 	return rc;
 }
 
+/* No symlinks can be made: emacs then locks with a plain file. */
+static int cfs_symlink(const char *target, const char *path)
+{
+	(void)target;
+	(void)path;
+	return -EPERM;
+}
+
 static int cfs_removexattr(const char *path, const char *name)
 {
 	(void)path;
@@ -599,5 +629,6 @@ const struct fuse_operations cfs_ops = {
 	.setxattr = cfs_setxattr,
 	.listxattr = cfs_listxattr,
 	.removexattr = cfs_removexattr,
+	.symlink = cfs_symlink,
 	.statfs = cfs_statfs,
 };

@@ -12,15 +12,20 @@
 #include "cache.h"
 #include "conf.h"
 #include "http.h"
+#include "shadow.h"
 
 struct cfs {
 	struct conf conf;
 	struct http http;
 	struct cache cache;
+	struct shadows shadows; /* editors' temporary files, in memory */
 	uid_t uid; /* owner of every file: the user who mounted */
 	gid_t gid;
 	time_t mount_time; /* mtime of objects that have no timestamp */
 	char *version;     /* the instance's version, from the mount check */
+	/* Current Coolify (4.1 and later) rather than the 2025 API (4.0.0
+	 * betas): database env and log endpoints, POST-only actions. */
+	bool current_api;
 };
 
 /* The context of the mount serving the calling FUSE request. */

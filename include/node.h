@@ -26,6 +26,8 @@
 #include "cfs.h"
 #include "model.h"
 
+struct env_var;
+
 #define NODE_MAX_REFS 4
 
 struct node;
@@ -44,7 +46,8 @@ struct fh {
 	const struct node_kind *kind;
 	struct buf data; /* the contents: rendered at open, then written */
 	int flags;       /* open(2) flags */
-	bool dirty;      /* written since the last commit */
+	bool dirty;      /* changed since the last commit */
+	bool wrote;      /* write() was called: see cfs_flush() */
 	/* What the file is about, copied at open: the node's references end
 	 * with the open call, the handle lives on (and may be renamed). */
 	char *path; /* the path it was opened by, for log lines */
@@ -120,6 +123,7 @@ struct node {
 	const struct model_project_detail *detail;
 	const struct model_env *env;
 	const struct model_resource *res;
+	const struct env_var *var;
 	enum res_kind rkind;
 	int variant;     /* kind-specific (e.g. preview env vars) */
 	const char *arg; /* kind-specific, static (e.g. an API path) */
@@ -161,6 +165,10 @@ extern const struct node_kind kind_collection; /* rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;
 extern const struct node_kind kind_status;
+extern const struct node_kind kind_envs_dir; /* variant 1: preview */
+extern const struct node_kind kind_env_file;
+extern const struct node_kind kind_env_shadow;
+extern const struct node_kind kind_envs_env;
 extern const struct node_kind kind_uuid_dir;
 extern const struct node_kind kind_uuid_link;
 

@@ -185,7 +185,8 @@ class Mount:
 
 def run(cmd, check=True, **kw):
     """Runs a shell command the way a user would; returns CompletedProcess."""
-    r = subprocess.run(cmd, shell=isinstance(cmd, str), capture_output=True, text=True,
+    r = subprocess.run(cmd, shell=isinstance(cmd, str), executable="/bin/bash" if isinstance(cmd, str) else None,
+                       capture_output=True, text=True,
                        timeout=kw.pop("timeout", 60), **kw)
     if check and r.returncode:
         raise AssertionError("%s: exit %d\n%s%s" % (cmd, r.returncode, r.stdout, r.stderr))

@@ -1,0 +1,582 @@
+/* envs/, envs-preview/ and envs.env: environment variables as files
+ * (SPEC §3.1).
+ *
+ * A file in envs/ is either a key (its contents are the variable's value
+ * plus a newline) or a shadow: a temporary file an editor or tool made
+ * there, kept in memory only (shadow.h). A name that cannot be a key is
+ * always a shadow; so is a file created the way mkstemp creates them
+ * (O_RDWR|O_CREAT|O_EXCL), which is how sed -i, perl -pi and python make
+ * key-shaped temporary names. Renaming a shadow onto a key saves it as
+ * that key; renaming a key onto a temporary name copies it into a shadow
+ * and keeps the variable, since the editor's next step writes the key
+ * again (vim's KEY -> KEY~ backup). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#include "dotenv.h"
+#include "envs.h"
+#include "log.h"
+#include "node.h"
+#include "xalloc.h"
+
+static struct env_target target_of(const struct node *n)
+{
+	struct env_target t = { n->res->kind, n->res->uuid, n->variant == 1 };
+
+	return t;
+}
+
+static struct env_target target_of_fh(const struct fh *fh)
+{
+	struct env_target t = { fh->rkind, fh->uuid, fh->variant == 1 };
+
+	return t;
+}
+
+/* The shadow directory of an env directory (a string for shadow.h). */
+static char *shadow_dir(enum res_kind kind, const char *uuid, int variant)
+{
+	return xasprintf("%s/%s/%d", model_kind_dir(kind), uuid, variant);
+}
+
+/* A name that may reach the API as a key. */
+static bool key_name(const char *name)
+{
+	return dotenv_key_valid(name);
+}
+
+/* ---- envs/ ---- */
+
+static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
+{
+	const struct env_list *l;
+	struct cval *cv;
+	char **names, *sdir;
+	size_t i;
+	int rc;
+
+	rc = envs_get(dir->fs, dir->res->kind, dir->res->uuid, &cv);
+	if (rc)
+		return rc;
+	l = cv->data;
+	for (i = 0; i < l->n; i++) {
+		struct node c = node_child(dir, &kind_env_file);
+
+		if (l->v[i].preview != (dir->variant == 1))
+			continue;
+		c.var = &l->v[i];
+		snprintf(c.name, sizeof(c.name), "%s", l->v[i].key);
+		if (dir_add(fill, l->v[i].key, &c))
+			goto out;
+	}
+	sdir = shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+	names = shadow_names(&dir->fs->shadows, sdir);
+	for (i = 0; names[i]; i++) {
+		struct node c = node_child(dir, &kind_env_shadow);
+
+		snprintf(c.name, sizeof(c.name), "%s", names[i]);
+		dir_add(fill, names[i], &c);
+		free(names[i]);
+	}
+	free(names);
+	free(sdir);
+out:
+	cval_put(cv);
+	return 0;
+}
+
+static int envs_dir_lookup(struct node *n, const char *name)
+{
+	const struct env_var *v;
+	struct cval *cv;
+	char *sdir;
+	bool shadow;
+	int rc;
+
+	sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	shadow = shadow_stat(&n->fs->shadows, sdir, name, NULL, NULL);
+	free(sdir);
+	if (shadow) {
+		n->kind = &kind_env_shadow;
+		return 0;
+	}
+	/* Probes for .KEY.swp, 4913, KEY~ cost no request. */
+	if (!key_name(name))
+		return -ENOENT;
+	rc = envs_get(n->fs, n->res->kind, n->res->uuid, &cv);
+	if (rc)
+		return rc;
+	v = env_list_find(cv->data, name, n->variant == 1);
+	if (!v) {
+		cval_put(cv);
+		return -ENOENT;
+	}
+	node_hold(n, cv);
+	n->var = v;
+	n->kind = &kind_env_file;
+	return 0;
+}
+
+static int envs_dir_create(const struct node *dir, const char *name, int flags,
+			   struct fh *fh)
+{
+	bool mkstemp_like = (flags & O_ACCMODE) == O_RDWR && flags & O_EXCL;
+	struct node key;
+	int rc;
+
+	fh->rkind = dir->res->kind;
+	if (!key_name(name) || mkstemp_like) {
+		char *sdir =
+		    shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+
+		rc = shadow_create(&dir->fs->shadows, sdir, name,
+				   flags & O_EXCL);
+		free(sdir);
+		fh->kind = &kind_env_shadow;
+		return rc;
+	}
+	/* A real create: cp, `set -C` redirections, vim's new KEY. */
+	key = *dir;
+	key.nrefs = 0;
+	rc = envs_dir_lookup(&key, name);
+	fh->kind = &kind_env_file;
+	if (rc == -ENOENT) {
+		/* Created when the handle is committed, even empty (touch). */
+		fh->dirty = true;
+		return 0;
+	}
+	if (!rc && flags & O_EXCL)
+		rc = -EEXIST;
+	if (!rc && key.kind == &kind_env_file && !(flags & O_TRUNC) &&
+	    key.var->value)
+		buf_addf(&fh->data, "%s\n", key.var->value);
+	node_release(&key);
+	return rc;
+}
+
+/* Contents of a key as a file: the value and a newline. */
+static int env_contents(const struct env_var *v, struct buf *out)
+{
+	if (!v->value)
+		return -EACCES; /* never an empty file for a hidden value */
+	return buf_addf(out, "%s\n", v->value);
+}
+
+static int envs_dir_rename(const struct node *dir, const struct node *from,
+			   const char *newname, unsigned int flags)
+{
+	struct env_target t = target_of(dir);
+	char *sdir = shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+	struct shadows *sh = &dir->fs->shadows;
+	bool to_shadow = shadow_stat(sh, sdir, newname, NULL, NULL);
+	struct buf data = BUF_INIT;
+	int rc;
+
+	if (flags & ~(unsigned)RENAME_NOREPLACE) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (flags & RENAME_NOREPLACE && to_shadow) {
+		rc = -EEXIST;
+		goto out;
+	}
+	if (from->kind == &kind_env_shadow) {
+		if (to_shadow || !key_name(newname)) {
+			rc = shadow_rename(sh, sdir, from->name, newname);
+			goto out;
+		}
+		/* Saving through a temporary file: its contents become
+		 * the key's value (sed -i, perl -pi, mkstemp+rename). */
+		rc = shadow_read(sh, sdir, from->name, &data);
+		if (rc)
+			goto out;
+		if (data.len && data.buf[data.len - 1] == '\n')
+			buf_truncate(&data, data.len - 1);
+		rc = envs_set(dir->fs, &t, newname, data.buf, NULL);
+		if (!rc)
+			shadow_unlink(sh, sdir, from->name);
+		goto out;
+	}
+	if (from->kind != &kind_env_file) {
+		rc = -EACCES;
+		goto out;
+	}
+	if (to_shadow || !key_name(newname)) {
+		/* KEY -> KEY~: a backup copy; the variable stays. */
+		rc = env_contents(from->var, &data);
+		if (!rc)
+			shadow_write(sh, sdir, newname, data.buf, data.len);
+		goto out;
+	}
+	rc = envs_rename(dir->fs, &t, from->name, newname,
+			 flags & RENAME_NOREPLACE);
+out:
+	explicit_bzero(data.buf, data.len);
+	buf_release(&data);
+	free(sdir);
+	return rc;
+}
+
+const struct node_kind kind_envs_dir = {
+	.name = "envs",
+	.type = S_IFDIR,
+	.list = envs_dir_list,
+	.lookup = envs_dir_lookup,
+	.create = envs_dir_create,
+	.rename = envs_dir_rename,
+};
+
+/* ---- a key ---- */
+
+static int env_render(const struct node *n, struct buf *out)
+{
+	return env_contents(n->var, out);
+}
+
+static int env_size(const struct node *n, off_t *size)
+{
+	*size = n->var->value ? (off_t)strlen(n->var->value) + 1 : 0;
+	return 0;
+}
+
+static time_t env_mtime(const struct node *n)
+{
+	return n->var->mtime;
+}
+
+static int env_open(const struct node *n, struct fh *fh)
+{
+	int acc = fh->flags & O_ACCMODE;
+
+	if (acc != O_WRONLY && !n->var->value)
+		return -EACCES;
+	if (fh->flags & O_TRUNC || !n->var->value)
+		return 0;
+	return env_contents(n->var, &fh->data);
+}
+
+/* The value a file's contents stand for: one trailing newline dropped. */
+static char *value_of(const struct buf *data)
+{
+	size_t len = data->len;
+
+	if (len && data->buf[len - 1] == '\n')
+		len--;
+	return xstrndup(data->buf, len);
+}
+
+static int env_commit(struct fh *fh)
+{
+	struct env_target t = target_of_fh(fh);
+	char *value = value_of(&fh->data);
+	int rc;
+
+	rc = envs_set(fh->fs, &t, fh->name, value, NULL);
+	explicit_bzero(value, strlen(value));
+	free(value);
+	return rc;
+}
+
+/* bash ignores close()'s error for `echo v > KEY`, so a write that
+ * completes a one-line value is sent now and its refusal is write()'s
+ * error (SPEC §3.1). A value of several lines waits for close or fsync,
+ * so that one written in pieces is sent once, whole. */
+static int env_written(struct fh *fh)
+{
+	const struct buf *d = &fh->data;
+
+	if (!d->len || d->buf[d->len - 1] != '\n' ||
+	    memchr(d->buf, '\n', d->len) != d->buf + d->len - 1)
+		return 0;
+	/* Done either way: a refusal is this write()'s error, and the same
+	 * content is not sent again at close. */
+	fh->dirty = false;
+	return env_commit(fh);
+}
+
+/* truncate(1) by path: the value cut to size bytes of its file. */
+static int env_truncate(const struct node *n, off_t size)
+{
+	struct env_target t = target_of(n);
+	struct buf data = BUF_INIT;
+	char *value;
+	int rc;
+
+	if (!n->var->value && size)
+		return -EACCES;
+	if (n->var->value)
+		env_contents(n->var, &data);
+	if ((size_t)size < data.len)
+		buf_truncate(&data, (size_t)size);
+	value = value_of(&data);
+	rc = envs_set(n->fs, &t, n->name, value, NULL);
+	free(value);
+	buf_release(&data);
+	return rc;
+}
+
+static int env_unlink(const struct node *n)
+{
+	struct env_target t = target_of(n);
+
+	return envs_delete(n->fs, &t, n->name);
+}
+
+#define XATTR_PREFIX "user.coolify."
+
+/* The flag an xattr name stands for, or -1. */
+static int xattr_flag(const char *name)
+{
+	int f;
+
+	if (strncmp(name, XATTR_PREFIX, sizeof(XATTR_PREFIX) - 1))
+		return -1;
+	name += sizeof(XATTR_PREFIX) - 1;
+	for (f = 0; f < ENV_FLAGS; f++)
+		if (!strcmp(name, env_flag_name(f)))
+			return f;
+	return -1;
+}
+
+static int env_getxattr(const struct node *n, const char *name, struct buf *out)
+{
+	int f = xattr_flag(name);
+
+	if (!strcmp(name, XATTR_PREFIX "uuid"))
+		return buf_adds(out, n->var->uuid ? n->var->uuid : "");
+	if (f < 0 || !n->var->has[f])
+		return -ENODATA;
+	return buf_adds(out, n->var->flags[f] ? "1" : "0");
+}
+
+static int env_listxattr(const struct node *n, struct buf *out)
+{
+	int f;
+
+	for (f = 0; f < ENV_FLAGS; f++)
+		if (n->var->has[f])
+			buf_addf(out, XATTR_PREFIX "%s%c", env_flag_name(f),
+				 '\0');
+	if (n->var->uuid)
+		buf_addf(out, XATTR_PREFIX "uuid%c", '\0');
+	return 0;
+}
+
+static int env_setxattr(const struct node *n, const char *name,
+			const char *value, size_t size, int flags)
+{
+	struct env_target t = target_of(n);
+	int f = xattr_flag(name);
+	bool on;
+
+	if (f < 0)
+		return strncmp(name, XATTR_PREFIX, sizeof(XATTR_PREFIX) - 1)
+			   ? -ENOTSUP
+			   : -EACCES; /* user.coolify.uuid and the like */
+	if (flags & XATTR_CREATE)
+		return -EEXIST; /* every flag always exists */
+	while (size && (value[size - 1] == '\n' || value[size - 1] == ' '))
+		size--;
+	if (size == 1 && (value[0] == '0' || value[0] == '1'))
+		on = value[0] == '1';
+	else if (size == 4 && !strncmp(value, "true", 4))
+		on = true;
+	else if (size == 5 && !strncmp(value, "false", 5))
+		on = false;
+	else
+		return -EINVAL;
+	return envs_set_flag(n->fs, &t, n->name, f, on);
+}
+
+const struct node_kind kind_env_file = {
+	.name = "env",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = env_render,
+	.size = env_size,
+	.mtime = env_mtime,
+	.open = env_open,
+	.written = env_written,
+	.commit = env_commit,
+	.truncate = env_truncate,
+	.unlink = env_unlink,
+	.getxattr = env_getxattr,
+	.setxattr = env_setxattr,
+	.listxattr = env_listxattr,
+};
+
+/* ---- a shadow ---- */
+
+static char *node_shadow_dir(const struct node *n)
+{
+	return shadow_dir(n->res->kind, n->res->uuid, n->variant);
+}
+
+static int shadow_render(const struct node *n, struct buf *out)
+{
+	char *sdir = node_shadow_dir(n);
+	int rc = shadow_read(&n->fs->shadows, sdir, n->name, out);
+
+	free(sdir);
+	return rc;
+}
+
+static int shadow_size(const struct node *n, off_t *size)
+{
+	char *sdir = node_shadow_dir(n);
+	size_t len = 0;
+	bool ok = shadow_stat(&n->fs->shadows, sdir, n->name, &len, NULL);
+
+	free(sdir);
+	*size = (off_t)len;
+	return ok ? 0 : -ENOENT;
+}
+
+static time_t shadow_mtime(const struct node *n)
+{
+	char *sdir = node_shadow_dir(n);
+	time_t t = 0;
+
+	shadow_stat(&n->fs->shadows, sdir, n->name, NULL, &t);
+	free(sdir);
+	return t;
+}
+
+static int shadow_open(const struct node *n, struct fh *fh)
+{
+	return fh->flags & O_TRUNC ? 0 : shadow_render(n, &fh->data);
+}
+
+static int shadow_written(struct fh *fh)
+{
+	(void)fh;
+	return 0;
+}
+
+static int shadow_commit(struct fh *fh)
+{
+	char *sdir = shadow_dir(fh->rkind, fh->uuid, fh->variant);
+
+	shadow_write(&fh->fs->shadows, sdir, fh->name, fh->data.buf,
+		     fh->data.len);
+	free(sdir);
+	return 0;
+}
+
+static int shadow_truncate_node(const struct node *n, off_t size)
+{
+	char *sdir = node_shadow_dir(n);
+	int rc = shadow_truncate(&n->fs->shadows, sdir, n->name, (size_t)size);
+
+	free(sdir);
+	return rc;
+}
+
+static int shadow_unlink_node(const struct node *n)
+{
+	char *sdir = node_shadow_dir(n);
+	int rc = shadow_unlink(&n->fs->shadows, sdir, n->name);
+
+	free(sdir);
+	return rc;
+}
+
+/* Same owner and mode as a key, so vim's 4913 probe finds nothing odd
+ * and saves by renaming (research/fuse-anchors.md §A1.4). */
+const struct node_kind kind_env_shadow = {
+	.name = "env-shadow",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = shadow_render,
+	.size = shadow_size,
+	.mtime = shadow_mtime,
+	.open = shadow_open,
+	.written = shadow_written,
+	.commit = shadow_commit,
+	.truncate = shadow_truncate_node,
+	.unlink = shadow_unlink_node,
+};
+
+/* ---- envs.env ---- */
+
+static int envs_env_render(const struct node *n, struct buf *out)
+{
+	const struct env_list *l;
+	struct cval *cv;
+	size_t i;
+	int rc;
+
+	rc = envs_get(n->fs, n->res->kind, n->res->uuid, &cv);
+	if (rc)
+		return rc;
+	l = cv->data;
+	for (i = 0; i < l->n && !rc; i++) {
+		if (l->v[i].preview)
+			continue;
+		/* A hidden value cannot be shown, and a file that left it
+		 * out would delete it when saved back. */
+		if (!l->v[i].value)
+			rc = -EACCES;
+		else
+			dotenv_format(out, l->v[i].key, l->v[i].value);
+	}
+	cval_put(cv);
+	return rc;
+}
+
+static int envs_env_size(const struct node *n, off_t *size)
+{
+	struct buf b = BUF_INIT;
+	int rc = envs_env_render(n, &b);
+
+	*size = rc ? 0 : (off_t)b.len;
+	explicit_bzero(b.buf, b.len);
+	buf_release(&b);
+	return rc == -EACCES ? 0 : rc;
+}
+
+static int envs_env_open(const struct node *n, struct fh *fh)
+{
+	if (fh->flags & O_TRUNC && (fh->flags & O_ACCMODE) == O_WRONLY)
+		return 0;
+	return envs_env_render(n, &fh->data);
+}
+
+static int envs_env_written(struct fh *fh)
+{
+	(void)fh;
+	return 0; /* the whole file is checked and applied at close */
+}
+
+static int envs_env_commit(struct fh *fh)
+{
+	struct env_target t = target_of_fh(fh);
+	struct buf err = BUF_INIT;
+	struct dotenv want;
+	int rc;
+
+	rc = dotenv_parse(fh->data.buf, fh->data.len, &want, &err);
+	if (rc) {
+		log_error("not saved, nothing sent: %s", err.buf);
+		buf_release(&err);
+		return rc;
+	}
+	rc = envs_apply(fh->fs, &t, &want);
+	dotenv_release(&want);
+	return rc;
+}
+
+const struct node_kind kind_envs_env = {
+	.name = "envs.env",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = envs_env_render,
+	.size = envs_env_size,
+	.open = envs_env_open,
+	.written = envs_env_written,
+	.commit = envs_env_commit,
+};
