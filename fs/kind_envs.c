@@ -63,17 +63,18 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 	if (rc)
 		return rc;
 	l = cv->data;
+	sdir = shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
 	for (i = 0; i < l->n; i++) {
 		struct node c = node_child(dir, &kind_env_file);
 
-		if (l->v[i].preview != (dir->variant == 1))
+		if (l->v[i].preview != (dir->variant == 1) ||
+		    shadow_key_gone(&dir->fs->shadows, sdir, l->v[i].key))
 			continue;
 		c.var = &l->v[i];
 		snprintf(c.name, sizeof(c.name), "%s", l->v[i].key);
 		if (dir_add(fill, l->v[i].key, &c))
-			goto out;
+			goto out_free;
 	}
-	sdir = shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
 	names = shadow_names(&dir->fs->shadows, sdir);
 	for (i = 0; names[i]; i++) {
 		struct node c = node_child(dir, &kind_env_shadow);
@@ -83,8 +84,8 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 		free(names[i]);
 	}
 	free(names);
+out_free:
 	free(sdir);
-out:
 	cval_put(cv);
 	return 0;
 }
@@ -107,6 +108,11 @@ static int envs_dir_lookup(struct node *n, const char *name)
 	/* Probes for .KEY.swp, 4913, KEY~ cost no request. */
 	if (!key_name(name))
 		return -ENOENT;
+	sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	shadow = shadow_key_gone(&n->fs->shadows, sdir, name);
+	free(sdir);
+	if (shadow)
+		return -ENOENT; /* unlinked while its backup lives */
 	rc = envs_get(n->fs, n->res->kind, n->res->uuid, &cv);
 	if (rc)
 		return rc;
@@ -140,6 +146,13 @@ static int envs_dir_create(const struct node *dir, const char *name, int flags,
 		return rc;
 	}
 	/* A real create: cp, `set -C` redirections, vim's new KEY. */
+	{
+		char *sdir =
+		    shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+
+		shadow_set_key_gone(&dir->fs->shadows, sdir, name, false);
+		free(sdir);
+	}
 	key = *dir;
 	key.nrefs = 0;
 	rc = envs_dir_lookup(&key, name);
@@ -198,7 +211,7 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 			buf_truncate(&data, data.len - 1);
 		rc = envs_set(dir->fs, &t, newname, data.buf, NULL);
 		if (!rc)
-			shadow_unlink(sh, sdir, from->name);
+			shadow_unlink(sh, sdir, from->name, NULL);
 		goto out;
 	}
 	if (from->kind != &kind_env_file) {
@@ -208,8 +221,10 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 	if (to_shadow || !key_name(newname)) {
 		/* KEY -> KEY~: a backup copy; the variable stays. */
 		rc = env_contents(from->var, &data);
-		if (!rc)
+		if (!rc) {
 			shadow_write(sh, sdir, newname, data.buf, data.len);
+			shadow_set_backup(sh, sdir, newname, from->name);
+		}
 		goto out;
 	}
 	rc = envs_rename(dir->fs, &t, from->name, newname,
@@ -322,7 +337,14 @@ static int env_truncate(const struct node *n, off_t size)
 static int env_unlink(const struct node *n)
 {
 	struct env_target t = target_of(n);
+	char *sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	bool backed_up;
 
+	/* vim's failed save: the key goes, then its backup comes back. */
+	backed_up = shadow_set_key_gone(&n->fs->shadows, sdir, n->name, true);
+	free(sdir);
+	if (backed_up)
+		return 0;
 	return envs_delete(n->fs, &t, n->name);
 }
 
@@ -478,9 +500,14 @@ static int shadow_truncate_node(const struct node *n, off_t size)
 
 static int shadow_unlink_node(const struct node *n)
 {
-	char *sdir = node_shadow_dir(n);
-	int rc = shadow_unlink(&n->fs->shadows, sdir, n->name);
+	struct env_target t = target_of(n);
+	char *sdir = node_shadow_dir(n), *gone = NULL;
+	int rc = shadow_unlink(&n->fs->shadows, sdir, n->name, &gone);
 
+	/* The backup of an unlinked key is dropped: the delete is real. */
+	if (!rc && gone)
+		rc = envs_delete(n->fs, &t, gone);
+	free(gone);
 	free(sdir);
 	return rc;
 }

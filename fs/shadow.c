@@ -1,6 +1,7 @@
 #include "shadow.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ struct shadow {
 	size_t dirlen;
 	struct buf data;
 	time_t mtime;
+	char *backup_of; /* the key this is a backup of, or NULL */
+	bool key_gone;   /* that key was unlinked while this backup lived */
 	UT_hash_handle hh;
 };
 
@@ -24,6 +27,7 @@ void shadows_init(struct shadows *s)
 
 static void shadow_free(struct shadow *sh)
 {
+	free(sh->backup_of);
 	buf_release(&sh->data);
 	free(sh->key);
 	free(sh);
@@ -144,7 +148,8 @@ int shadow_truncate(struct shadows *s, const char *dir, const char *name,
 	return rc;
 }
 
-int shadow_unlink(struct shadows *s, const char *dir, const char *name)
+int shadow_unlink(struct shadows *s, const char *dir, const char *name,
+		  char **gone_key)
 {
 	struct shadow *sh;
 
@@ -155,8 +160,67 @@ int shadow_unlink(struct shadows *s, const char *dir, const char *name)
 	pthread_mutex_unlock(&s->lock);
 	if (!sh)
 		return -ENOENT;
+	if (gone_key && sh->key_gone) {
+		*gone_key = sh->backup_of;
+		sh->backup_of = NULL;
+	}
 	shadow_free(sh);
 	return 0;
+}
+
+void shadow_set_backup(struct shadows *s, const char *dir, const char *name,
+		       const char *key)
+{
+	struct shadow *sh;
+
+	pthread_mutex_lock(&s->lock);
+	sh = find(s, dir, name);
+	if (sh) {
+		free(sh->backup_of);
+		sh->backup_of = xstrdup(key);
+		sh->key_gone = false;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Caller holds s->lock. */
+static struct shadow *find_backup(struct shadows *s, const char *dir,
+				  const char *key)
+{
+	size_t dirlen = strlen(dir);
+	struct shadow *sh, *tmp;
+
+	HASH_ITER (hh, s->table, sh, tmp) {
+		if (sh->backup_of && !strcmp(sh->backup_of, key) &&
+		    sh->dirlen == dirlen && !strncmp(sh->key, dir, dirlen))
+			return sh;
+	}
+	return NULL;
+}
+
+bool shadow_key_gone(struct shadows *s, const char *dir, const char *key)
+{
+	struct shadow *sh;
+	bool gone;
+
+	pthread_mutex_lock(&s->lock);
+	sh = find_backup(s, dir, key);
+	gone = sh && sh->key_gone;
+	pthread_mutex_unlock(&s->lock);
+	return gone;
+}
+
+bool shadow_set_key_gone(struct shadows *s, const char *dir, const char *key,
+			 bool gone)
+{
+	struct shadow *sh;
+
+	pthread_mutex_lock(&s->lock);
+	sh = find_backup(s, dir, key);
+	if (sh)
+		sh->key_gone = gone;
+	pthread_mutex_unlock(&s->lock);
+	return sh != NULL;
 }
 
 int shadow_rename(struct shadows *s, const char *dir, const char *from,

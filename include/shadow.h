@@ -40,7 +40,25 @@ void shadow_write(struct shadows *s, const char *dir, const char *name,
 		  const char *data, size_t len);
 int shadow_truncate(struct shadows *s, const char *dir, const char *name,
 		    size_t len);
-int shadow_unlink(struct shadows *s, const char *dir, const char *name);
+/* Drops a shadow. When it was the backup of a key that was unlinked
+ * meanwhile, *gone_key (if gone_key is not NULL) gets that key's name to
+ * delete now (caller frees); else it is left alone. */
+int shadow_unlink(struct shadows *s, const char *dir, const char *name,
+		  char **gone_key);
+
+/* Backups. vim saves by renaming KEY to KEY~, writing a new KEY and
+ * dropping KEY~; when the write fails it unlinks KEY and renames KEY~
+ * back. A shadow made from a key remembers it, and an unlink of that key
+ * while its backup lives only hides the key: renaming the backup back
+ * restores it without the API ever seeing a delete, and dropping the
+ * backup makes the delete real. */
+void shadow_set_backup(struct shadows *s, const char *dir, const char *name,
+		       const char *key);
+/* Whether key was unlinked while a backup of it lives. */
+bool shadow_key_gone(struct shadows *s, const char *dir, const char *key);
+/* Marks key unlinked (or back); false when no backup of it lives. */
+bool shadow_set_key_gone(struct shadows *s, const char *dir, const char *key,
+			 bool gone);
 /* Renames from to to in dir, replacing to; -ENOENT if from is missing. */
 int shadow_rename(struct shadows *s, const char *dir, const char *from,
 		  const char *to);

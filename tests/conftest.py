@@ -45,7 +45,11 @@ def free_tmpdir():
 class Fake:
     """A running fake Coolify; see tests/fake/README.md."""
 
-    def __init__(self, mode="seed", data="demo", extra=()):
+    def __init__(self, mode="seed", data="demo", extra=(), rate_limit=0):
+        """rate_limit: requests a minute (0: none). Tests that are not
+        about the limit turn it off, so many mounts in one module do not
+        trip the instance's 200 a minute."""
+        extra = ("--rate-limit", str(rate_limit), *extra)
         self.dir = free_tmpdir()
         portfile = os.path.join(self.dir, "port")
         self.logf = open(os.path.join(self.dir, "fake.log"), "w")

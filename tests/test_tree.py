@@ -21,7 +21,8 @@ def mnt(fake_mode, mount_factory):
 
 
 def test_root_entries(mnt):
-    assert sorted(os.listdir(mnt.path)) == ["health", "projects", "resources.json", "uuid", "version"]
+    assert sorted(os.listdir(mnt.path)) == ["deployments", "health", "projects", "resources.json", "uuid",
+                                            "version"]
 
 
 def test_version_and_health(mnt, fake_mode):
@@ -51,7 +52,7 @@ def test_every_resource_directory(mnt, tree):
     seen = 0
     for rel, kind, obj, _ in tree.walk():
         d = mnt.p(rel)
-        assert sorted(os.listdir(d)) == sorted([KINDS[kind], "status"]), rel
+        assert {KINDS[kind], "status"} <= set(os.listdir(d)), rel
         status = open(os.path.join(d, "status")).read()
         assert status == obj["status"] + "\n"
         seen += 1
@@ -139,7 +140,7 @@ def test_cat_every_status_with_a_glob(mnt, tree):
 
 
 def test_find_sees_everything(mnt, tree):
-    out = run(["find", mnt.path, "-name", "status"]).stdout.splitlines()
+    out = run(["find", mnt.path, "-name", "status", "-not", "-path", "*/deployments/*"]).stdout.splitlines()
     assert len(out) == len(tree.apps) + len(tree.db_members) + len(tree.services)
 
 
@@ -166,16 +167,32 @@ def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
     reqs = api_requests(fake_mode)
     gets = [p for meth, p in reqs]
     assert all(meth == "GET" for meth, _ in reqs)
-    assert len(gets) == len(set(gets)), "a request was made twice: %s" % gets
+    # (A service's logs are asked for once per container: same path,
+    # another query.)
+    asked = [(e["path"], e["query"]) for e in fake_mode.log()]
+    assert len(asked) == len(set(asked)), "a request was made twice: %s" % asked
     project_gets = [p for p in gets if p.startswith("/api/v1/projects/")]
     assert len(project_gets) == len(tree.projects)
     # A database only /resources lists is read on its own (NOTES §5.1).
     dropped = ["/api/v1/databases/" + r["uuid"] for r in tree.db_members if r not in tree.dbs]
-    assert sorted(p for p in gets if p.startswith("/api/v1/databases/")) == sorted(dropped)
-    lists = sorted(set(gets) - set(project_gets) - set(dropped))
+    assert sorted(p for p in gets if p.startswith("/api/v1/databases/") and p.count("/") == 4) \
+        == sorted(dropped)
+    # A resource's envs/ and deployments/ (and logs) cost one request
+    # each, never one per file (SPEC §4).
+    per_resource = [p for p in gets if p.count("/") >= 5 or p.startswith("/api/v1/deployments/")]
+    uuids = {r["uuid"] for k in KINDS for r in tree.by_kind[k]}
+    for p in per_resource:
+        assert any(u in p for u in uuids), p
+    assert len(per_resource) <= 3 * len(uuids)
+    lists = sorted(set(gets) - set(project_gets) - set(dropped) - set(per_resource))
     assert lists == sorted("/api/v1" + p for p in
-                           ["/projects", "/applications", "/databases", "/services", "/resources", "/health"])
+                           ["/projects", "/applications", "/databases", "/services", "/resources", "/health",
+                            "/deployments"])
     fake_mode.clear_log()
     run(["ls", "-lR", m.path])
     run("cat %s/projects/*/*/*/*/status >/dev/null" % m.path)
-    assert api_requests(fake_mode) == []
+    # Statuses and the running deployments are kept for a few seconds
+    # only (SPEC §3): a slow walk may ask for those lists again, and for
+    # nothing else.
+    fresh = {"/api/v1" + p for p in ["/applications", "/databases", "/services", "/deployments"]}
+    assert {p for _, p in api_requests(fake_mode)} <= fresh

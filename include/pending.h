@@ -1,0 +1,45 @@
+/* Truncations not yet written over.
+ *
+ * `: > KEY` opens with O_TRUNC and never writes, so the empty value is
+ * committed only at release, which the kernel sends after close() has
+ * returned. The next command (`echo v >> KEY`) can open the file before
+ * that. POSIX says the truncation is visible to every open from the
+ * moment it happens, so an open of a path with a pending truncation
+ * first commits it on the truncating handle's behalf.
+ *
+ * Entries are keyed by path and identify their handle by address; the
+ * handle's own memory is never touched here. Thread-safe. */
+#ifndef CFS_PENDING_H
+#define CFS_PENDING_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+struct fh;
+struct pending_entry;
+
+struct pending {
+	pthread_mutex_t lock;   /* guards table and every entry */
+	pthread_cond_t changed; /* an entry's commit finished */
+	struct pending_entry *table;
+};
+
+void pending_init(struct pending *p);
+void pending_release(struct pending *p);
+
+/* Records that fh (opened on path) truncated and has not written. */
+void pending_add(struct pending *p, const char *path, const struct fh *fh);
+
+/* For an open of path: when a handle's truncation of it is pending,
+ * returns a new handle like it (empty data) for the caller to commit,
+ * then to pass to pending_done() and free; else NULL. When another
+ * thread is committing it, waits for that first. */
+struct fh *pending_take(struct pending *p, const char *path);
+void pending_done(struct pending *p, const struct fh *like);
+
+/* Forgets fh's entry, when it writes or is released (waiting for a
+ * commit of it under way). Returns whether its truncation was already
+ * committed on its behalf. */
+bool pending_drop(struct pending *p, const struct fh *fh);
+
+#endif
