@@ -185,6 +185,18 @@ int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
 	return rc;
 }
 
+bool envs_cached_has(struct cfs *fs, enum res_kind kind, const char *uuid,
+		     const char *key, bool preview)
+{
+	char *path = envs_path(kind, uuid);
+	struct cval *cv = cache_peek(&fs->cache, path);
+	bool has = cv && env_list_find(cv->data, key, preview);
+
+	cval_put(cv);
+	free(path);
+	return has;
+}
+
 /* The variable as it is now (a copy, into *var, to release), or
  * -ENOENT. A fresh list is not forced: a change made elsewhere within
  * cache_ttl is not seen, as for every read. */
@@ -327,6 +339,17 @@ int envs_set(struct cfs *fs, const struct env_target *t, const char *key,
 	exists = !rc;
 	if (exists && cur.value && !strcmp(cur.value, want)) {
 		rc = 0; /* the same content is never sent twice */
+		goto out_cur;
+	}
+	if (exists && !cur.value && !*want) {
+		/* SPEC §3.1: a value the token may not read is never blanked
+		 * by accident (`: > KEY`, or an editor's save of the empty
+		 * buffer it got for an unreadable file). */
+		log_error(
+		    "not saved: %s holds a value this token may not read, "
+		    "and an empty value would replace it",
+		    key);
+		rc = -EACCES;
 		goto out_cur;
 	}
 	json_object_object_add(body, "key", json_object_new_string(key));
@@ -495,6 +518,26 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 	if (rc)
 		goto out;
 	l = cv->data;
+	for (i = 0; i < want->n; i++) {
+		const struct env_var *cur =
+		    env_list_find(l, want->v[i].key, t->preview);
+		char *value = trimmed(want->v[i].value);
+		bool blank = cur && !cur->value && !*value;
+
+		free(value);
+		if (blank) {
+			/* As envs_set: never blank a value we were not shown;
+			 * the whole file is refused before anything is sent. */
+			log_error(
+			    "envs.env not saved, nothing sent: %s holds a "
+			    "value this token may not read, and the file "
+			    "gives it an empty one",
+			    want->v[i].key);
+			cval_put(cv);
+			rc = -EACCES;
+			goto out;
+		}
+	}
 	body = json_object_new_object();
 	data = json_object_new_array();
 	json_object_object_add(body, "data", data);

@@ -312,19 +312,24 @@ static bool may_retry(bool idempotent, int rc, long status)
 	return false;
 }
 
-/* Opens or closes the window in which calls are not even tried. */
+/* Opens or closes the window in which calls are not even tried. An
+ * instance that did not answer within the timeout counts as unreachable
+ * too: an operation that needs several requests (a lookup per path
+ * level) then fails, or falls back on cached data, after one timeout
+ * rather than one per request (SPEC §4: no operation blocks longer than
+ * timeout). */
 static void note_reachability(struct http *h, int rc)
 {
 	long was = __atomic_load_n(&h->down_until, __ATOMIC_RELAXED);
 
-	if (rc == -ECONNREFUSED || rc == -EHOSTUNREACH) {
+	if (rc == -ECONNREFUSED || rc == -EHOSTUNREACH || rc == -ETIMEDOUT) {
 		__atomic_store_n(&h->down_errno, rc, __ATOMIC_RELAXED);
 		__atomic_store_n(&h->down_until, now_ms() + HTTP_DOWN_MS,
 				 __ATOMIC_RELAXED);
 		if (!was)
 			log_error("the instance is unreachable (%s)",
 				  strerror(-rc));
-	} else if (was && rc != -ETIMEDOUT) {
+	} else if (was) {
 		__atomic_store_n(&h->down_until, 0, __ATOMIC_RELAXED);
 		log_info("the instance answers again");
 	}
@@ -333,7 +338,7 @@ static void note_reachability(struct http *h, int rc)
 int http_call(struct http *h, const char *method, const char *path,
 	      const char *body, unsigned flags, struct http_response *resp)
 {
-	bool idempotent = !strcmp(method, "GET");
+	bool idempotent = !strcmp(method, "GET") && !(flags & HTTP_ONCE);
 	long start = now_ms(), deadline = start + h->timeout_ms;
 	long backoff = 100;
 	int attempt, rc;

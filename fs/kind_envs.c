@@ -20,6 +20,7 @@
 #include "dotenv.h"
 #include "envs.h"
 #include "log.h"
+#include "names.h"
 #include "node.h"
 #include "xalloc.h"
 
@@ -70,6 +71,13 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 		if (l->v[i].preview != (dir->variant == 1) ||
 		    shadow_key_gone(&dir->fs->shadows, sdir, l->v[i].key))
 			continue;
+		/* A list that repeats a key shows it once: the one a lookup
+		 * finds. A key that cannot be a file name ("", "a/b": the
+		 * 2025 API took any key) is only in envs.env. */
+		if (env_list_find(l, l->v[i].key, l->v[i].preview) !=
+			&l->v[i] ||
+		    !name_is_entry(l->v[i].key))
+			continue;
 		c.var = &l->v[i];
 		snprintf(c.name, sizeof(c.name), "%s", l->v[i].key);
 		if (dir_add(fill, l->v[i].key, &c))
@@ -105,8 +113,12 @@ static int envs_dir_lookup(struct node *n, const char *name)
 		n->kind = &kind_env_shadow;
 		return 0;
 	}
-	/* Probes for .KEY.swp, 4913, KEY~ cost no request. */
-	if (!key_name(name))
+	/* Probes for .KEY.swp, 4913, KEY~ cost no request. A listed key
+	 * that is not key-shaped (NOTES §10.1: the 2025 API took any key,
+	 * "MY-VAR" too) is in the list already. */
+	if (!key_name(name) &&
+	    !envs_cached_has(n->fs, n->res->kind, n->res->uuid, name,
+			     n->variant == 1))
 		return -ENOENT;
 	sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
 	shadow = shadow_key_gone(&n->fs->shadows, sdir, name);
@@ -268,6 +280,10 @@ static int env_open(const struct node *n, struct fh *fh)
 	int acc = fh->flags & O_ACCMODE;
 
 	if (acc != O_WRONLY && !n->var->value)
+		return -EACCES;
+	/* A hidden value can only be replaced whole: what an append or an
+	 * overwrite in place would leave of it is unknown to us. */
+	if (!n->var->value && !(fh->flags & O_TRUNC))
 		return -EACCES;
 	if (fh->flags & O_TRUNC || !n->var->value)
 		return 0;

@@ -78,9 +78,23 @@ static bool has_preview_envs(const struct node *n)
 	return n->res->kind == RES_APP;
 }
 
+/* NOTES §17.5: databases and services have logs on current Coolify. */
+static bool has_logs(const struct node *n)
+{
+	return n->res->kind == RES_APP || n->fs->current_api;
+}
+
+static bool has_deployments(const struct node *n)
+{
+	return n->res->kind == RES_APP;
+}
+
 static const struct res_entry res_entries[] = {
 	{ NULL, &kind_resource_json, 0, NULL },
 	{ "status", &kind_status, 0, NULL },
+	{ "logs", &kind_logs, 0, has_logs },
+	{ "ctl", &kind_ctl, 0, NULL },
+	{ "deployments", &kind_deploy_dir, 0, has_deployments },
 	{ "envs", &kind_envs_dir, 0, has_envs },
 	{ "envs-preview", &kind_envs_dir, 1, has_preview_envs },
 	{ "envs.env", &kind_envs_env, 0, has_envs },
@@ -169,9 +183,23 @@ const struct node_kind kind_resource_json = {
 	.mtime = resource_mtime,
 };
 
+/* The status follows actions: it comes from the kind's list reused for a
+ * few seconds only, which is still one request however many status
+ * files are read. The text is the API's (NOTES §7: one to three parts,
+ * e.g. "running:healthy", "exited", "running:healthy:excluded"). */
 static int status_render(const struct node *n, struct buf *out)
 {
-	return buf_addf(out, "%s\n", n->res->status);
+	const struct model_resource *r = NULL;
+	struct cval *v;
+	int rc;
+
+	if (store_resources_ttl(n->fs, n->res->kind, store_status_ttl(n->fs),
+				&v))
+		return buf_addf(out, "%s\n", n->res->status);
+	r = model_resources_by_uuid(v->data, n->res->uuid);
+	rc = buf_addf(out, "%s\n", r ? r->status : n->res->status);
+	cval_put(v);
+	return rc;
 }
 
 const struct node_kind kind_status = {

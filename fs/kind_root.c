@@ -17,6 +17,7 @@ static const struct root_entry root_entries[] = {
 	{ "health", &kind_text, "/health" },
 	{ "resources.json", &kind_api_json, "/resources" },
 	{ "projects", &kind_projects, NULL },
+	{ "deployments", &kind_deploy_active, NULL },
 	{ "uuid", &kind_uuid_dir, NULL },
 };
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "names.h"
 #include "node.h"
 #include "store.h"
 
@@ -22,6 +23,10 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < ps->n; i++) {
 		struct node c = node_child(dir, &kind_uuid_link);
 
+		/* Uuids come from the instance: one that cannot be an entry
+		 * name is left out rather than failing the listing. */
+		if (!name_is_entry(ps->v[i].uuid))
+			continue;
 		c.project = &ps->v[i];
 		if (dir_add(fill, ps->v[i].uuid, &c))
 			goto out;
@@ -36,6 +41,8 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 		for (i = 0; i < rs->n; i++) {
 			struct node c = node_child(dir, &kind_uuid_link);
 
+			if (!name_is_entry(rs->v[i].uuid))
+				continue;
 			c.res = &rs->v[i];
 			if (dir_add(fill, rs->v[i].uuid, &c))
 				goto out;

@@ -204,13 +204,17 @@ int main(int argc, char *argv[])
 	fs.gid = getgid();
 	fs.mount_time = time(NULL);
 	cache_init(&fs.cache, &hup_count);
+	logs_init(&fs.logs);
 	shadows_init(&fs.shadows);
+	pending_init(&fs.pending);
 	/* The check already asked for the version: keep the answer. */
 	cache_store(&fs.cache, "/version", version, version_free);
 
 	rc = serve(&fs, &args, &opts);
 
+	pending_release(&fs.pending);
 	shadows_release(&fs.shadows);
+	logs_release(&fs.logs);
 	cache_release(&fs.cache);
 	free(fs.version);
 out_http:

@@ -471,7 +471,7 @@ int model_resources_parse(enum res_kind kind, const char *list_json,
 		all = parse(resources_json);
 		extra = all ? list_items(all, &nextra) : NULL;
 		if (!extra)
-			goto out_free_items;
+			goto out_put_all;
 	}
 	rs = xcalloc(1, sizeof(*rs));
 	rs->kind = kind;
@@ -507,8 +507,8 @@ int model_resources_parse(enum res_kind kind, const char *list_json,
 	*out = rs;
 	rc = 0;
 	free(extra);
+out_put_all:
 	json_object_put(all);
-out_free_items:
 	free(items);
 out_put:
 	json_object_put(root);

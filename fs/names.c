@@ -61,18 +61,35 @@ char *name_unescape(const char *s)
 	return buf_detach(&b, NULL);
 }
 
+bool name_is_entry(const char *s)
+{
+	return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+}
+
 struct name_count {
 	const char *name;
 	size_t count;
 	UT_hash_handle hh;
 };
 
-void names_assign(const char *const *names, const char *const *uuids,
-		  size_t n, char **out)
+/* "name@uuid" (consumes name). The uuid is escaped too: an instance's
+ * uuid is not ours to trust with a '/' in an entry name. */
+static char *with_uuid(char *name, const char *uuid)
+{
+	char *esc = name_escape(uuid), *s = xasprintf("%s@%s", name, esc);
+
+	free(esc);
+	free(name);
+	return s;
+}
+
+void names_assign(const char *const *names, const char *const *uuids, size_t n,
+		  char **out)
 {
 	struct name_count *table = NULL, *nc, *tmp;
 	struct name_count *slots = xcalloc(n, sizeof(*slots));
 	bool *twin = xcalloc(n, sizeof(*twin));
+	bool changed;
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
@@ -89,27 +106,30 @@ void names_assign(const char *const *names, const char *const *uuids,
 		HASH_FIND_STR(table, names[i], nc);
 		twin[i] = nc->count > 1;
 	}
-	/* A plain name can still equal a twin's NAME@UUID ("api@u2" beside
-	 * two "api"s, one of uuid u2): then it takes the @UUID form too, so
-	 * no entry hides another. */
 	for (i = 0; i < n; i++) {
 		char *esc = name_escape(names[i]);
 
-		out[i] = twin[i] ? xasprintf("%s@%s", esc, uuids[i]) : esc;
-		if (twin[i])
-			free(esc);
+		out[i] = twin[i] ? with_uuid(esc, uuids[i]) : esc;
 	}
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < n && !twin[i]; j++) {
-			if (twin[j] && !strcmp(out[i], out[j])) {
-				char *esc = out[i];
-
-				out[i] = xasprintf("%s@%s", esc, uuids[i]);
-				free(esc);
+	/* A plain name can still equal a twin's NAME@UUID ("api@u2" beside
+	 * two "api"s, one of uuid u2): then it takes the @UUID form too, and
+	 * that form can equal yet another name, so repeat until no entry
+	 * hides another. Of two equal entries a plain one yields first,
+	 * else the later one (only a list that repeats a uuid gets there). */
+	do {
+		changed = false;
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < n; j++) {
+				if (i == j || strcmp(out[i], out[j]) ||
+				    (twin[i] && (!twin[j] || j > i)))
+					continue;
+				out[i] = with_uuid(out[i], uuids[i]);
 				twin[i] = true;
+				changed = true;
+				break;
 			}
 		}
-	}
+	} while (changed);
 	HASH_ITER (hh, table, nc, tmp)
 		HASH_DEL(table, nc);
 	free(slots);

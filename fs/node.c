@@ -106,12 +106,14 @@ int node_stat(const struct node *n, struct stat *st)
 
 int dir_add(struct dir_fill *fill, const char *name, const struct node *child)
 {
+	struct node c = *child;
 	struct stat st;
 
-	/* A child that cannot be described now (its API call failed) is
-	 * still listed, without attributes: its own lookup reports the
-	 * error. */
-	if (fill->plus && !node_stat(child, &st))
+	/* A child that cannot be described now (its API call failed, or
+	 * it declines while listing) is still listed, without attributes:
+	 * its own lookup reports the error. */
+	c.listing = true;
+	if (fill->plus && !node_stat(&c, &st))
 		return fill->filler(fill->buf, name, &st, 0, FUSE_FILL_DIR_PLUS)
 			   ? 1
 			   : 0;

@@ -74,6 +74,12 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * without this the library would first rename the key to a
 	 * .fuse_hidden file, which would reach the API as a rename. */
 	cfg->hard_remove = 1;
+	/* Interrupts (Ctrl-C on `echo 'deploy wait' > ctl`) are seen by
+	 * polling fuse_interrupted() between short naps, which needs no
+	 * signal. cfg->intr is left off: the library installs the handler
+	 * of its signal in fuse_new() only, so turning it on here would
+	 * kill the daemon with SIGUSR1 at the first interrupt. */
+	cfg->intr = 0;
 	return fs;
 }
 
@@ -105,6 +111,8 @@ static int cfs_getattr(const char *path, struct stat *st,
 			    fh->fs->mount_time;
 			rc = 0;
 		}
+		if (fh->kind->refresh)
+			fh->kind->refresh(fh);
 		st->st_size = (off_t)fh->data.len;
 	}
 	log_set_path(NULL);
@@ -142,15 +150,34 @@ out:
 	return rc;
 }
 
+/* Makes a pending truncation of path (pending.h) take effect before path
+ * is opened again. */
+static void commit_pending(struct cfs *fs, const char *path)
+{
+	struct fh *like = pending_take(&fs->pending, path);
+
+	if (!like)
+		return;
+	like->kind->commit(like);
+	pending_done(&fs->pending, like);
+	fh_release(like);
+	free(like);
+}
+
 static int cfs_open(const char *path, struct fuse_file_info *fi)
 {
 	struct cfs *fs = cfs_get();
 	bool writing = (fi->flags & O_ACCMODE) != O_RDONLY;
+	bool truncated = false;
 	struct fh *fh = NULL;
 	struct node n;
 	int rc;
 
 	log_set_path(path);
+	if (writing)
+		commit_pending(fs, path);
+	else
+		truncated = pending_truncated(&fs->pending, path);
 	rc = tree_resolve(fs, path, &n);
 	if (rc)
 		goto out;
@@ -173,6 +200,10 @@ static int cfs_open(const char *path, struct fuse_file_info *fi)
 	if (fi->flags & O_TRUNC && writing) {
 		buf_reset(&fh->data);
 		fh->dirty = true;
+		if (fh->kind->commit)
+			pending_add(&fs->pending, path, fh);
+	} else if (truncated) {
+		buf_reset(&fh->data); /* as the truncating handle left it */
 	}
 	fh_attach(fh, fi);
 	fh = NULL;
@@ -210,10 +241,13 @@ static int cfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	free(fh->name);
 	fh->name = xstrdup(name);
 	rc = dir.kind->create(&dir, name, fi->flags, fh);
-	if (rc)
+	if (rc) {
 		fh_free(fh);
-	else
+	} else {
+		if (fh->dirty && fh->kind->commit)
+			pending_add(&fs->pending, path, fh);
 		fh_attach(fh, fi);
+	}
 out_release:
 	node_release(&dir);
 out:
@@ -230,6 +264,12 @@ static int cfs_read(const char *path, char *buf, size_t size, off_t off,
 	(void)path;
 	if (!fh)
 		return -EBADF;
+	if (fh->kind->refresh) {
+		/* A growing file (tail -f) reads what came since open. */
+		log_set_path(fh->path);
+		fh->kind->refresh(fh);
+		log_set_path(NULL);
+	}
 	if (off < 0 || (size_t)off >= fh->data.len)
 		return 0;
 	if (size > fh->data.len - (size_t)off)
@@ -271,6 +311,8 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 	log_set_path(fh->path);
 	if (fh->flags & O_APPEND)
 		off = (off_t)fh->data.len;
+	if (!fh->wrote)
+		pending_drop(&fh->fs->pending, fh);
 	rc = fh_put(fh, data, size, off);
 	fh->wrote = true;
 	if (!rc)
@@ -288,8 +330,11 @@ static int fh_commit(struct fh *fh)
 		return 0;
 	log_set_path(fh->path);
 	rc = fh->kind->commit(fh);
-	if (!rc)
-		fh->dirty = false;
+	/* Sent once, even when refused: close() or fsync() reports the
+	 * failure, a failed save changes nothing (SPEC §3.1), and a request
+	 * that may have reached the instance is not sent again by the next
+	 * flush or the release (SPEC §3.3). */
+	fh->dirty = false;
 	log_set_path(NULL);
 	return rc;
 }
@@ -328,6 +373,12 @@ static int cfs_release(const char *path, struct fuse_file_info *fi)
 		return 0;
 	/* Flush is not always sent (research/fuse-anchors.md, finding 6);
 	 * release's error reaches nobody, so the commit logs its own. */
+	/* A truncation nobody wrote over commits through pending.h, so an
+	 * open racing this release waits for it. */
+	if (!fh->wrote && fh->dirty)
+		commit_pending(fh->fs, fh->path);
+	if (pending_drop(&fh->fs->pending, fh) && !fh->wrote)
+		fh->dirty = false; /* committed on its behalf already */
 	fh_commit(fh);
 	fh_free(fh);
 	return 0;

@@ -119,6 +119,27 @@ void pending_done(struct pending *p, const struct fh *like)
 	pthread_mutex_unlock(&p->lock);
 }
 
+bool pending_truncated(struct pending *p, const char *path)
+{
+	struct pending_entry *e, *tmp, *hit;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		hit = NULL;
+		HASH_ITER (hh, p->table, e, tmp) {
+			if (e->state != DONE && !strcmp(e->path, path)) {
+				hit = e;
+				break;
+			}
+		}
+		if (!hit || hit->state == PENDING)
+			break;
+		pthread_cond_wait(&p->changed, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return hit != NULL;
+}
+
 bool pending_drop(struct pending *p, const struct fh *fh)
 {
 	struct pending_entry *e;

@@ -123,15 +123,26 @@ static int load_resources(void *arg, const char *key, void **data,
 	return rc;
 }
 
-int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out)
+int store_resources_ttl(struct cfs *fs, enum res_kind kind, unsigned ttl,
+			struct cval **out)
 {
 	static const char *const paths[RES_KINDS] = { "/applications",
 						      "/databases",
 						      "/services" };
 	struct load_ctx ctx = { fs, paths[kind], kind };
 
-	return cache_fetch(&fs->cache, paths[kind], fs->conf.cache_ttl,
-			   load_resources, &ctx, out);
+	return cache_fetch(&fs->cache, paths[kind], ttl, load_resources, &ctx,
+			   out);
+}
+
+int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out)
+{
+	return store_resources_ttl(fs, kind, fs->conf.cache_ttl, out);
+}
+
+unsigned store_status_ttl(const struct cfs *fs)
+{
+	return fs->conf.cache_ttl < 2 ? fs->conf.cache_ttl : 2;
 }
 
 static int load_text(void *arg, const char *key, void **data,

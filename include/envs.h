@@ -75,6 +75,10 @@ bool envs_supported(const struct cfs *fs, enum res_kind kind);
 /* The resource's variables (both sets), through the cache. */
 int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
 	     struct cval **out);
+/* Whether the last list fetched (however old) holds key; never asks the
+ * API. */
+bool envs_cached_has(struct cfs *fs, enum res_kind kind, const char *uuid,
+		     const char *key, bool preview);
 
 /* Sets key to value, creating the variable when it does not exist. A
  * value equal to the current one sends nothing. like, when not NULL,

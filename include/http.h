@@ -52,6 +52,9 @@ struct http_response {
 
 enum http_flags {
 	HTTP_QUIET = 1 << 0, /* do not log a failure: the caller handles it */
+	/* A GET with a side effect (an action on an older instance, NOTES
+	 * §15.13): never retried once it may have reached the instance. */
+	HTTP_ONCE = 1 << 1,
 };
 
 /* Sets up a client for the instance at url ("/api/v1" is appended unless
@@ -75,8 +78,9 @@ void http_response_release(struct http_response *r);
  * methods are never retried once the request may have reached the
  * instance: an action must not run twice.
  *
- * After a call finds the instance unreachable, calls in the next
- * HTTP_DOWN_MS fail at once with the same errno, without a request. */
+ * After a call finds the instance unreachable (or gets no answer within
+ * the timeout), calls in the next HTTP_DOWN_MS fail at once with the
+ * same errno, without a request. */
 int http_call(struct http *h, const char *method, const char *path,
 	      const char *body, unsigned flags, struct http_response *resp);
 

@@ -7,6 +7,7 @@
 #ifndef CFS_NAMES_H
 #define CFS_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Returns the escaped form of name; the caller frees it. */
@@ -15,6 +16,10 @@ char *name_escape(const char *name);
 /* Reverses name_escape into a new string (caller frees), or returns NULL
  * when s is not a well-formed escaped name. */
 char *name_unescape(const char *s);
+
+/* Whether s can be a directory entry as it is: not empty, "." or "..",
+ * and without a '/' (the kernel fails a whole listing for one such). */
+bool name_is_entry(const char *s);
 
 /* Sets out[i] to the entry name of the i-th of n siblings with the given
  * names and uuids: the escaped name, or "escaped@uuid" when another

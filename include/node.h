@@ -110,6 +110,10 @@ struct node_kind {
 	/* Files: the size stat reports, when rendering is not the way to
 	 * know it (NULL: the length of render()). */
 	int (*size)(const struct node *n, off_t *size);
+	/* Files: brings an open handle's contents up to date before a read
+	 * or fstat, for files that grow while open (logs); NULL: the
+	 * contents are what open gave. */
+	int (*refresh)(struct fh *fh);
 };
 
 struct node {
@@ -124,10 +128,14 @@ struct node {
 	const struct model_env *env;
 	const struct model_resource *res;
 	const struct env_var *var;
+	const void *obj; /* kind-specific, borrowed (e.g. a deployment) */
 	enum res_kind rkind;
 	int variant;     /* kind-specific (e.g. preview env vars) */
 	const char *arg; /* kind-specific, static (e.g. an API path) */
 	char name[256];  /* the last path component ("" for the root) */
+	/* Described for a directory listing (readdirplus): a kind whose
+	 * size would cost an API call per file may decline (SPEC §4). */
+	bool listing;
 };
 
 /* The root directory of fs. */
@@ -169,6 +177,11 @@ extern const struct node_kind kind_envs_dir; /* variant 1: preview */
 extern const struct node_kind kind_env_file;
 extern const struct node_kind kind_env_shadow;
 extern const struct node_kind kind_envs_env;
+extern const struct node_kind kind_logs;
+extern const struct node_kind kind_ctl;
+extern const struct node_kind kind_deploy_dir;    /* an application's */
+extern const struct node_kind kind_deploy_active; /* the root's */
+extern const struct node_kind kind_deployment;    /* obj: deploy_item */
 extern const struct node_kind kind_uuid_dir;
 extern const struct node_kind kind_uuid_link;
 

@@ -30,12 +30,19 @@ void pending_release(struct pending *p);
 /* Records that fh (opened on path) truncated and has not written. */
 void pending_add(struct pending *p, const char *path, const struct fh *fh);
 
-/* For an open of path: when a handle's truncation of it is pending,
- * returns a new handle like it (empty data) for the caller to commit,
- * then to pass to pending_done() and free; else NULL. When another
- * thread is committing it, waits for that first. */
+/* For an open of path for writing: when a handle's truncation of it is
+ * pending, returns a new handle like it (empty data) for the caller to
+ * commit, then to pass to pending_done() and free; else NULL. When
+ * another thread is committing it, waits for that first. */
 struct fh *pending_take(struct pending *p, const char *path);
 void pending_done(struct pending *p, const struct fh *like);
+
+/* For an open of path for reading: whether a truncation of it is pending
+ * (the reader sees the file empty). Nothing is committed on a reader's
+ * behalf: a `cat` racing `echo v > KEY` between its open and its write
+ * must not send the empty value to the API. Waits for a commit under way
+ * (then false: the API has it). */
+bool pending_truncated(struct pending *p, const char *path);
 
 /* Forgets fh's entry, when it writes or is released (waiting for a
  * commit of it under way). Returns whether its truncation was already

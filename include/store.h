@@ -19,6 +19,12 @@ int store_projects(struct cfs *fs, struct cval **out);
 int store_project(struct cfs *fs, const char *uuid, struct cval **out);
 /* The kind's list -> struct model_resources */
 int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out);
+/* The same, reusing a list no older than ttl seconds. */
+int store_resources_ttl(struct cfs *fs, enum res_kind kind, unsigned ttl,
+			struct cval **out);
+/* How long a status may be reused: a few seconds, so that `cat status`
+ * follows an action (SPEC §3), and never longer than cache_ttl. */
+unsigned store_status_ttl(const struct cfs *fs);
 /* A plain-text answer (/version, /health) -> char *, trimmed */
 int store_text(struct cfs *fs, const char *path, struct cval **out);
 /* A JSON answer kept whole (/resources, /databases/{uuid}) -> char *,

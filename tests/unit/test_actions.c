@@ -1,0 +1,106 @@
+/* Unit tests for the ctl grammar of actions.h (SPEC §3.3): the verbs of
+ * each kind, their options, and what `cat ctl` lists. */
+#include <errno.h>
+#include <string.h>
+
+#include "actions.h"
+
+#include "check.h"
+
+static struct actions_cmd cmd;
+static struct buf err = BUF_INIT;
+
+static int parse(enum res_kind kind, const char *line)
+{
+	return actions_parse(kind, line, &cmd, &err);
+}
+
+static void test_application_verbs(void)
+{
+	CHECK_INT(parse(RES_APP, "restart"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_RESTART);
+	CHECK(!cmd.wait);
+	CHECK_INT(parse(RES_APP, "  start\t"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_START);
+	CHECK_INT(parse(RES_APP, "stop"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_STOP);
+	CHECK_INT(parse(RES_APP, "deploy"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_DEPLOY);
+	CHECK(!cmd.force && !cmd.wait && !cmd.pr);
+}
+
+static void test_deploy_options_in_any_order(void)
+{
+	CHECK_INT(parse(RES_APP, "deploy force pr 42 wait"), 0);
+	CHECK(cmd.force && cmd.wait);
+	CHECK_INT(cmd.pr, 42);
+	CHECK_INT(parse(RES_APP, "deploy wait force"), 0);
+	CHECK(cmd.force && cmd.wait);
+	CHECK_INT(cmd.pr, 0);
+	CHECK_INT(parse(RES_APP, "restart wait"), 0);
+	CHECK(cmd.wait);
+}
+
+static void test_refusals_say_why(void)
+{
+	CHECK_INT(parse(RES_APP, "frobnicate"), -EINVAL);
+	CHECK(strstr(err.buf, "frobnicate"));
+	CHECK(strstr(err.buf, "deploy [force] [pr N] [wait]"));
+	CHECK_INT(parse(RES_APP, "deploy pr"), -EINVAL);
+	CHECK_INT(parse(RES_APP, "deploy pr x"), -EINVAL);
+	CHECK_INT(parse(RES_APP, "deploy pr 0"), -EINVAL);
+	CHECK_INT(parse(RES_APP, "deploy pr -1"), -EINVAL);
+	CHECK_INT(parse(RES_APP, "deploy pr 99999999999999999999999"), -EINVAL);
+	CHECK_INT(parse(RES_APP, "stop wait"), -EINVAL);
+	CHECK(strstr(err.buf, "wait"));
+	CHECK_INT(parse(RES_APP, "restart latest"), -EINVAL);
+	CHECK_INT(parse(RES_APP, "Restart"), -EINVAL);
+	/* Deleting is deliberate and has its own grammar (SPEC §3.4). */
+	CHECK_INT(parse(RES_APP, "delete"), -EINVAL);
+}
+
+static void test_database_and_service_verbs(void)
+{
+	CHECK_INT(parse(RES_DB, "start"), 0);
+	CHECK_INT(parse(RES_DB, "restart"), 0);
+	/* No deployment to wait for. */
+	CHECK_INT(parse(RES_DB, "restart wait"), -EINVAL);
+	CHECK_INT(parse(RES_DB, "deploy"), -EINVAL);
+	CHECK_INT(parse(RES_SVC, "restart latest"), 0);
+	CHECK(cmd.latest);
+	CHECK_INT(parse(RES_SVC, "stop latest"), -EINVAL);
+	CHECK_INT(parse(RES_SVC, "deploy"), -EINVAL);
+}
+
+static void test_blank_lines_do_nothing(void)
+{
+	CHECK_INT(parse(RES_APP, ""), -ENODATA);
+	CHECK_INT(parse(RES_APP, " \t\r"), -ENODATA);
+}
+
+static void test_usage(void)
+{
+	struct buf out = BUF_INIT;
+
+	actions_usage(RES_APP, &out);
+	CHECK_STR(out.buf, "start [wait]\nstop\nrestart [wait]\n"
+			   "deploy [force] [pr N] [wait]\n");
+	buf_reset(&out);
+	actions_usage(RES_DB, &out);
+	CHECK_STR(out.buf, "start\nstop\nrestart\n");
+	buf_reset(&out);
+	actions_usage(RES_SVC, &out);
+	CHECK_STR(out.buf, "start\nstop\nrestart [latest]\n");
+	buf_release(&out);
+}
+
+static const struct check_test tests[] = {
+	CHECK_TEST(test_application_verbs),
+	CHECK_TEST(test_deploy_options_in_any_order),
+	CHECK_TEST(test_refusals_say_why),
+	CHECK_TEST(test_database_and_service_verbs),
+	CHECK_TEST(test_blank_lines_do_nothing),
+	CHECK_TEST(test_usage),
+};
+
+CHECK_MAIN(tests)
