@@ -93,10 +93,19 @@ int logs_clean(const char *raw, size_t len, unsigned flags, struct buf *out)
 	if ((flags & LOGS_DOUBLED) && n && n % 2 == 0 &&
 	    !memcmp(out->buf, out->buf + n / 2, n / 2))
 		n /= 2;
+	/* A run of CRs before a newline (or the end) is a line ending, not
+	 * content: "\r\r\n" must not leave "\r\n" behind. */
 	for (i = o = 0; i < n; i++) {
-		if (out->buf[i] == '\r' &&
-		    (i + 1 == n || out->buf[i + 1] == '\n'))
-			continue;
+		if (out->buf[i] == '\r') {
+			size_t j = i;
+
+			while (j < n && out->buf[j] == '\r')
+				j++;
+			if (j == n || out->buf[j] == '\n') {
+				i = j - 1;
+				continue;
+			}
+		}
 		out->buf[o++] = out->buf[i];
 	}
 	buf_truncate(out, o);
