@@ -6,9 +6,10 @@ import subprocess
 
 import pytest
 
-from conftest import TOP
+from conftest import BIN
 
-UNIT = sorted(p for p in glob.glob(os.path.join(TOP, "build", "tests", "unit", "test_*"))
+# Beside the binary under test: build/, or build-asan/ for the sanitizer run.
+UNIT = sorted(p for p in glob.glob(os.path.join(os.path.dirname(BIN), "tests", "unit", "test_*"))
               if os.path.isfile(p) and os.access(p, os.X_OK))
 
 
