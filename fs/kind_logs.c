@@ -255,19 +255,26 @@ static int logs_size(const struct node *n, off_t *size)
 {
 	struct logs_stream *s;
 	struct logs_src src;
-	size_t len;
+	size_t len = 0;
 	int rc;
 
-	/* SPEC §4: listing a resource directory asks nothing per file. A
-	 * log never read has no size yet; the kernel asks again when a
-	 * tool wants it. */
-	rc = with_stream(n, !n->listing, &s, &src);
+	/* SPEC §4: a walk costs no request per file, so a log never read
+	 * has size 0 until something opens it. Once read, stat polls (no
+	 * faster than the cache allows) so that `tail -f` follows. */
+	rc = with_stream(n, false, &s, &src);
 	if (rc)
 		return rc;
-	if (n->listing && !logs_stream_fetched(s)) {
+	if (!logs_stream_fetched(s) || n->listing) {
+		if (logs_stream_fetched(s))
+			logs_stream_stat(s, &len, NULL);
 		logs_stream_put(&n->fs->logs, s);
-		return -EAGAIN;
+		*size = (off_t)len;
+		return 0;
 	}
+	logs_stream_put(&n->fs->logs, s);
+	rc = with_stream(n, true, &s, &src);
+	if (rc)
+		return rc;
 	logs_stream_stat(s, &len, NULL);
 	logs_stream_put(&n->fs->logs, s);
 	*size = (off_t)len;
