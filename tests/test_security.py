@@ -48,8 +48,12 @@ def test_token_is_never_in_argv(fk, mount_factory):
         cmdline = open("/proc/%d/cmdline" % m.proc.pid, "rb").read().decode()
         assert_no_token(cmdline)
         assert "coolifyfs" in cmdline
+    # Every coolifyfs process as ps shows it to any user (other programs
+    # on the machine, such as a benchmark's curl, are not ours to judge).
     ps = run(["ps", "-eo", "args"]).stdout
-    assert_no_token(ps)
+    ours = [l for l in ps.splitlines() if l.split(" ", 1)[0].endswith("/coolifyfs")]
+    assert len(ours) >= 2, ps
+    assert_no_token("\n".join(ours))
     # (/proc/PID/environ holds COOLIFY_TOKEN for m2, but only the owner
     # and root may read it.)
     assert stat.S_IMODE(os.stat("/proc/%d/environ" % m2.proc.pid).st_mode) == 0o400
