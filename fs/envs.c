@@ -503,6 +503,53 @@ static struct json_object *bulk_item(const struct env_target *t,
 	return item;
 }
 
+/* After a failed bulk request: which of the keys sent now hold the value
+ * sent, read back from the API, into out; returns how many. The API has
+ * no transaction (NOTES §10.2), so this is the only way to say exactly
+ * what was saved. */
+/* Whether a bulk save sends value for a key that holds cur now. */
+static bool bulk_changes(const struct env_var *cur, const char *value)
+{
+	return !cur || !cur->value || strcmp(cur->value, value);
+}
+
+static size_t bulk_outcome(struct cfs *fs, const struct env_target *t,
+			   const struct env_list *before,
+			   const struct dotenv *want, struct buf *out)
+{
+	const struct env_list *l;
+	struct cval *cv;
+	char *path = envs_path(t->kind, t->uuid);
+	size_t i, n = 0;
+
+	cache_invalidate(&fs->cache, path);
+	free(path);
+	if (envs_get(fs, t->kind, t->uuid, &cv)) {
+		buf_adds(out, "unknown (the list could not be read back)");
+		return 0;
+	}
+	l = cv->data;
+	for (i = 0; i < want->n; i++) {
+		const struct env_var *now =
+		    env_list_find(l, want->v[i].key, t->preview);
+		char *value = trimmed(want->v[i].value);
+
+		if (bulk_changes(env_list_find(before, want->v[i].key,
+					       t->preview),
+				 value) &&
+		    now && now->value && !strcmp(now->value, value)) {
+			buf_addf(out, "%s%s", out->len ? ", " : "",
+				 want->v[i].key);
+			n++;
+		}
+		free(value);
+	}
+	if (!out->len)
+		buf_adds(out, "none");
+	cval_put(cv);
+	return n;
+}
+
 int envs_apply(struct cfs *fs, const struct env_target *t,
 	       const struct dotenv *want)
 {
@@ -546,7 +593,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 		    env_list_find(l, want->v[i].key, t->preview);
 		char *value = trimmed(want->v[i].value);
 
-		if (!cur || !cur->value || strcmp(cur->value, value)) {
+		if (bulk_changes(cur, value)) {
 			json_object_array_add(
 			    data, bulk_item(t, cur, want->v[i].key, value,
 					    l->latest || fs->current_api));
@@ -561,12 +608,20 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 		rc = send_json(fs, "PATCH", bulk, body, NULL);
 		free(bulk);
 		if (rc) {
+			struct buf now = BUF_INIT;
+			size_t applied_n;
+
 			/* NOTES §10.2: no transaction; items before a bad
 			 * one are saved. */
+			applied_n = bulk_outcome(fs, t, l, want, &now);
 			log_error("envs.env: the bulk request for %s failed; "
-				  "some of them may have been applied",
-				  sent.buf);
-			rc = rc == -EINVAL || rc == -EACCES ? rc : -EIO;
+				  "holding their new values now: %s",
+				  sent.buf, now.buf);
+			buf_release(&now);
+			/* A refusal that left part of the file saved is no
+			 * longer the API's plain "invalid". */
+			if (applied_n || (rc != -EINVAL && rc != -EACCES))
+				rc = -EIO;
 			goto out_put;
 		}
 		buf_addf(&applied, "set %s", sent.buf);

@@ -16,6 +16,7 @@ class EnvSite:
         else:
             raise LookupError(name)
         self.fake = fake
+        self.mount = mnt
         self.uuid = obj["uuid"]
         self.kind = kind
         self.dir = mnt.p(rel)

@@ -224,3 +224,18 @@ def test_database_envs_only_where_the_api_has_them(fk, mount_factory):
     db = [rel for rel, k, o, _ in t.walk() if k == "databases"][0]
     latest = not fk.api("/version")[1].startswith("4.0.0-beta")
     assert os.path.isdir(m.p(db, "envs")) == latest
+
+
+def test_envs_env_partial_failure_is_EIO_and_logs_what_was_saved(site, mount_factory, tmp_path):
+    """NOTES §10.2: the bulk endpoint saves the items before a bad one.
+    A key over 255 characters passes our syntax check but not the API
+    (a 422 on current Coolify, a database error on 2025 instances)."""
+    text = open(os.path.join(site.dir, "envs.env")).read()
+    long_key = "K" * 300
+    (tmp_path / "new.env").write_text(text + "FIRST_NEW=saved\n%s=refused\n" % long_key)
+    r = run(["cp", str(tmp_path / "new.env"), os.path.join(site.dir, "envs.env")], check=False)
+    assert r.returncode and "Input/output error" in r.stderr, r
+    assert site.server()["FIRST_NEW"] == "saved"
+    assert long_key not in site.server()
+    err = site.mount.stderr()
+    assert "holding their new values now: FIRST_NEW\n" in err, err
