@@ -172,6 +172,7 @@ extern const struct node_kind kind_env_json;
 extern const struct node_kind kind_collection; /* rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;
+extern const struct node_kind kind_new_json; /* variant: enum crud_obj */
 extern const struct node_kind kind_status;
 extern const struct node_kind kind_envs_dir; /* variant 1: preview */
 extern const struct node_kind kind_env_file;
