@@ -521,8 +521,12 @@ int crud_delete(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
 	http_response_init(&resp);
 	rc = send_write(fs, "DELETE", path, NULL, &resp);
 	if (!rc) {
+		/* NOTES §4.3: resources go in a queued job, and the lists
+		 * show them until it has run. */
+		if (d->stale == stale_resources)
+			gone_add(&fs->gone, uuid);
 		invalidate(fs, d, at, uuid);
-		log_info("deleting %s %s", d->name, uuid);
+		log_info("deleted %s %s", d->name, uuid);
 	}
 	http_response_release(&resp);
 	free(path);

@@ -26,6 +26,8 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < n; i++) {
 		struct node c = node_child(dir, &kind_resource);
 
+		if (gone_has(&dir->fs->gone, rv[i]->uuid))
+			continue;
 		c.res = rv[i];
 		if (dir_add(fill, rv[i]->dirname, &c))
 			break;
@@ -44,6 +46,8 @@ static int collection_lookup(struct node *n, const char *name)
 	if (rc)
 		return rc;
 	r = model_resources_find(v->data, n->env->id, name);
+	if (r && gone_has(&n->fs->gone, r->uuid))
+		r = NULL;
 	if (!r) {
 		cval_put(v);
 		/* A resource called new.json wins: it is listed. */

@@ -393,6 +393,9 @@ def test_ctl_delete_sends_every_flag_as_1_or_0(site):
     assert writes(fake) == [("DELETE", "/applications/" + uuid,
                              "delete_volumes=1&delete_configurations=0&docker_cleanup=1"
                              "&delete_connected_networks=0", None)]
+    # The API deletes in a queued job and lists it meanwhile; the mount
+    # shows the delete at once.
+    assert "doomed" not in os.listdir(m.p(APPS))
     assert wait_gone(fake, "/applications/" + uuid)
     r = run("echo 'delete everything' > %s" % m.p(APPS, "web", "ctl"), check=False)
     assert r.returncode != 0 and "Invalid argument" in r.stderr
@@ -409,6 +412,7 @@ def test_plain_delete_keeps_everything_else(site, kind, name, path):
     assert sent == [("DELETE", path + uuid, "delete_volumes=0&delete_configurations=0"
                      "&docker_cleanup=0&delete_connected_networks=0", None)]
     assert "false" not in sent[0][2] and "true" not in sent[0][2]
+    assert name not in os.listdir(m.p(WEB, kind))
     assert wait_gone(fake, path + uuid)
 
 
