@@ -7,7 +7,9 @@
 #include <json-c/json.h>
 
 #include "http.h"
+#include "instance.h"
 #include "log.h"
+#include "objlist.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -31,6 +33,10 @@ struct crud_def {
 	/* Cached answers a change makes stale, besides the collection, the
 	 * object and everything under it. */
 	const char *const *stale;
+	/* Fields every PATCH must carry: when the change lacks one, it is
+	 * taken from the object as the API gives it now (asked for then,
+	 * never cached: it may be a secret the files do not show). */
+	const char *const *patch_keep;
 };
 
 static const char *const app_types[] = { "public",
@@ -51,6 +57,11 @@ static const char *const db_types[] = {
  * it (NOTES §5.1). */
 static const char *const stale_resources[] = { "/resources", NULL };
 static const char *const stale_none[] = { NULL };
+/* A server's resources move with it. */
+static const char *const stale_server[] = { "/resources", "/applications",
+					    "/databases", "/services", NULL };
+/* NOTES §13: the key update requires the private key every time. */
+static const char *const keep_key[] = { "private_key", NULL };
 
 static const struct crud_def defs[CRUD_OBJS] = {
 	[CRUD_PROJECT] = { "project", "/projects", NULL, 0, false,
@@ -62,6 +73,10 @@ static const struct crud_def defs[CRUD_OBJS] = {
 		      FILL_PLACE | FILL_SERVER, false, stale_resources },
 	[CRUD_SVC] = { "service", "/services", NULL, FILL_PLACE | FILL_SERVER,
 		       true, stale_resources },
+	[CRUD_SERVER] = { "server", INSTANCE_SERVERS, NULL, 0, false,
+			  stale_server },
+	[CRUD_KEY] = { "private key", INSTANCE_KEYS, NULL, 0, false,
+		       stale_none, keep_key },
 };
 
 enum crud_obj crud_obj_of(enum res_kind kind)
@@ -283,29 +298,22 @@ static int send_write(struct cfs *fs, const char *method, const char *path,
  * or several: then the JSON must say which. */
 static int only_server(struct cfs *fs, char **uuid)
 {
-	struct json_object *list;
+	const struct objlist *l;
 	struct cval *v;
-	size_t n;
 	int rc;
 
-	rc = store_json(fs, "/servers", &v);
+	rc = instance_servers(fs, &v);
 	if (rc)
 		return rc;
-	list = model_json_parse(v->data);
-	n = list && json_object_is_type(list, json_type_array)
-		? json_object_array_length(list)
-		: 0;
-	if (n == 1 &&
-	    obj_string(json_object_array_get_idx(list, 0), "uuid")) {
-		*uuid = xstrdup(
-		    obj_string(json_object_array_get_idx(list, 0), "uuid"));
+	l = v->data;
+	if (l->n == 1) {
+		*uuid = xstrdup(l->v[0].uuid);
 	} else {
 		log_error("not created, nothing sent: the instance has %zu "
 			  "servers; say which in \"server_uuid\"",
-			  n);
+			  l->n);
 		rc = -EINVAL;
 	}
-	json_object_put(list);
 	cval_put(v);
 	return rc;
 }
@@ -463,6 +471,31 @@ static int fill_whole(struct cfs *fs, const struct crud_def *d,
 	return fill(fs, d, at, o);
 }
 
+/* Adds to o the fields of d->patch_keep it lacks, from a fresh GET of
+ * the object at path. A field the token may not read stays out: the
+ * API's refusal then says it is needed. */
+static int fill_keep(struct cfs *fs, const struct crud_def *d,
+		     const char *path, struct json_object *o)
+{
+	struct json_object *now, *v;
+	struct http_response resp;
+	size_t i;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	now = rc ? NULL : parse_object(resp.body.buf);
+	for (i = 0; now && d->patch_keep[i]; i++)
+		if (!json_object_object_get_ex(o, d->patch_keep[i], NULL) &&
+		    json_object_object_get_ex(now, d->patch_keep[i], &v))
+			json_object_object_add(o, d->patch_keep[i],
+					       json_object_get(v));
+	json_object_put(now);
+	explicit_bzero(resp.body.buf, resp.body.len);
+	http_response_release(&resp);
+	return rc;
+}
+
 int crud_update(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want)
 {
@@ -484,16 +517,17 @@ int crud_update(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
 		log_debug("%s %s: nothing changed, nothing sent", d->name, uuid);
 		goto out;
 	}
-	if (d->patch_whole) {
+	path = obj_path(d, at, uuid);
+	if (d->patch_whole || d->patch_keep) {
 		o = parse_object(diff.buf);
 		b = parse_object(base);
-		rc = fill_whole(fs, d, at, b, o);
+		rc = d->patch_whole ? fill_whole(fs, d, at, b, o)
+				    : fill_keep(fs, d, path, o);
 		if (rc)
 			goto out;
 		buf_reset(&diff);
 		buf_adds(&diff, to_text(o));
 	}
-	path = obj_path(d, at, uuid);
 	rc = send_write(fs, "PATCH", path, diff.buf, &resp);
 	if (!rc) {
 		invalidate(fs, d, at, uuid);
@@ -502,6 +536,8 @@ int crud_update(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
 out:
 	json_object_put(o);
 	json_object_put(b);
+	/* It may hold a secret (a private key, passwords). */
+	explicit_bzero(diff.buf, diff.len);
 	buf_release(&diff);
 	http_response_release(&resp);
 	free(path);

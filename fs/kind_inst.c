@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crud.h"
 #include "ctlfile.h"
 #include "inst_actions.h"
+#include "jsonfile.h"
 #include "kind_inst.h"
 #include "log.h"
 #include "objlist.h"
@@ -140,6 +142,36 @@ const struct node_kind kind_inst_json = {
 	.mtime = inst_item_mtime,
 };
 
+static enum crud_obj crud_obj_of_coll(int variant)
+{
+	return variant == INST_COLL_KEYS ? CRUD_KEY : CRUD_SERVER;
+}
+
+/* Saving server.json updates the server (SPEC §3.4). */
+static int inst_obj_json_open(const struct node *n, struct fh *fh)
+{
+	struct cval *v;
+	int rc = inst_fetch(n, &v);
+
+	if (rc)
+		return rc;
+	rc = jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
+			   item_of(n)->uuid, NULL, v->data);
+	cval_put(v);
+	return rc;
+}
+
+const struct node_kind kind_inst_obj_json = {
+	.name = "inst-obj-json",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = inst_json_render,
+	.open = inst_obj_json_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
+	.mtime = inst_item_mtime,
+};
+
 /* The object as its collection's list gave it: no request of its own. */
 static int inst_item_json_render(const struct node *n, struct buf *out)
 {
@@ -150,6 +182,25 @@ const struct node_kind kind_inst_item_json = {
 	.name = "inst-item-json",
 	.type = S_IFREG,
 	.render = inst_item_json_render,
+	.mtime = inst_item_mtime,
+};
+
+/* Saving key.json updates the key; what it shows lacks the private key,
+ * which the update takes from the API (crud.c). */
+static int inst_item_obj_json_open(const struct node *n, struct fh *fh)
+{
+	return jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
+			     item_of(n)->uuid, NULL, item_of(n)->json);
+}
+
+const struct node_kind kind_inst_item_obj_json = {
+	.name = "inst-item-obj-json",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = inst_item_json_render,
+	.open = inst_item_obj_json_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
 	.mtime = inst_item_mtime,
 };
 

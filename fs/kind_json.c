@@ -152,6 +152,27 @@ static int new_truncate(const struct node *n, off_t size)
 	return 0;
 }
 
+int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj)
+{
+	if (strcmp(name, NEW_JSON))
+		return -ENOENT;
+	n->kind = &kind_new_json;
+	n->variant = (int)obj;
+	return 0;
+}
+
+int jsonfile_new_create(const struct node *dir, const char *name,
+			struct fh *fh, enum crud_obj obj)
+{
+	struct node c = node_child(dir, &kind_new_json);
+
+	if (strcmp(name, NEW_JSON))
+		return -EACCES;
+	c.variant = (int)obj;
+	fh->kind = &kind_new_json;
+	return new_open(&c, fh);
+}
+
 const struct node_kind kind_new_json = {
 	.name = "new.json",
 	.type = S_IFREG,

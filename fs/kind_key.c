@@ -2,7 +2,10 @@
  * from GET /security/keys without its private_key (instance.h drops it
  * on arrival, whatever the token may read), public_key its public half,
  * ctl its verbs (inst_actions.h). */
+#include <errno.h>
+
 #include "instance.h"
+#include "jsonfile.h"
 #include "kind_inst.h"
 #include "objlist.h"
 
@@ -14,8 +17,19 @@ static int keys_list(const struct node *dir, struct dir_fill *fill)
 
 static int keys_lookup(struct node *n, const char *name)
 {
-	return inst_coll_lookup(n, name, instance_keys, &kind_key,
-				INST_COLL_KEYS);
+	int rc = inst_coll_lookup(n, name, instance_keys, &kind_key,
+				  INST_COLL_KEYS);
+
+	/* An object called new.json wins: it is listed. */
+	return rc == -ENOENT ? jsonfile_new_lookup(n, name, CRUD_KEY) : rc;
+}
+
+/* new.json creates one (SPEC §3.4). */
+static int keys_create(const struct node *dir, const char *name, int flags,
+		     struct fh *fh)
+{
+	(void)flags;
+	return jsonfile_new_create(dir, name, fh, CRUD_KEY);
 }
 
 const struct node_kind kind_keys = {
@@ -23,6 +37,7 @@ const struct node_kind kind_keys = {
 	.type = S_IFDIR,
 	.list = keys_list,
 	.lookup = keys_lookup,
+	.create = keys_create,
 };
 
 /* NOTES §13: public_key is computed by the instance and always shown;
@@ -45,7 +60,7 @@ const struct node_kind kind_key_public = {
 };
 
 static const struct inst_entry key_entries[] = {
-	{ "key.json", &kind_inst_item_json, NULL },
+	{ "key.json", &kind_inst_item_obj_json, NULL },
 	{ "public_key", &kind_key_public, NULL },
 	{ "ctl", &kind_inst_ctl, NULL },
 };

@@ -51,11 +51,7 @@ static int collection_lookup(struct node *n, const char *name)
 	if (!r) {
 		cval_put(v);
 		/* A resource called new.json wins: it is listed. */
-		if (strcmp(name, NEW_JSON))
-			return -ENOENT;
-		n->kind = &kind_new_json;
-		n->variant = (int)crud_obj_of(n->rkind);
-		return 0;
+		return jsonfile_new_lookup(n, name, crud_obj_of(n->rkind));
 	}
 	node_hold(n, v);
 	n->res = r;
@@ -67,14 +63,8 @@ static int collection_lookup(struct node *n, const char *name)
 static int collection_create(const struct node *dir, const char *name,
 			     int flags, struct fh *fh)
 {
-	struct node c = node_child(dir, &kind_new_json);
-
 	(void)flags;
-	if (strcmp(name, NEW_JSON))
-		return -EACCES; /* nothing else can be made here */
-	c.variant = (int)crud_obj_of(dir->rkind);
-	fh->kind = &kind_new_json;
-	return kind_new_json.open(&c, fh);
+	return jsonfile_new_create(dir, name, fh, crud_obj_of(dir->rkind));
 }
 
 /* SPEC §3.4: rm -r never deletes a resource; ctl's delete does. */

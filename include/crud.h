@@ -29,6 +29,8 @@ enum crud_obj {
 	CRUD_APP,
 	CRUD_DB,
 	CRUD_SVC,
+	CRUD_SERVER,
+	CRUD_KEY,
 	CRUD_OBJS
 };
 

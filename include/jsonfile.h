@@ -32,4 +32,13 @@ int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
 int jsonfile_written(struct fh *fh);
 int jsonfile_commit(struct fh *fh);
 
+/* For a collection's lookup, after its own entries: turns n into the
+ * collection's new.json (creating objects of kind obj) when name is
+ * NEW_JSON, else -ENOENT. */
+int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj);
+/* For a collection's create hook: creates and opens its new.json into
+ * fh; any other name is -EACCES (nothing else can be made there). */
+int jsonfile_new_create(const struct node *dir, const char *name,
+			struct fh *fh, enum crud_obj obj);
+
 #endif

@@ -47,6 +47,10 @@ time_t inst_item_mtime(const struct node *n);
 extern const struct node_kind kind_inst_json;
 /* Files: the object as its collection's list gave it. */
 extern const struct node_kind kind_inst_item_json;
+/* The same two, writable: a save updates the object (server.json,
+ * key.json; SPEC §3.4). */
+extern const struct node_kind kind_inst_obj_json;
+extern const struct node_kind kind_inst_item_obj_json;
 /* Files: a server's domains as text (objlist_domains_text), arg
  * "/domains". */
 extern const struct node_kind kind_inst_domains;

@@ -444,3 +444,67 @@ def test_read_only_mount_refuses_every_write(fake_mode, mount_factory):
     assert e.value.errno == errno.EROFS
     assert write_close(m.p(APPS, "new.json"), "{}") == errno.EROFS
     assert writes(fake_mode) == []
+
+
+# ---- servers and keys ----
+
+KEY_TEXT = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n-----END OPENSSH PRIVATE KEY-----\n"
+
+
+def keys(fake):
+    _, ks = fake.api("/security/keys")
+    return {k["name"]: k for k in ks}
+
+
+def test_keys_new_json_creates_a_key(site):
+    fake, m = site
+    assert "new.json" not in os.listdir(m.p("keys"))
+    body = {"name": "ci", "private_key": KEY_TEXT}
+    run("cat > %s <<< '%s'" % (m.p("keys", "new.json"), json.dumps(body)))
+    assert "ci" in os.listdir(m.p("keys"))
+    assert writes(fake) == [("POST", "/security/keys", "", body)]
+    # (Laravel trims strings on the way in, NOTES §1.1.)
+    assert keys(fake)["ci"]["private_key"] == KEY_TEXT.strip()
+    # Shown without its secret, as every key is.
+    assert "private_key" not in json.load(open(m.p("keys", "ci", "key.json")))
+    assert os.path.islink(m.p("uuid", keys(fake)["ci"]["uuid"]))
+    # The API's refusal of a key that is not one.
+    assert write_close(m.p("keys", "new.json"),
+                       json.dumps({"name": "bad", "private_key": "nope"})) == errno.EINVAL
+    assert "bad" not in os.listdir(m.p("keys"))
+
+
+def test_key_json_save_sends_the_private_key_the_api_requires(site, tmp_path):
+    fake, m = site
+    f = m.p("keys", "github-deploy-key", "key.json")
+    secret = keys(fake)["github-deploy-key"]["private_key"]
+    run("jq '.description=\"for CI\"' %s > %s/k && cp %s/k %s" % (f, tmp_path, tmp_path, f))
+    sent = writes(fake)
+    assert [(w[0], w[1]) for w in sent] == [
+        ("PATCH", "/security/keys/" + keys(fake)["github-deploy-key"]["uuid"])]
+    # NOTES §13: the update wants the key every time; it comes from the
+    # API, not from the file, which never holds it.
+    assert sent[0][3] == {"description": "for CI", "private_key": secret}
+    assert keys(fake)["github-deploy-key"]["description"] == "for CI"
+    assert json.load(open(f))["description"] == "for CI"
+
+
+def test_servers_new_json_and_server_json(site, tmp_path):
+    fake, m = site
+    assert "new.json" not in os.listdir(m.p("servers"))
+    key = keys(fake)["github-deploy-key"]["uuid"]
+    body = {"name": "box3", "ip": "198.51.100.9", "private_key_uuid": key}
+    run("echo '%s' > %s" % (json.dumps(body), m.p("servers", "new.json")))
+    assert "box3" in os.listdir(m.p("servers"))
+    assert writes(fake) == [("POST", "/servers", "", body)]
+    uuid = servers(fake)["box3"]
+    fake.clear_log()
+    f = m.p("servers", "box3", "server.json")
+    run("jq '.description=\"spare\" | .port=2222' %s > %s/s && cp %s/s %s" % (f, tmp_path, tmp_path, f))
+    assert writes(fake) == [("PATCH", "/servers/" + uuid, "", {"description": "spare", "port": 2222})]
+    got = json.load(open(f))
+    assert got["description"] == "spare" and got["port"] == 2222
+    # A second server with the same IP is refused by the API and makes
+    # nothing.
+    assert write_close(m.p("servers", "new.json"), json.dumps(body)) == errno.EINVAL
+    assert sorted(os.listdir(m.p("servers"))) == sorted(servers(fake))

@@ -142,7 +142,8 @@ def test_keys_directory_never_shows_the_private_key(mnt, fresh):
         assert "private_key" not in shown
         assert shown == {k: v for k, v in key.items() if k != "private_key"}
         assert open(os.path.join(d, "public_key")).read() == key["public_key"] + "\n"
-        assert stat.S_IMODE(os.stat(os.path.join(d, "key.json")).st_mode) == 0o400
+        # Writable (a save updates the key), still without the secret.
+        assert stat.S_IMODE(os.stat(os.path.join(d, "key.json")).st_mode) == 0o600
     r = run(["grep", "-rs", "PRIVATE KEY", mnt.path], check=False)
     assert r.stdout == "" and r.returncode != 0
     r = run(["grep", "-rsl", "BEGIN OPENSSH", mnt.p("keys"), mnt.p("servers"), mnt.p("teams")],
@@ -238,7 +239,8 @@ def test_modes_and_owner(mnt):
             assert stat.S_IMODE(st.st_mode) == 0o700 and (st.st_uid, st.st_gid) == (uid, gid)
         for f in files:
             st = os.lstat(os.path.join(root, f))
-            want = 0o600 if f == "ctl" else 0o400
+            # ctl and the objects' own files take writes (SPEC §3.4).
+            want = 0o600 if f in ("ctl", "server.json", "key.json") else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)
     assert os.lstat(mnt.p("teams", "current")).st_mode & stat.S_IFLNK
