@@ -30,6 +30,8 @@ static int ctl_run(struct fh *fh, const char *line)
 	} else {
 		rc = actions_run(fh->fs, fh->rkind, fh->uuid, &cmd,
 				 ctlfile_interrupted);
+		if (!rc && cmd.verb == ACTIONS_DELETE)
+			node_forget_dir_of(fh->path, fh->uuid);
 	}
 	buf_release(&err);
 	return rc;

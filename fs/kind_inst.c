@@ -256,6 +256,8 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 		log_error("%s", err.buf);
 	} else {
 		rc = inst_run(fh->fs, target, fh->uuid, &cmd);
+		if (!rc && cmd.verb == INST_DELETE)
+			node_forget_dir_of(fh->path, fh->uuid);
 		inst_cmd_release(&cmd);
 	}
 	buf_release(&err);

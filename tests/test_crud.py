@@ -396,6 +396,8 @@ def test_ctl_delete_sends_every_flag_as_1_or_0(site):
     # The API deletes in a queued job and lists it meanwhile; the mount
     # shows the delete at once.
     assert "doomed" not in os.listdir(m.p(APPS))
+    assert not os.path.exists(m.p(APPS, "doomed"))
+    assert not os.path.exists(m.p("uuid", uuid))
     assert wait_gone(fake, "/applications/" + uuid)
     r = run("echo 'delete everything' > %s" % m.p(APPS, "web", "ctl"), check=False)
     assert r.returncode != 0 and "Invalid argument" in r.stderr
