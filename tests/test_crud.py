@@ -510,3 +510,28 @@ def test_servers_new_json_and_server_json(site, tmp_path):
     # nothing.
     assert write_close(m.p("servers", "new.json"), json.dumps(body)) == errno.EINVAL
     assert sorted(os.listdir(m.p("servers"))) == sorted(servers(fake))
+
+
+def test_an_endpoint_the_instance_lacks(site):
+    """NOTES §17.12: current Coolify has no POST /applications/dockercompose."""
+    fake, m = site
+    compose = base64.b64encode(b"services:\n  web:\n    image: nginx\n").decode()
+    body = {"type": "dockercompose", "docker_compose_raw": compose,
+            "server_uuid": servers(fake)["localhost"]}
+    rc = write_close(m.p(APPS, "new.json"), json.dumps(body))
+    if fake_mode_of(fake) == "seed":
+        assert rc == 0
+        assert [w[1] for w in writes(fake)] == ["/applications/dockercompose"]
+    else:
+        assert rc == errno.EOPNOTSUPP
+        assert "no such endpoint" in m.stderr()
+
+
+def test_a_partial_object_changes_only_what_it_names(site):
+    fake, m = site
+    f = m.p(APPS, "web", "application.json")
+    uuid = api_app(fake)["uuid"]
+    run("echo '{\"description\": \"just this\"}' > %s" % f)
+    assert writes(fake) == [("PATCH", "/applications/" + uuid, "", {"description": "just this"})]
+    got = json.load(open(f))
+    assert got["description"] == "just this" and got["name"] == "web"
