@@ -8,14 +8,14 @@
 
 static int keys_list(const struct node *dir, struct dir_fill *fill)
 {
-	return inst_coll_list(dir, fill, instance_keys, &kind_key,
-			      INST_COLL_KEYS);
+	return kind_inst_coll_list(dir, fill, instance_keys, &kind_key,
+				   INST_COLL_KEYS);
 }
 
 static int keys_lookup(struct node *n, const char *name)
 {
-	return inst_coll_lookup(n, name, instance_keys, &kind_key,
-				INST_COLL_KEYS);
+	return kind_inst_coll_lookup(n, name, instance_keys, &kind_key,
+				     INST_COLL_KEYS);
 }
 
 const struct node_kind kind_keys = {
@@ -41,7 +41,7 @@ const struct node_kind kind_key_public = {
 	.name = "public_key",
 	.type = S_IFREG,
 	.render = public_render,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };
 
 static const struct inst_entry key_entries[] = {
@@ -54,12 +54,12 @@ static const struct inst_entry key_entries[] = {
 
 static int key_list(const struct node *dir, struct dir_fill *fill)
 {
-	return inst_entries_list(dir, fill, key_entries, N_KEY);
+	return kind_inst_entries_list(dir, fill, key_entries, N_KEY);
 }
 
 static int key_lookup(struct node *n, const char *name)
 {
-	return inst_entries_lookup(n, name, key_entries, N_KEY);
+	return kind_inst_entries_lookup(n, name, key_entries, N_KEY);
 }
 
 const struct node_kind kind_key = {
@@ -67,5 +67,5 @@ const struct node_kind kind_key = {
 	.type = S_IFDIR,
 	.list = key_list,
 	.lookup = key_lookup,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };

@@ -12,8 +12,8 @@ static struct buf err = BUF_INIT;
 
 static int parse(enum inst_target t, const char *line)
 {
-	inst_cmd_release(&cmd);
-	return inst_parse(t, line, &cmd, &err);
+	inst_actions_cmd_release(&cmd);
+	return inst_actions_parse(t, line, &cmd, &err);
 }
 
 static void test_server_and_key_verbs(void)
@@ -72,17 +72,17 @@ static void test_usage(void)
 {
 	struct buf out = BUF_INIT;
 
-	inst_usage(INST_ROOT, &out);
+	inst_actions_usage(INST_ROOT, &out);
 	CHECK_STR(out.buf, "refresh\ndeploy tag TAG [force]\napi enable\n"
 			   "api disable\n");
 	buf_reset(&out);
-	inst_usage(INST_SERVER, &out);
+	inst_actions_usage(INST_SERVER, &out);
 	CHECK_STR(out.buf, "validate\ndelete\n");
 	buf_reset(&out);
-	inst_usage(INST_KEY, &out);
+	inst_actions_usage(INST_KEY, &out);
 	CHECK_STR(out.buf, "delete\n");
 	buf_release(&out);
-	inst_cmd_release(&cmd);
+	inst_actions_cmd_release(&cmd);
 	buf_release(&err);
 }
 
