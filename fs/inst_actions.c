@@ -30,7 +30,7 @@ static const struct verb verbs[] = {
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-void inst_usage(enum inst_target target, struct buf *out)
+void inst_actions_usage(enum inst_target target, struct buf *out)
 {
 	size_t i;
 
@@ -119,8 +119,8 @@ static bool good_tags(const char *s)
 	}
 }
 
-int inst_parse(enum inst_target target, const char *line, struct inst_cmd *cmd,
-	       struct buf *err)
+int inst_actions_parse(enum inst_target target, const char *line,
+		       struct inst_cmd *cmd, struct buf *err)
 {
 	char *copy = xstrdup(line), *p = copy, *w;
 	const struct verb *v;
@@ -173,12 +173,12 @@ int inst_parse(enum inst_target target, const char *line, struct inst_cmd *cmd,
 	rc = 0;
 out:
 	if (rc)
-		inst_cmd_release(cmd);
+		inst_actions_cmd_release(cmd);
 	free(copy);
 	return rc;
 }
 
-void inst_cmd_release(struct inst_cmd *cmd)
+void inst_actions_cmd_release(struct inst_cmd *cmd)
 {
 	free(cmd->tag);
 	cmd->tag = NULL;
@@ -335,8 +335,8 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 	return rc;
 }
 
-int inst_run(struct cfs *fs, enum inst_target target, const char *uuid,
-	     const struct inst_cmd *cmd)
+int inst_actions_run(struct cfs *fs, enum inst_target target, const char *uuid,
+		     const struct inst_cmd *cmd)
 {
 	switch (target) {
 	case INST_SERVER:

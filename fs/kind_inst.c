@@ -30,14 +30,14 @@ static const struct objlist_item *item_of(const struct node *n)
 	return n->obj;
 }
 
-time_t inst_item_mtime(const struct node *n)
+time_t kind_inst_item_mtime(const struct node *n)
 {
 	return item_of(n)->mtime;
 }
 
-int inst_coll_list(const struct node *dir, struct dir_fill *fill,
-		   inst_fetch_fn fetch, const struct node_kind *child,
-		   enum inst_coll coll)
+int kind_inst_coll_list(const struct node *dir, struct dir_fill *fill,
+			inst_fetch_fn fetch, const struct node_kind *child,
+			enum inst_coll coll)
 {
 	const struct objlist *l;
 	struct cval *v;
@@ -60,8 +60,8 @@ int inst_coll_list(const struct node *dir, struct dir_fill *fill,
 	return 0;
 }
 
-int inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
-		     const struct node_kind *child, enum inst_coll coll)
+int kind_inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
+			  const struct node_kind *child, enum inst_coll coll)
 {
 	const struct objlist_item *it;
 	struct cval *v;
@@ -82,8 +82,8 @@ int inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
 	return 0;
 }
 
-int inst_entries_list(const struct node *dir, struct dir_fill *fill,
-		      const struct inst_entry *e, size_t n)
+int kind_inst_entries_list(const struct node *dir, struct dir_fill *fill,
+			   const struct inst_entry *e, size_t n)
 {
 	size_t i;
 
@@ -97,8 +97,8 @@ int inst_entries_list(const struct node *dir, struct dir_fill *fill,
 	return 0;
 }
 
-int inst_entries_lookup(struct node *n, const char *name,
-			const struct inst_entry *e, size_t count)
+int kind_inst_entries_lookup(struct node *n, const char *name,
+			     const struct inst_entry *e, size_t count)
 {
 	size_t i;
 
@@ -139,7 +139,7 @@ const struct node_kind kind_inst_json = {
 	.name = "inst-json",
 	.type = S_IFREG,
 	.render = inst_json_render,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };
 
 static enum crud_obj crud_obj_of_coll(int variant)
@@ -169,7 +169,7 @@ const struct node_kind kind_inst_obj_json = {
 	.open = inst_obj_json_open,
 	.written = jsonfile_written,
 	.commit = jsonfile_commit,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };
 
 /* The object as its collection's list gave it: no request of its own. */
@@ -182,7 +182,7 @@ const struct node_kind kind_inst_item_json = {
 	.name = "inst-item-json",
 	.type = S_IFREG,
 	.render = inst_item_json_render,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };
 
 /* Saving key.json updates the key; what it shows lacks the private key,
@@ -201,7 +201,7 @@ const struct node_kind kind_inst_item_obj_json = {
 	.open = inst_item_obj_json_open,
 	.written = jsonfile_written,
 	.commit = jsonfile_commit,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };
 
 static int domains_render(const struct node *n, struct buf *out)
@@ -224,7 +224,7 @@ const struct node_kind kind_inst_domains = {
 	.name = "domains",
 	.type = S_IFREG,
 	.render = domains_render,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };
 
 /* ---- ctl ---- */
@@ -238,7 +238,7 @@ static enum inst_target ctl_target(int variant)
 
 static int inst_ctl_render(const struct node *n, struct buf *out)
 {
-	inst_usage(ctl_target(n->variant), out);
+	inst_actions_usage(ctl_target(n->variant), out);
 	return 0;
 }
 
@@ -249,16 +249,16 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 	struct buf err = BUF_INIT;
 	int rc;
 
-	rc = inst_parse(target, line, &cmd, &err);
+	rc = inst_actions_parse(target, line, &cmd, &err);
 	if (rc == -ENODATA) {
 		rc = 0; /* a blank line */
 	} else if (rc) {
 		log_error("%s", err.buf);
 	} else {
-		rc = inst_run(fh->fs, target, fh->uuid, &cmd);
+		rc = inst_actions_run(fh->fs, target, fh->uuid, &cmd);
 		if (!rc && cmd.verb == INST_DELETE)
 			node_forget_dir_of(fh->path, fh->uuid);
-		inst_cmd_release(&cmd);
+		inst_actions_cmd_release(&cmd);
 	}
 	buf_release(&err);
 	return rc;
@@ -279,7 +279,7 @@ static int inst_ctl_open(const struct node *n, struct fh *fh)
 
 static time_t inst_ctl_mtime(const struct node *n)
 {
-	return n->obj ? inst_item_mtime(n) : 0;
+	return n->obj ? kind_inst_item_mtime(n) : 0;
 }
 
 const struct node_kind kind_inst_ctl = {

@@ -11,14 +11,14 @@
 
 static int keys_list(const struct node *dir, struct dir_fill *fill)
 {
-	return inst_coll_list(dir, fill, instance_keys, &kind_key,
-			      INST_COLL_KEYS);
+	return kind_inst_coll_list(dir, fill, instance_keys, &kind_key,
+				   INST_COLL_KEYS);
 }
 
 static int keys_lookup(struct node *n, const char *name)
 {
-	int rc = inst_coll_lookup(n, name, instance_keys, &kind_key,
-				  INST_COLL_KEYS);
+	int rc = kind_inst_coll_lookup(n, name, instance_keys, &kind_key,
+				       INST_COLL_KEYS);
 
 	/* An object called new.json wins: it is listed. */
 	return rc == -ENOENT ? jsonfile_new_lookup(n, name, CRUD_KEY) : rc;
@@ -56,7 +56,7 @@ const struct node_kind kind_key_public = {
 	.name = "public_key",
 	.type = S_IFREG,
 	.render = public_render,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };
 
 static const struct inst_entry key_entries[] = {
@@ -69,12 +69,12 @@ static const struct inst_entry key_entries[] = {
 
 static int key_list(const struct node *dir, struct dir_fill *fill)
 {
-	return inst_entries_list(dir, fill, key_entries, N_KEY);
+	return kind_inst_entries_list(dir, fill, key_entries, N_KEY);
 }
 
 static int key_lookup(struct node *n, const char *name)
 {
-	return inst_entries_lookup(n, name, key_entries, N_KEY);
+	return kind_inst_entries_lookup(n, name, key_entries, N_KEY);
 }
 
 const struct node_kind kind_key = {
@@ -82,5 +82,5 @@ const struct node_kind kind_key = {
 	.type = S_IFDIR,
 	.list = key_list,
 	.lookup = key_lookup,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };

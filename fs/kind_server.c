@@ -10,14 +10,14 @@
 
 static int servers_list(const struct node *dir, struct dir_fill *fill)
 {
-	return inst_coll_list(dir, fill, instance_servers, &kind_server,
-			      INST_COLL_SERVERS);
+	return kind_inst_coll_list(dir, fill, instance_servers, &kind_server,
+				   INST_COLL_SERVERS);
 }
 
 static int servers_lookup(struct node *n, const char *name)
 {
-	int rc = inst_coll_lookup(n, name, instance_servers, &kind_server,
-				  INST_COLL_SERVERS);
+	int rc = kind_inst_coll_lookup(n, name, instance_servers, &kind_server,
+				       INST_COLL_SERVERS);
 
 	/* An object called new.json wins: it is listed. */
 	return rc == -ENOENT ? jsonfile_new_lookup(n, name, CRUD_SERVER) : rc;
@@ -50,12 +50,12 @@ static const struct inst_entry server_entries[] = {
 
 static int server_list(const struct node *dir, struct dir_fill *fill)
 {
-	return inst_entries_list(dir, fill, server_entries, N_SERVER);
+	return kind_inst_entries_list(dir, fill, server_entries, N_SERVER);
 }
 
 static int server_lookup(struct node *n, const char *name)
 {
-	return inst_entries_lookup(n, name, server_entries, N_SERVER);
+	return kind_inst_entries_lookup(n, name, server_entries, N_SERVER);
 }
 
 const struct node_kind kind_server = {
@@ -63,5 +63,5 @@ const struct node_kind kind_server = {
 	.type = S_IFDIR,
 	.list = server_list,
 	.lookup = server_lookup,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };

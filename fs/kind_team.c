@@ -16,8 +16,8 @@ static int teams_list(const struct node *dir, struct dir_fill *fill)
 
 	if (dir_add(fill, current_name, &c))
 		return 0;
-	return inst_coll_list(dir, fill, instance_teams, &kind_team,
-			      INST_COLL_TEAMS);
+	return kind_inst_coll_list(dir, fill, instance_teams, &kind_team,
+				   INST_COLL_TEAMS);
 }
 
 /* A team called "current" is listed as current@ID (instance.c), so the
@@ -28,8 +28,8 @@ static int teams_lookup(struct node *n, const char *name)
 		n->kind = &kind_team_current;
 		return 0;
 	}
-	return inst_coll_lookup(n, name, instance_teams, &kind_team,
-				INST_COLL_TEAMS);
+	return kind_inst_coll_lookup(n, name, instance_teams, &kind_team,
+				     INST_COLL_TEAMS);
 }
 
 const struct node_kind kind_teams = {
@@ -78,12 +78,12 @@ static const struct inst_entry team_entries[] = {
 
 static int team_list(const struct node *dir, struct dir_fill *fill)
 {
-	return inst_entries_list(dir, fill, team_entries, N_TEAM);
+	return kind_inst_entries_list(dir, fill, team_entries, N_TEAM);
 }
 
 static int team_lookup(struct node *n, const char *name)
 {
-	return inst_entries_lookup(n, name, team_entries, N_TEAM);
+	return kind_inst_entries_lookup(n, name, team_entries, N_TEAM);
 }
 
 const struct node_kind kind_team = {
@@ -91,5 +91,5 @@ const struct node_kind kind_team = {
 	.type = S_IFDIR,
 	.list = team_list,
 	.lookup = team_lookup,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };

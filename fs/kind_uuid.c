@@ -228,5 +228,5 @@ const struct node_kind kind_uuid_inst_link = {
 	.name = "uuid-inst-link",
 	.type = S_IFLNK,
 	.readlink = inst_link_readlink,
-	.mtime = inst_item_mtime,
+	.mtime = kind_inst_item_mtime,
 };

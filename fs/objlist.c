@@ -63,38 +63,36 @@ void objlist_free(void *p)
 	free(l);
 }
 
-static bool is_reserved(const struct objlist_spec *spec, const char *name)
-{
-	const char *const *r;
-
-	for (r = spec->reserved; r && *r; r++)
-		if (!strcmp(*r, name))
-			return true;
-	return false;
-}
-
+/* Names every item; a reserved name takes part as a sibling that is
+ * never shown, so an item of that name is a twin and shows as NAME@ID,
+ * and no other entry can take the form it gets (names.h repeats until
+ * none hides another). */
 static void assign_dirnames(struct objlist *l, const struct objlist_spec *spec)
 {
-	const char **names = xcalloc(l->n, sizeof(*names));
-	const char **ids = xcalloc(l->n, sizeof(*ids));
-	char **out = xcalloc(l->n, sizeof(*out));
-	size_t i;
+	const char *const *r;
+	size_t nres = 0, n, i;
+	const char **names, **ids;
+	char **out;
 
+	for (r = spec->reserved; r && *r; r++)
+		nres++;
+	n = l->n + nres;
+	names = xcalloc(n ? n : 1, sizeof(*names));
+	ids = xcalloc(n ? n : 1, sizeof(*ids));
+	out = xcalloc(n ? n : 1, sizeof(*out));
 	for (i = 0; i < l->n; i++) {
 		names[i] = l->v[i].name;
 		ids[i] = l->v[i].uuid;
 	}
-	names_assign(names, ids, l->n, out);
-	for (i = 0; i < l->n; i++) {
-		/* Ids are entry names already (id_of): no escaping. */
-		if (is_reserved(spec, out[i])) {
-			char *s = xasprintf("%s@%s", out[i], ids[i]);
-
-			free(out[i]);
-			out[i] = s;
-		}
-		l->v[i].dirname = out[i];
+	for (i = 0; i < nres; i++) {
+		names[l->n + i] = spec->reserved[i];
+		ids[l->n + i] = "";
 	}
+	names_assign(names, ids, n, out);
+	for (i = 0; i < l->n; i++)
+		l->v[i].dirname = out[i];
+	for (i = l->n; i < n; i++)
+		free(out[i]);
 	free(names);
 	free(ids);
 	free(out);

@@ -36,21 +36,21 @@ struct inst_cmd {
 };
 
 /* Parses one line written to a ctl of target. Returns 0 (release cmd
- * with inst_cmd_release), or -EINVAL with the reason in err (reset
+ * with inst_actions_cmd_release), or -EINVAL with the reason in err (reset
  * first); an empty line is -ENODATA (nothing to do). */
-int inst_parse(enum inst_target target, const char *line, struct inst_cmd *cmd,
-	       struct buf *err);
-void inst_cmd_release(struct inst_cmd *cmd);
+int inst_actions_parse(enum inst_target target, const char *line,
+		       struct inst_cmd *cmd, struct buf *err);
+void inst_actions_cmd_release(struct inst_cmd *cmd);
 
 /* The verbs target's ctl takes, one per line (`cat ctl`); appends. */
-void inst_usage(enum inst_target target, struct buf *out);
+void inst_actions_usage(enum inst_target target, struct buf *out);
 
 /* Runs cmd; uuid is the server's or key's (NULL for INST_ROOT). Returns
  * 0, or a negative errno, logged with the API's message: -EBUSY for a key
  * in use or a server that still has resources, -ENOENT for a tag that
  * matches nothing, -EACCES for a token without the ability (api enable
  * and disable need a root-team token), or SPEC §5's. */
-int inst_run(struct cfs *fs, enum inst_target target, const char *uuid,
-	     const struct inst_cmd *cmd);
+int inst_actions_run(struct cfs *fs, enum inst_target target, const char *uuid,
+		     const struct inst_cmd *cmd);
 
 #endif

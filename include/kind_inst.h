@@ -22,11 +22,11 @@ typedef int (*inst_fetch_fn)(struct cfs *fs, struct cval **out);
 
 /* A collection directory: one entry per object of fetch's list, each a
  * node of kind child about that object, in collection coll. */
-int inst_coll_list(const struct node *dir, struct dir_fill *fill,
-		   inst_fetch_fn fetch, const struct node_kind *child,
-		   enum inst_coll coll);
-int inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
-		     const struct node_kind *child, enum inst_coll coll);
+int kind_inst_coll_list(const struct node *dir, struct dir_fill *fill,
+			inst_fetch_fn fetch, const struct node_kind *child,
+			enum inst_coll coll);
+int kind_inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
+			  const struct node_kind *child, enum inst_coll coll);
 
 /* An object's directory: a fixed table of files. */
 struct inst_entry {
@@ -35,13 +35,13 @@ struct inst_entry {
 	const char *arg; /* for kind_inst_json and the like */
 };
 
-int inst_entries_list(const struct node *dir, struct dir_fill *fill,
-		      const struct inst_entry *e, size_t n);
-int inst_entries_lookup(struct node *n, const char *name,
-			const struct inst_entry *e, size_t count);
+int kind_inst_entries_list(const struct node *dir, struct dir_fill *fill,
+			   const struct inst_entry *e, size_t n);
+int kind_inst_entries_lookup(struct node *n, const char *name,
+			     const struct inst_entry *e, size_t count);
 
 /* The object's updated_at (0 when it has none). */
-time_t inst_item_mtime(const struct node *n);
+time_t kind_inst_item_mtime(const struct node *n);
 
 /* Files: the object's own request, GET COLLECTION/ID + arg, as JSON. */
 extern const struct node_kind kind_inst_json;
