@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "crud.h"
 #include "deployments.h"
 #include "log.h"
 #include "xalloc.h"
@@ -18,7 +19,26 @@ enum {
 	OPT_FORCE = 1 << 1,
 	OPT_PR = 1 << 2,
 	OPT_LATEST = 1 << 3,
+	OPT_DELETE = 1 << 4, /* the words of delete_words */
 };
+
+/* delete's words and the API's query flags they turn on (NOTES §4.3). */
+static const struct {
+	const char *word, *flag;
+	unsigned opt;
+} delete_words[] = {
+	{ "volumes", "delete_volumes", ACTIONS_DEL_VOLUMES },
+	{ "configurations", "delete_configurations",
+	  ACTIONS_DEL_CONFIGURATIONS },
+	{ "docker_cleanup", "docker_cleanup", ACTIONS_DEL_DOCKER_CLEANUP },
+	{ "connected_networks", "delete_connected_networks",
+	  ACTIONS_DEL_CONNECTED_NETWORKS },
+};
+
+#define N_DELETE_WORDS (sizeof(delete_words) / sizeof(delete_words[0]))
+#define DELETE_USAGE                                                      \
+	"delete [volumes] [configurations] [docker_cleanup] "             \
+	"[connected_networks]"
 
 struct verb {
 	enum res_kind kind;
@@ -42,8 +62,10 @@ static const struct verb verbs[] = {
 	{ RES_SVC, "start", ACTIONS_START, 0, "start" },
 	{ RES_SVC, "stop", ACTIONS_STOP, 0, "stop" },
 	{ RES_SVC, "restart", ACTIONS_RESTART, OPT_LATEST, "restart [latest]" },
-	/* delete [volumes] [configurations] ... (SPEC §3.4) will be rows
-	 * here, with its own verb in enum actions_verb. */
+	/* SPEC §3.4: deleting is deliberate, a verb and never rm -r. */
+	{ RES_APP, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
+	{ RES_DB, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
+	{ RES_SVC, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -132,7 +154,14 @@ int actions_parse(enum res_kind kind, const char *line, struct actions_cmd *cmd,
 	}
 	cmd->verb = v->verb;
 	while ((w = next_word(&p))) {
-		if (!strcmp(w, "wait") && v->opts & OPT_WAIT) {
+		unsigned del = 0;
+
+		for (i = 0; i < N_DELETE_WORDS && v->opts & OPT_DELETE; i++)
+			if (!strcmp(w, delete_words[i].word))
+				del = delete_words[i].opt;
+		if (del) {
+			cmd->del |= del;
+		} else if (!strcmp(w, "wait") && v->opts & OPT_WAIT) {
 			cmd->wait = true;
 		} else if (!strcmp(w, "force") && v->opts & OPT_FORCE) {
 			cmd->force = true;
@@ -430,6 +459,32 @@ static char *action_path(enum res_kind kind, const char *uuid,
 	return buf_detach(&p, NULL);
 }
 
+char *actions_delete_query(unsigned del)
+{
+	struct buf q = BUF_INIT;
+	size_t i;
+
+	/* Every flag, always: one left out defaults to true at the API,
+	 * and "false" would mean true as well (NOTES §4.3). */
+	for (i = 0; i < N_DELETE_WORDS; i++)
+		buf_addf(&q, "%s%s=%d", i ? "&" : "", delete_words[i].flag,
+			 del & delete_words[i].opt ? 1 : 0);
+	return buf_detach(&q, NULL);
+}
+
+static int delete_resource(struct cfs *fs, enum res_kind kind,
+			   const char *uuid, unsigned del)
+{
+	char *query = actions_delete_query(del);
+	int rc;
+
+	rc = crud_delete(fs, crud_obj_of(kind), NULL, uuid, query);
+	if (!rc)
+		deploy_store_invalidate(fs);
+	free(query);
+	return rc;
+}
+
 int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
 		const struct actions_cmd *cmd,
 		actions_interrupted_fn interrupted)
@@ -439,6 +494,8 @@ int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
 	char *path, *dep = NULL;
 	int rc;
 
+	if (cmd->verb == ACTIONS_DELETE)
+		return delete_resource(fs, kind, uuid, cmd->del);
 	path = action_path(kind, uuid, cmd);
 	http_response_init(&resp);
 	rc = actions_call(fs, path, 0, &resp);

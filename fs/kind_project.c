@@ -1,7 +1,12 @@
 /* projects/, a project's directory and its environments (SPEC §2). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "crud.h"
+#include "jsonfile.h"
+#include "log.h"
+#include "names.h"
 #include "node.h"
 #include "store.h"
 
@@ -47,11 +52,34 @@ static int projects_lookup(struct node *n, const char *name)
 	return 0;
 }
 
+/* mkdir projects/NAME creates the project (SPEC §3.4); NAME is an entry
+ * name, so "a%2Fb" makes "a/b". */
+static int projects_mkdir(const struct node *dir, const char *name)
+{
+	struct node probe = node_child(dir, &kind_projects);
+	char *real = name_unescape(name);
+	int rc;
+
+	if (!real || !*real) {
+		free(real);
+		return -EINVAL;
+	}
+	rc = projects_lookup(&probe, name);
+	node_release(&probe);
+	if (!rc)
+		rc = -EEXIST;
+	else if (rc == -ENOENT)
+		rc = crud_mkdir(dir->fs, CRUD_PROJECT, NULL, real);
+	free(real);
+	return rc;
+}
+
 const struct node_kind kind_projects = {
 	.name = "projects",
 	.type = S_IFDIR,
 	.list = projects_list,
 	.lookup = projects_lookup,
+	.mkdir = projects_mkdir,
 };
 
 static int project_list(const struct node *dir, struct dir_fill *fill)
@@ -107,11 +135,66 @@ static int project_lookup(struct node *n, const char *name)
 	return 0;
 }
 
+/* NOTES §3.2: the API lower-cases and trims environment names and turns
+ * '/' into '-'. A name it would change is refused here, since the
+ * directory made would not be the one asked for. */
+static bool env_name_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || s[0] == ' ' || s[len - 1] == ' ')
+		return false;
+	for (; *s; s++)
+		if ((*s >= 'A' && *s <= 'Z') || *s == '/')
+			return false;
+	return true;
+}
+
+/* mkdir projects/P/ENV creates an environment where the instance has
+ * environment endpoints (NOTES §17.7); elsewhere mkdir(2)'s EPERM: this
+ * filesystem cannot make that directory. */
+static int project_mkdir(const struct node *dir, const char *name)
+{
+	struct crud_place at = { dir->project->uuid, NULL, NULL };
+	struct node probe = node_child(dir, &kind_project);
+	char *real;
+	int rc;
+
+	if (!crud_supported(dir->fs, CRUD_ENV)) {
+		log_error("this instance has no environment endpoints: "
+			  "create environments in its web UI");
+		return -EPERM;
+	}
+	real = name_unescape(name);
+	if (!real || !env_name_ok(real)) {
+		log_error("an environment name is lower case, without '/'");
+		free(real);
+		return -EINVAL;
+	}
+	rc = project_lookup(&probe, name);
+	node_release(&probe);
+	if (!rc)
+		rc = -EEXIST;
+	else if (rc == -ENOENT)
+		rc = crud_mkdir(dir->fs, CRUD_ENV, &at, real);
+	free(real);
+	return rc;
+}
+
+/* rmdir projects/P deletes the project when it holds no resources: the
+ * API refuses otherwise, which is ENOTEMPTY (SPEC §3.4). */
+static int project_rmdir(const struct node *n)
+{
+	return crud_delete(n->fs, CRUD_PROJECT, NULL, n->project->uuid, NULL);
+}
+
 const struct node_kind kind_project = {
 	.name = "project",
 	.type = S_IFDIR,
 	.list = project_list,
 	.lookup = project_lookup,
+	.mkdir = project_mkdir,
+	.rmdir = project_rmdir,
 };
 
 static int project_json_render(const struct node *n, struct buf *out)
@@ -124,10 +207,21 @@ static time_t project_json_mtime(const struct node *n)
 	return n->detail->mtime;
 }
 
+/* Saving the file updates the project's name and description. */
+static int project_json_open(const struct node *n, struct fh *fh)
+{
+	return jsonfile_open(n, fh, CRUD_PROJECT, n->detail->uuid, NULL,
+			     n->detail->json);
+}
+
 const struct node_kind kind_project_json = {
 	.name = "project.json",
 	.type = S_IFREG,
+	.perm = 0600,
 	.render = project_json_render,
+	.open = project_json_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
 	.mtime = project_json_mtime,
 };
 
@@ -170,11 +264,22 @@ static time_t env_mtime(const struct node *n)
 	return n->env->mtime;
 }
 
+/* rmdir of an empty environment deletes it, where the instance can. */
+static int env_rmdir(const struct node *n)
+{
+	struct crud_place at = { n->detail->uuid, NULL, NULL };
+
+	if (!crud_supported(n->fs, CRUD_ENV))
+		return -EPERM;
+	return crud_delete(n->fs, CRUD_ENV, &at, n->env->uuid, NULL);
+}
+
 const struct node_kind kind_env = {
 	.name = "environment",
 	.type = S_IFDIR,
 	.list = env_list,
 	.lookup = env_lookup,
+	.rmdir = env_rmdir,
 	.mtime = env_mtime,
 };
 

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crud.h"
 #include "envs.h"
+#include "jsonfile.h"
 #include "node.h"
 #include "store.h"
 #include "xalloc.h"
@@ -24,6 +26,8 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < n; i++) {
 		struct node c = node_child(dir, &kind_resource);
 
+		if (gone_has(&dir->fs->gone, rv[i]->uuid))
+			continue;
 		c.res = rv[i];
 		if (dir_add(fill, rv[i]->dirname, &c))
 			break;
@@ -42,9 +46,12 @@ static int collection_lookup(struct node *n, const char *name)
 	if (rc)
 		return rc;
 	r = model_resources_find(v->data, n->env->id, name);
+	if (r && gone_has(&n->fs->gone, r->uuid))
+		r = NULL;
 	if (!r) {
 		cval_put(v);
-		return -ENOENT;
+		/* A resource called new.json wins: it is listed. */
+		return jsonfile_new_lookup(n, name, crud_obj_of(n->rkind));
 	}
 	node_hold(n, v);
 	n->res = r;
@@ -52,11 +59,28 @@ static int collection_lookup(struct node *n, const char *name)
 	return 0;
 }
 
+/* cat > new.json when the kernel has no entry for it yet. */
+static int collection_create(const struct node *dir, const char *name,
+			     int flags, struct fh *fh)
+{
+	(void)flags;
+	return jsonfile_new_create(dir, name, fh, crud_obj_of(dir->rkind));
+}
+
+/* SPEC §3.4: rm -r never deletes a resource; ctl's delete does. */
+static int refuse_rmdir(const struct node *n)
+{
+	(void)n;
+	return -EPERM;
+}
+
 const struct node_kind kind_collection = {
 	.name = "collection",
 	.type = S_IFDIR,
 	.list = collection_list,
 	.lookup = collection_lookup,
+	.create = collection_create,
+	.rmdir = refuse_rmdir,
 };
 
 struct res_entry {
@@ -152,26 +176,60 @@ const struct node_kind kind_resource = {
 	.type = S_IFDIR,
 	.list = resource_list,
 	.lookup = resource_lookup,
+	.rmdir = refuse_rmdir,
 	.mtime = resource_mtime,
 };
 
-static int resource_json_render(const struct node *n, struct buf *out)
+/* The object's compact JSON text: a reference in *v that owns *json. */
+static int resource_json_text(const struct node *n, struct cval **v,
+			      const char **json)
 {
 	const struct model_resource *r = n->res;
-	struct cval *v;
 	char *path;
 	int rc;
 
-	if (r->json)
-		return model_json_render(r->json, out);
+	*v = NULL;
+	if (r->json) {
+		*json = r->json;
+		return 0;
+	}
 	/* Listed by /resources only (NOTES §5.1): ask for the object
 	 * itself, which the API filters as it should. */
 	path = xasprintf("/%s/%s", model_kind_dir(r->kind), r->uuid);
-	rc = store_json(n->fs, path, &v);
+	rc = store_json(n->fs, path, v);
 	free(path);
-	if (rc)
-		return rc;
-	rc = model_json_render(v->data, out);
+	if (!rc)
+		*json = (*v)->data;
+	return rc;
+}
+
+static int resource_json_render(const struct node *n, struct buf *out)
+{
+	const char *json;
+	struct cval *v;
+	int rc;
+
+	rc = resource_json_text(n, &v, &json);
+	if (!rc)
+		rc = model_json_render(json, out);
+	cval_put(v);
+	return rc;
+}
+
+/* Saving the file updates the resource (SPEC §3.4). */
+static int resource_json_open(const struct node *n, struct fh *fh)
+{
+	struct crud_place at = { n->project ? n->project->uuid : NULL,
+				 n->env ? n->env->name : NULL,
+				 n->env ? n->env->uuid : NULL };
+	const char *json;
+	struct cval *v;
+	int rc;
+
+	rc = resource_json_text(n, &v, &json);
+	if (!rc)
+		rc = jsonfile_open(n, fh, crud_obj_of(n->res->kind),
+				   n->res->uuid, &at, json);
 	cval_put(v);
 	return rc;
 }
@@ -179,7 +237,11 @@ static int resource_json_render(const struct node *n, struct buf *out)
 const struct node_kind kind_resource_json = {
 	.name = "resource-json",
 	.type = S_IFREG,
+	.perm = 0600,
 	.render = resource_json_render,
+	.open = resource_json_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
 	.mtime = resource_mtime,
 };
 

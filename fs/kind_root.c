@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kind_inst.h"
 #include "node.h"
 #include "store.h"
 
@@ -15,8 +16,12 @@ struct root_entry {
 static const struct root_entry root_entries[] = {
 	{ "version", &kind_text, "/version" },
 	{ "health", &kind_text, "/health" },
+	{ "ctl", &kind_inst_ctl, NULL },
 	{ "resources.json", &kind_api_json, "/resources" },
 	{ "projects", &kind_projects, NULL },
+	{ "servers", &kind_servers, NULL },
+	{ "keys", &kind_keys, NULL },
+	{ "teams", &kind_teams, NULL },
 	{ "deployments", &kind_deploy_active, NULL },
 	{ "uuid", &kind_uuid_dir, NULL },
 };

@@ -1,12 +1,40 @@
-/* uuid/: a symlink for every project and resource, named by its uuid and
- * pointing at its directory (SPEC §2), so scripts that hold a uuid from
- * the API or the web UI can reach the object without knowing its path. */
+/* uuid/: a symlink for every project, resource, server and key, named by
+ * its uuid and pointing at its directory (SPEC §2), so scripts that hold
+ * a uuid from the API or the web UI can reach the object without knowing
+ * its path. */
 #include <errno.h>
 #include <string.h>
 
+#include "instance.h"
+#include "kind_inst.h"
 #include "names.h"
 #include "node.h"
 #include "store.h"
+
+/* The links of a server or key list: 0, 1 when the listing is full, or
+ * the list's -errno. */
+static int inst_uuid_list(const struct node *dir, struct dir_fill *fill,
+			  inst_fetch_fn fetch, enum inst_coll coll)
+{
+	const struct objlist *l;
+	struct cval *v;
+	size_t i;
+	int rc;
+
+	rc = fetch(dir->fs, &v);
+	if (rc)
+		return rc;
+	l = v->data;
+	for (i = 0; i < l->n && !rc; i++) {
+		struct node c = node_child(dir, &kind_uuid_inst_link);
+
+		c.obj = &l->v[i];
+		c.variant = (int)coll;
+		rc = dir_add(fill, l->v[i].uuid, &c);
+	}
+	cval_put(v);
+	return rc;
+}
 
 static int uuid_list(const struct node *dir, struct dir_fill *fill)
 {
@@ -48,11 +76,46 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 				goto out;
 		}
 	}
+	rc = inst_uuid_list(dir, fill, instance_servers, INST_COLL_SERVERS);
+	if (!rc)
+		rc = inst_uuid_list(dir, fill, instance_keys, INST_COLL_KEYS);
+	if (rc > 0)
+		rc = 0; /* the kernel's buffer is full */
 out:
 	for (k = 0; k < RES_KINDS; k++)
 		cval_put(rv[k]);
 	cval_put(pv);
 	return rc;
+}
+
+/* A server's or key's link: found by uuid in their lists. */
+static int inst_uuid_lookup(struct node *n, const char *name)
+{
+	static const struct {
+		inst_fetch_fn fetch;
+		enum inst_coll coll;
+	} colls[] = { { instance_servers, INST_COLL_SERVERS },
+		      { instance_keys, INST_COLL_KEYS } };
+	size_t i;
+
+	for (i = 0; i < sizeof(colls) / sizeof(colls[0]); i++) {
+		const struct objlist_item *it;
+		struct cval *v;
+		int rc = colls[i].fetch(n->fs, &v);
+
+		if (rc)
+			return rc;
+		it = objlist_by_id(v->data, name);
+		if (it) {
+			node_hold(n, v);
+			n->obj = it;
+			n->variant = (int)colls[i].coll;
+			n->kind = &kind_uuid_inst_link;
+			return 0;
+		}
+		cval_put(v);
+	}
+	return -ENOENT;
 }
 
 static int uuid_lookup(struct node *n, const char *name)
@@ -77,6 +140,8 @@ static int uuid_lookup(struct node *n, const char *name)
 	}
 	cval_put(v);
 	rc = store_find_resource(n->fs, name, &v, &r);
+	if (rc == -ENOENT)
+		return inst_uuid_lookup(n, name);
 	if (rc)
 		return rc;
 	node_hold(n, v);
@@ -148,4 +213,20 @@ const struct node_kind kind_uuid_link = {
 	.type = S_IFLNK,
 	.readlink = uuid_readlink,
 	.mtime = uuid_mtime,
+};
+
+static int inst_link_readlink(const struct node *n, struct buf *out)
+{
+	const struct objlist_item *it = n->obj;
+
+	return buf_addf(out, "../%s/%s",
+			n->variant == INST_COLL_KEYS ? "keys" : "servers",
+			it->dirname);
+}
+
+const struct node_kind kind_uuid_inst_link = {
+	.name = "uuid-inst-link",
+	.type = S_IFLNK,
+	.readlink = inst_link_readlink,
+	.mtime = kind_inst_item_mtime,
 };

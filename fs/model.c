@@ -146,6 +146,11 @@ static struct json_object *parse(const char *json)
 	return model_json_parse(json);
 }
 
+struct json_object **model_json_items(struct json_object *root, size_t *n)
+{
+	return list_items(root, n);
+}
+
 /* ---- projects ---- */
 
 void model_projects_free(void *p)

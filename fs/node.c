@@ -122,6 +122,27 @@ int dir_add(struct dir_fill *fill, const char *name, const struct node *child)
 	return fill->filler(fill->buf, name, &st, 0, 0) ? 1 : 0;
 }
 
+void node_forget_dir_of(const char *path, const char *uuid)
+{
+	struct fuse_context *ctx = fuse_get_context();
+	const char *slash = strrchr(path, '/');
+	char *p;
+
+	if (!ctx || !ctx->fuse || !slash || slash == path)
+		return;
+	/* -ENOENT when the kernel has nothing of it: fine. Only the inode
+	 * is told (its attributes), which takes no directory lock, so it
+	 * is safe inside the ctl's write. */
+	p = xstrndup(path, (size_t)(slash - path));
+	fuse_invalidate_path(ctx->fuse, p);
+	free(p);
+	if (!uuid)
+		return;
+	p = xasprintf("/uuid/%s", uuid);
+	fuse_invalidate_path(ctx->fuse, p);
+	free(p);
+}
+
 void fh_init(struct fh *fh, const struct node *n, const char *path, int flags)
 {
 	memset(fh, 0, sizeof(*fh));

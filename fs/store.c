@@ -219,7 +219,7 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 		if (rc)
 			return rc;
 		r = model_resources_by_uuid(v->data, uuid);
-		if (r) {
+		if (r && !gone_has(&fs->gone, uuid)) {
 			*out = v;
 			*res = r;
 			return 0;

@@ -20,6 +20,16 @@ enum actions_verb {
 	ACTIONS_STOP,
 	ACTIONS_RESTART,
 	ACTIONS_DEPLOY,
+	ACTIONS_DELETE,
+};
+
+/* What `delete` takes away besides the resource: the API's delete
+ * options, each sent as 1 or 0 (NOTES §4.3). */
+enum actions_delete_opt {
+	ACTIONS_DEL_VOLUMES = 1 << 0,
+	ACTIONS_DEL_CONFIGURATIONS = 1 << 1,
+	ACTIONS_DEL_DOCKER_CLEANUP = 1 << 2,
+	ACTIONS_DEL_CONNECTED_NETWORKS = 1 << 3,
 };
 
 struct actions_cmd {
@@ -28,6 +38,7 @@ struct actions_cmd {
 	bool wait;   /* return when the deployment has ended */
 	bool latest; /* services' restart latest: pull images first */
 	long pr;     /* deploy pr N: the pull request to deploy; 0 for none */
+	unsigned del; /* delete: enum actions_delete_opt */
 };
 
 /* Parses one line written to the ctl of a resource of kind ("deploy
@@ -59,6 +70,10 @@ int actions_call(struct cfs *fs, const char *path, unsigned flags,
 
 /* Whether the request being served was interrupted (the user's Ctrl-C). */
 typedef bool (*actions_interrupted_fn)(void);
+
+/* The query of a delete with options del: every option, as 1 or 0
+ * (caller frees). */
+char *actions_delete_query(unsigned del);
 
 /* Runs cmd on the resource uuid of kind. With cmd->wait, returns only
  * when the deployment it started has ended: 0 when finished, -EIO when

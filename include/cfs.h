@@ -11,6 +11,7 @@
 
 #include "cache.h"
 #include "conf.h"
+#include "gone.h"
 #include "http.h"
 #include "logs.h"
 #include "pending.h"
@@ -23,6 +24,7 @@ struct cfs {
 	struct logs logs;       /* followed logs (SPEC §3.2) */
 	struct shadows shadows; /* editors' temporary files, in memory */
 	struct pending pending; /* truncations not yet written over */
+	struct gone gone;       /* deleted, maybe still listed (gone.h) */
 	uid_t uid;              /* owner of every file: the user who mounted */
 	gid_t gid;
 	time_t mount_time; /* mtime of objects that have no timestamp */

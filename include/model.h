@@ -118,6 +118,11 @@ const char *model_kind_file(enum res_kind kind);
  * the value): a new json-c object to put, or NULL. */
 struct json_object *model_json_parse(const char *json);
 
+/* The elements of a list that may come as a JSON array or as an object
+ * keyed by number strings (NOTES §2.4), in order, borrowed from root, in
+ * a new array the caller frees; NULL with *n = 0 when root is neither. */
+struct json_object **model_json_items(struct json_object *root, size_t *n);
+
 /* Pretty-prints compact JSON text into out (reset first), ending with a
  * newline. Returns 0, or -EIO if json does not parse. */
 int model_json_render(const char *json, struct buf *out);

@@ -152,6 +152,13 @@ struct node node_child(const struct node *parent, const struct node_kind *kind);
  * what render() gives now. */
 int node_stat(const struct node *n, struct stat *st);
 
+/* Tells the kernel that what it keeps about the directory holding the
+ * file at path (and about uuid/UUID, when uuid is not NULL) is stale:
+ * for an object a ctl file has just deleted, which the kernel would
+ * otherwise show for another entry timeout. A no-op outside a FUSE
+ * request. */
+void node_forget_dir_of(const char *path, const char *uuid);
+
 /* Fills a new handle's copy of what n is about (fh_release frees it). */
 void fh_init(struct fh *fh, const struct node *n, const char *path, int flags);
 void fh_release(struct fh *fh);
@@ -172,6 +179,7 @@ extern const struct node_kind kind_env_json;
 extern const struct node_kind kind_collection; /* rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;
+extern const struct node_kind kind_new_json; /* variant: enum crud_obj */
 extern const struct node_kind kind_status;
 extern const struct node_kind kind_envs_dir; /* variant 1: preview */
 extern const struct node_kind kind_env_file;

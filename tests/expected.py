@@ -52,6 +52,8 @@ class Tree:
             if r.get("type", "").startswith("standalone-") and r["uuid"] not in listed]
         self.db_type = {r["uuid"]: r["type"][len("standalone-"):] for r in self.resources
                         if r.get("type", "").startswith("standalone-")}
+        self.servers = as_list(get("/servers"))
+        self.keys = as_list(get("/security/keys"))
         self.by_kind = {"applications": self.apps, "databases": self.db_members, "services": self.services}
 
     def envs(self, project_uuid):

@@ -50,16 +50,22 @@ def posts(fake):
     return [(e["path"], e["query"]) for e in fake.log() if e["method"] == "POST"]
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
 def test_cat_ctl_lists_the_verbs(fresh, mount_factory):
     tree = Tree(fresh)
     m = mount_factory(fresh)
     app, _ = resource(tree, "applications", "web")
     db, _ = resource(tree, "databases", "web-db")
     svc, _ = resource(tree, "services", "uptime-kuma")
-    assert open(m.p(app, "ctl")).read() == \
-        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n"
-    assert open(m.p(db, "ctl")).read() == "start\nstop\nrestart\n"
-    assert open(m.p(svc, "ctl")).read() == "start\nstop\nrestart [latest]\n"
+    delete = "delete [volumes] [configurations] [docker_cleanup] [connected_networks]\n"
+    assert read(m.p(app, "ctl")) == \
+        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n" + delete
+    assert read(m.p(db, "ctl")) == "start\nstop\nrestart\n" + delete
+    assert read(m.p(svc, "ctl")) == "start\nstop\nrestart [latest]\n" + delete
     assert oct(os.stat(m.p(app, "ctl")).st_mode & 0o777) == "0o600"
 
 

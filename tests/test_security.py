@@ -120,7 +120,7 @@ def test_files_are_private_to_the_owner(fk, mount_factory):
     for key in os.listdir(site.envs):
         assert stat.S_IMODE(os.stat(site.p(key)).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.join(site.dir, "envs.env")).st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(os.path.join(site.dir, "application.json")).st_mode) == 0o400
+    assert stat.S_IMODE(os.stat(os.path.join(site.dir, "application.json")).st_mode) == 0o600
     assert {"application.json", "status", "envs.env"} <= seen
 
 

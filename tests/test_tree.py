@@ -21,8 +21,8 @@ def mnt(fake_mode, mount_factory):
 
 
 def test_root_entries(mnt):
-    assert sorted(os.listdir(mnt.path)) == ["deployments", "health", "projects", "resources.json", "uuid",
-                                            "version"]
+    assert sorted(os.listdir(mnt.path)) == ["ctl", "deployments", "health", "keys", "projects",
+                                            "resources.json", "servers", "teams", "uuid", "version"]
 
 
 def test_version_and_health(mnt, fake_mode):
@@ -112,7 +112,8 @@ def test_modes_owner_and_mtimes(mnt, tree):
         assert stat.S_IMODE(st.st_mode) == 0o700 and stat.S_ISDIR(st.st_mode)
         assert st.st_uid == os.getuid()
         f = os.stat(mnt.p(rel, KINDS[kind]))
-        assert stat.S_IMODE(f.st_mode) == 0o400 and stat.S_ISREG(f.st_mode)
+        # Writable: saving it updates the object (SPEC §3.4).
+        assert stat.S_IMODE(f.st_mode) == 0o600 and stat.S_ISREG(f.st_mode)
         if obj.get("updated_at"):
             assert int(f.st_mtime) == ts(obj["updated_at"]), rel
         # the size stat reports is what cat reads
@@ -123,6 +124,8 @@ def test_uuid_symlinks(mnt, tree):
     links = set(os.listdir(mnt.p("uuid")))
     expected = {p["uuid"] for p in tree.projects.values()}
     expected |= {r["uuid"] for k in KINDS for r in tree.by_kind[k]}
+    # Servers and keys have theirs too (test_instance.py reads them).
+    expected |= {o["uuid"] for o in tree.servers + tree.keys}
     assert links == expected
     for pname, p in tree.projects.items():
         assert os.readlink(mnt.p("uuid", p["uuid"])) == "../projects/" + pname
@@ -154,7 +157,9 @@ def test_missing_paths(mnt):
 def test_read_only_files_refuse_writes(mnt):
     r = run("echo x > %s" % mnt.p("version"), check=False)
     assert r.returncode and "Permission denied" in r.stderr
-    r = run(["mkdir", mnt.p("projects", "new")], check=False)
+    # Only projects/ and projects/P/ make directories (SPEC §3.4).
+    r = run(["mkdir", mnt.p("projects", "website", "production", "applications", "new")],
+            check=False)
     assert r.returncode
 
 
@@ -179,6 +184,11 @@ def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
         == sorted(dropped)
     # A resource's envs/ and deployments/ (and logs) cost one request
     # each, never one per file (SPEC §4).
+    # The instance's own objects: a list each, and a request per file of
+    # a server's or team's directory (test_instance.py).
+    instance = [p for p in gets if p.startswith(("/api/v1/servers", "/api/v1/security/keys",
+                                                 "/api/v1/teams", "/api/v1/team"))]
+    gets = [p for p in gets if p not in instance]
     per_resource = [p for p in gets if p.count("/") >= 5 or p.startswith("/api/v1/deployments/")]
     uuids = {r["uuid"] for k in KINDS for r in tree.by_kind[k]}
     for p in per_resource:

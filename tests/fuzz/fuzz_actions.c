@@ -24,8 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rc != -EINVAL || err.len);
 	if (!rc) {
 		FUZZ_ASSERT(cmd.verb >= ACTIONS_START &&
-			    cmd.verb <= ACTIONS_DEPLOY);
+			    cmd.verb <= ACTIONS_DELETE);
 		FUZZ_ASSERT(cmd.pr >= 0);
+		/* delete's options go with delete only. */
+		FUZZ_ASSERT(!cmd.del || cmd.verb == ACTIONS_DELETE);
 	}
 	actions_usage(kind, &usage);
 	FUZZ_ASSERT(usage.len);

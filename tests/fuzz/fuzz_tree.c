@@ -61,10 +61,12 @@ static void fs_init(struct cfs *fs)
 	logs_init(&fs->logs);
 	shadows_init(&fs->shadows);
 	pending_init(&fs->pending);
+	gone_init(&fs->gone);
 }
 
 static void fs_release(struct cfs *fs)
 {
+	gone_release(&fs->gone);
 	pending_release(&fs->pending);
 	shadows_release(&fs->shadows);
 	logs_release(&fs->logs);

@@ -1,6 +1,7 @@
 /* Unit tests for the ctl grammar of actions.h (SPEC §3.3): the verbs of
  * each kind, their options, and what `cat ctl` lists. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "actions.h"
@@ -55,8 +56,36 @@ static void test_refusals_say_why(void)
 	CHECK(strstr(err.buf, "wait"));
 	CHECK_INT(parse(RES_APP, "restart latest"), -EINVAL);
 	CHECK_INT(parse(RES_APP, "Restart"), -EINVAL);
-	/* Deleting is deliberate and has its own grammar (SPEC §3.4). */
-	CHECK_INT(parse(RES_APP, "delete"), -EINVAL);
+}
+
+/* Deleting is deliberate and has its own words (SPEC §3.4), each an
+ * API flag sent as 1 or 0, never "false" (NOTES §4.3). */
+static void test_delete_options(void)
+{
+	char *q;
+
+	CHECK_INT(parse(RES_APP, "delete"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_DELETE);
+	CHECK_INT(cmd.del, 0);
+	CHECK_INT(parse(RES_DB, "delete volumes connected_networks"), 0);
+	CHECK_INT(cmd.del,
+		  ACTIONS_DEL_VOLUMES | ACTIONS_DEL_CONNECTED_NETWORKS);
+	CHECK_INT(parse(RES_SVC, "delete configurations docker_cleanup"), 0);
+	CHECK_INT(cmd.del,
+		  ACTIONS_DEL_CONFIGURATIONS | ACTIONS_DEL_DOCKER_CLEANUP);
+	CHECK_INT(parse(RES_APP, "delete all"), -EINVAL);
+	CHECK(strstr(err.buf, "volumes"));
+	CHECK_INT(parse(RES_APP, "delete wait"), -EINVAL);
+	CHECK_INT(parse(RES_APP, "deploy volumes"), -EINVAL);
+	q = actions_delete_query(0);
+	CHECK_STR(q, "delete_volumes=0&delete_configurations=0&"
+		     "docker_cleanup=0&delete_connected_networks=0");
+	free(q);
+	q = actions_delete_query(ACTIONS_DEL_VOLUMES |
+				 ACTIONS_DEL_CONNECTED_NETWORKS);
+	CHECK_STR(q, "delete_volumes=1&delete_configurations=0&"
+		     "docker_cleanup=0&delete_connected_networks=1");
+	free(q);
 }
 
 static void test_database_and_service_verbs(void)
@@ -78,19 +107,23 @@ static void test_blank_lines_do_nothing(void)
 	CHECK_INT(parse(RES_APP, " \t\r"), -ENODATA);
 }
 
+#define DELETE_LINE                                                        \
+	"delete [volumes] [configurations] [docker_cleanup] "              \
+	"[connected_networks]\n"
+
 static void test_usage(void)
 {
 	struct buf out = BUF_INIT;
 
 	actions_usage(RES_APP, &out);
 	CHECK_STR(out.buf, "start [wait]\nstop\nrestart [wait]\n"
-			   "deploy [force] [pr N] [wait]\n");
+			   "deploy [force] [pr N] [wait]\n" DELETE_LINE);
 	buf_reset(&out);
 	actions_usage(RES_DB, &out);
-	CHECK_STR(out.buf, "start\nstop\nrestart\n");
+	CHECK_STR(out.buf, "start\nstop\nrestart\n" DELETE_LINE);
 	buf_reset(&out);
 	actions_usage(RES_SVC, &out);
-	CHECK_STR(out.buf, "start\nstop\nrestart [latest]\n");
+	CHECK_STR(out.buf, "start\nstop\nrestart [latest]\n" DELETE_LINE);
 	buf_release(&out);
 }
 
@@ -98,6 +131,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_application_verbs),
 	CHECK_TEST(test_deploy_options_in_any_order),
 	CHECK_TEST(test_refusals_say_why),
+	CHECK_TEST(test_delete_options),
 	CHECK_TEST(test_database_and_service_verbs),
 	CHECK_TEST(test_blank_lines_do_nothing),
 	CHECK_TEST(test_usage),

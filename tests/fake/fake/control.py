@@ -152,6 +152,12 @@ def _set(state, data):
         state.instance["is_api_enabled"] = bool(data["api_enabled"])
     if "allowed_ips" in data:
         state.instance["allowed_ips"] = data["allowed_ips"]
+    if "drop_server" in data:
+        # A one-server instance for the tests of placement defaults: the
+        # server goes from the lists, whatever runs on it.
+        for server in state.table("servers"):
+            if server["uuid"] == data["drop_server"]:
+                server["_deleted"] = True
     if "resource" in data:
         kind, row = _find_resource(state, data["resource"])
         if row is None:

@@ -351,5 +351,6 @@ class FakeServer:
             state.request_log.append({
                 "method": req.method, "path": req.raw_path, "query": req.raw_query,
                 "status": resp.status, "ms": round((time.time() - started) * 1000, 1),
-                "t": round(started, 3), "auth": token["id"] if token else None})
+                "t": round(started, 3), "auth": token["id"] if token else None,
+                "body": req.body.decode("utf-8", "replace") if req.body else None})
         handler._send(resp, cut=cut)

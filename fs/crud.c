@@ -1,0 +1,589 @@
+#include "crud.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "http.h"
+#include "instance.h"
+#include "log.h"
+#include "objlist.h"
+#include "store.h"
+#include "xalloc.h"
+
+enum {
+	FILL_PLACE = 1 << 0,  /* project_uuid, environment_uuid|_name */
+	FILL_SERVER = 1 << 1, /* server_uuid: the instance's only server */
+};
+
+struct crud_def {
+	const char *name; /* for log lines */
+	/* The collection's path; NULL when it is per project (the
+	 * environments of at->project_uuid). One object is at PATH/UUID. */
+	const char *path;
+	/* When not NULL, "type" must be one of these and is the last part
+	 * of the create path (and is not sent); else POST goes to path. */
+	const char *const *types;
+	unsigned fill;
+	/* NOTES §6.3: the PATCH is a full replace, so what it needs is
+	 * taken from the object as it was. */
+	bool patch_whole;
+	/* Cached answers a change makes stale, besides the collection, the
+	 * object and everything under it. */
+	const char *const *stale;
+	/* Fields every PATCH must carry: when the change lacks one, it is
+	 * taken from the object as the API gives it now (asked for then,
+	 * never cached: it may be a secret the files do not show). */
+	const char *const *patch_keep;
+};
+
+static const char *const app_types[] = { "public",
+					 "private-github-app",
+					 "private-deploy-key",
+					 "dockerfile",
+					 "dockerimage",
+					 "dockercompose",
+					 NULL };
+
+static const char *const db_types[] = {
+	"postgresql", "mysql",	   "mariadb",	"mongodb",
+	"redis",      "keydb",	   "dragonfly", "clickhouse",
+	NULL,
+};
+
+/* /resources lists every resource; the databases' list is built with
+ * it (NOTES §5.1). */
+static const char *const stale_resources[] = { "/resources", NULL };
+static const char *const stale_none[] = { NULL };
+/* A server's resources move with it. */
+static const char *const stale_server[] = { "/resources", "/applications",
+					    "/databases", "/services", NULL };
+/* NOTES §13: the key update requires the private key every time. */
+static const char *const keep_key[] = { "private_key", NULL };
+
+static const struct crud_def defs[CRUD_OBJS] = {
+	[CRUD_PROJECT] = { "project", "/projects", NULL, 0, false,
+			   stale_none },
+	[CRUD_ENV] = { "environment", NULL, NULL, 0, false, stale_none },
+	[CRUD_APP] = { "application", "/applications", app_types,
+		       FILL_PLACE | FILL_SERVER, false, stale_resources },
+	[CRUD_DB] = { "database", "/databases", db_types,
+		      FILL_PLACE | FILL_SERVER, false, stale_resources },
+	[CRUD_SVC] = { "service", "/services", NULL, FILL_PLACE | FILL_SERVER,
+		       true, stale_resources },
+	[CRUD_SERVER] = { "server", INSTANCE_SERVERS, NULL, 0, false,
+			  stale_server },
+	[CRUD_KEY] = { "private key", INSTANCE_KEYS, NULL, 0, false,
+		       stale_none, keep_key },
+};
+
+enum crud_obj crud_obj_of(enum res_kind kind)
+{
+	static const enum crud_obj of[RES_KINDS] = {
+		[RES_APP] = CRUD_APP,
+		[RES_DB] = CRUD_DB,
+		[RES_SVC] = CRUD_SVC,
+	};
+
+	return of[kind];
+}
+
+const char *crud_name(enum crud_obj obj)
+{
+	return defs[obj].name;
+}
+
+bool crud_supported(const struct cfs *fs, enum crud_obj obj)
+{
+	/* NOTES §17.7: environment endpoints are new in current Coolify. */
+	return obj != CRUD_ENV || fs->current_api;
+}
+
+/* ---- JSON helpers (pure) ---- */
+
+static struct json_object *parse_object(const char *text)
+{
+	struct json_object *o = model_json_parse(text);
+
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+bool crud_is_object(const char *text)
+{
+	struct json_object *o = parse_object(text);
+
+	json_object_put(o);
+	return o != NULL;
+}
+
+int crud_diff(const char *base, const char *want, struct buf *out, size_t *n)
+{
+	struct json_object *w = parse_object(want), *b = parse_object(base);
+	struct json_object *d;
+
+	buf_reset(out);
+	*n = 0;
+	if (!w) {
+		json_object_put(b);
+		return -EINVAL;
+	}
+	d = json_object_new_object();
+	json_object_object_foreach(w, key, val)
+	{
+		struct json_object *old;
+
+		if (b && json_object_object_get_ex(b, key, &old) &&
+		    json_object_equal(old, val))
+			continue;
+		json_object_object_add(d, key, json_object_get(val));
+		(*n)++;
+	}
+	buf_adds(out, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN |
+							    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(d);
+	json_object_put(w);
+	json_object_put(b);
+	return 0;
+}
+
+static const char *obj_string(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static bool has_value(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v &&
+	       !(json_object_is_type(v, json_type_string) &&
+		 !json_object_get_string_len(v));
+}
+
+static void set_string(struct json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, json_object_new_string(s));
+}
+
+static const char *to_text(struct json_object *o)
+{
+	return json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* Canonical padded base64, no newlines (NOTES §15.4). */
+static char *base64_new(const char *s)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t len = strlen(s), i, o = 0;
+	char *out = xmalloc((len + 2) / 3 * 4 + 1);
+
+	for (i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)(unsigned char)s[i] << 16;
+
+		if (i + 1 < len)
+			v |= (unsigned)(unsigned char)s[i + 1] << 8;
+		if (i + 2 < len)
+			v |= (unsigned char)s[i + 2];
+		out[o++] = abc[v >> 18 & 63];
+		out[o++] = abc[v >> 12 & 63];
+		out[o++] = i + 1 < len ? abc[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? abc[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* ---- paths and the cache ---- */
+
+static char *coll_path(const struct crud_def *d, const struct crud_place *at)
+{
+	if (d->path)
+		return xstrdup(d->path);
+	return xasprintf("/projects/%s/environments", at->project_uuid);
+}
+
+static char *obj_path(const struct crud_def *d, const struct crud_place *at,
+		      const char *uuid)
+{
+	char *coll = coll_path(d, at), *p = xasprintf("%s/%s", coll, uuid);
+
+	free(coll);
+	return p;
+}
+
+/* Drops what a change of object uuid (NULL: a new one) makes stale. */
+static void invalidate(struct cfs *fs, const struct crud_def *d,
+		       const struct crud_place *at, const char *uuid)
+{
+	char *coll = coll_path(d, at);
+	size_t i;
+
+	cache_invalidate(&fs->cache, coll);
+	if (uuid) {
+		char *p = obj_path(d, at, uuid);
+
+		cache_invalidate_prefix(&fs->cache, p);
+		free(p);
+	}
+	/* An environment is listed in its project's object. */
+	if (!d->path) {
+		char *p = xasprintf("/projects/%s", at->project_uuid);
+
+		cache_invalidate_prefix(&fs->cache, p);
+		free(p);
+	}
+	for (i = 0; d->stale[i]; i++)
+		cache_invalidate(&fs->cache, d->stale[i]);
+	free(coll);
+}
+
+/* ---- sending ---- */
+
+/* The catch-all answer of a route the instance does not have (NOTES
+ * §1.1, §12), as opposed to a 404 about a missing object. */
+static bool no_such_route(const struct http_response *resp)
+{
+	struct buf msg = BUF_INIT;
+	bool is;
+
+	if (resp->status != 404)
+		return false;
+	http_api_message(resp, &msg);
+	is = !strcmp(msg.buf, "Not found.");
+	buf_release(&msg);
+	return is;
+}
+
+/* Sends a write and logs its failure once. Returns 0 with the answer in
+ * resp, or -errno: -EOPNOTSUPP for a route the instance lacks,
+ * -ENOTEMPTY for NOTES §3.4's "has resources" refusal. */
+static int send_write(struct cfs *fs, const char *method, const char *path,
+		const char *body, struct http_response *resp)
+{
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	rc = http_call(&fs->http, method, path, body, HTTP_QUIET, resp);
+	if (!rc)
+		return 0;
+	if (resp->status)
+		http_api_message(resp, &msg);
+	else
+		buf_adds(&msg, resp->error[0] ? resp->error : strerror(-rc));
+	if (no_such_route(resp)) {
+		rc = -EOPNOTSUPP;
+		buf_adds(&msg, " (this instance has no such endpoint)");
+	} else if (resp->status == 400 && strstr(msg.buf, "has resources")) {
+		rc = -ENOTEMPTY;
+	}
+	log_error("%s %s: %s", method, path, msg.buf);
+	buf_release(&msg);
+	return rc;
+}
+
+/* The only server's uuid (caller frees), or -EINVAL when there are none
+ * or several: then the JSON must say which. */
+static int only_server(struct cfs *fs, char **uuid)
+{
+	const struct objlist *l;
+	struct cval *v;
+	int rc;
+
+	rc = instance_servers(fs, &v);
+	if (rc)
+		return rc;
+	l = v->data;
+	if (l->n == 1) {
+		*uuid = xstrdup(l->v[0].uuid);
+	} else {
+		log_error("not created, nothing sent: the instance has %zu "
+			  "servers; say which in \"server_uuid\"",
+			  l->n);
+		rc = -EINVAL;
+	}
+	cval_put(v);
+	return rc;
+}
+
+/* Fills in what the endpoint needs from the place and the instance. */
+static int fill(struct cfs *fs, const struct crud_def *d,
+		const struct crud_place *at, struct json_object *o)
+{
+	char *server = NULL;
+	int rc = 0;
+
+	if (d->fill & FILL_PLACE) {
+		if (!has_value(o, "project_uuid") && at->project_uuid)
+			set_string(o, "project_uuid", at->project_uuid);
+		if (!has_value(o, "environment_uuid") &&
+		    !has_value(o, "environment_name")) {
+			if (at->env_uuid)
+				set_string(o, "environment_uuid",
+					   at->env_uuid);
+			else if (at->env_name)
+				set_string(o, "environment_name",
+					   at->env_name);
+		}
+	}
+	if (d->fill & FILL_SERVER && !has_value(o, "server_uuid")) {
+		rc = only_server(fs, &server);
+		if (!rc)
+			set_string(o, "server_uuid", server);
+	}
+	free(server);
+	return rc;
+}
+
+/* The create path for o: the collection's, or with "type" (which then
+ * leaves the body) for kinds with several endpoints. */
+static int create_path(const struct crud_def *d, const struct crud_place *at,
+		       struct json_object *o, char **path)
+{
+	const char *type = obj_string(o, "type");
+	char *coll = coll_path(d, at);
+	size_t i;
+
+	if (!d->types) {
+		*path = coll;
+		return 0;
+	}
+	for (i = 0; type && d->types[i]; i++)
+		if (!strcmp(type, d->types[i]))
+			break;
+	if (!type || !d->types[i]) {
+		struct buf list = BUF_INIT;
+
+		for (i = 0; d->types[i]; i++)
+			buf_addf(&list, "%s%s", i ? ", " : "", d->types[i]);
+		log_error("not created, nothing sent: \"type\" must be one "
+			  "of %s",
+			  list.buf);
+		buf_release(&list);
+		free(coll);
+		return -EINVAL;
+	}
+	*path = xasprintf("%s/%s", coll, type);
+	json_object_object_del(o, "type");
+	free(coll);
+	return 0;
+}
+
+/* The "uuid" of an answer (caller frees), or NULL. */
+static char *answer_uuid(const struct http_response *resp)
+{
+	struct json_object *o = model_json_parse(resp->body.buf);
+	char *uuid = xstrdup(obj_string(o, "uuid"));
+
+	json_object_put(o);
+	return uuid;
+}
+
+int crud_create(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+		const char *json, char **uuid)
+{
+	static const struct crud_place nowhere = { NULL, NULL, NULL };
+	const struct crud_def *d = &defs[obj];
+	struct json_object *o = parse_object(json);
+	struct http_response resp;
+	char *path = NULL;
+	int rc;
+
+	http_response_init(&resp);
+	if (!at)
+		at = &nowhere;
+	if (!o) {
+		log_error("not created, nothing sent: not a JSON object");
+		rc = -EINVAL;
+		goto out;
+	}
+	if (!crud_supported(fs, obj)) {
+		log_error("not created: this instance cannot create %ss",
+			  d->name);
+		rc = -EPERM;
+		goto out;
+	}
+	rc = create_path(d, at, o, &path);
+	if (!rc)
+		rc = fill(fs, d, at, o);
+	if (!rc)
+		rc = send_write(fs, "POST", path, to_text(o), &resp);
+	if (rc)
+		goto out;
+	invalidate(fs, d, at, NULL);
+	*uuid = answer_uuid(&resp);
+	log_info("created %s %s", d->name, *uuid ? *uuid : "(no uuid given)");
+out:
+	http_response_release(&resp);
+	json_object_put(o);
+	free(path);
+	return rc;
+}
+
+/* NOTES §6.3: a service PATCH replaces the whole service. What the
+ * change leaves out is taken from the object as it was: its name,
+ * description and network flag (else nulled), its place, and its
+ * compose file, which the API wants base64 while the object shows it
+ * plain, so the file's plain text is encoded either way. */
+static int fill_whole(struct cfs *fs, const struct crud_def *d,
+		      const struct crud_place *at, struct json_object *base,
+		      struct json_object *o)
+{
+	static const char *const kept[] = { "name", "description",
+					    "connect_to_docker_network" };
+	struct json_object *v, *server;
+	const char *compose;
+	char *enc;
+	size_t i;
+
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (!json_object_object_get_ex(o, kept[i], NULL) && base &&
+		    json_object_object_get_ex(base, kept[i], &v))
+			json_object_object_add(o, kept[i], json_object_get(v));
+	compose = obj_string(o, "docker_compose_raw");
+	if (!compose)
+		compose = obj_string(base, "docker_compose_raw");
+	if (!compose) {
+		log_error("not saved, nothing sent: the %s's compose file is "
+			  "hidden from this token, and the API needs it",
+			  d->name);
+		return -EACCES;
+	}
+	enc = base64_new(compose);
+	set_string(o, "docker_compose_raw", enc);
+	free(enc);
+	if (!has_value(o, "server_uuid") && base &&
+	    json_object_object_get_ex(base, "server", &server) &&
+	    obj_string(server, "uuid"))
+		set_string(o, "server_uuid", obj_string(server, "uuid"));
+	return fill(fs, d, at, o);
+}
+
+/* Adds to o the fields of d->patch_keep it lacks, from a fresh GET of
+ * the object at path. A field the token may not read stays out: the
+ * API's refusal then says it is needed. */
+static int fill_keep(struct cfs *fs, const struct crud_def *d,
+		     const char *path, struct json_object *o)
+{
+	struct json_object *now, *v;
+	struct http_response resp;
+	size_t i;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	now = rc ? NULL : parse_object(resp.body.buf);
+	for (i = 0; now && d->patch_keep[i]; i++)
+		if (!json_object_object_get_ex(o, d->patch_keep[i], NULL) &&
+		    json_object_object_get_ex(now, d->patch_keep[i], &v))
+			json_object_object_add(o, d->patch_keep[i],
+					       json_object_get(v));
+	json_object_put(now);
+	explicit_bzero(resp.body.buf, resp.body.len);
+	http_response_release(&resp);
+	return rc;
+}
+
+int crud_update(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+		const char *uuid, const char *base, const char *want)
+{
+	const struct crud_def *d = &defs[obj];
+	struct json_object *o = NULL, *b = NULL;
+	struct http_response resp;
+	struct buf diff = BUF_INIT;
+	char *path = NULL;
+	size_t n;
+	int rc;
+
+	http_response_init(&resp);
+	rc = crud_diff(base, want, &diff, &n);
+	if (rc) {
+		log_error("not saved, nothing sent: not a JSON object");
+		goto out;
+	}
+	if (!n) {
+		log_debug("%s %s: nothing changed, nothing sent", d->name, uuid);
+		goto out;
+	}
+	path = obj_path(d, at, uuid);
+	if (d->patch_whole || d->patch_keep) {
+		o = parse_object(diff.buf);
+		b = parse_object(base);
+		rc = d->patch_whole ? fill_whole(fs, d, at, b, o)
+				    : fill_keep(fs, d, path, o);
+		if (rc)
+			goto out;
+		buf_reset(&diff);
+		buf_adds(&diff, to_text(o));
+	}
+	rc = send_write(fs, "PATCH", path, diff.buf, &resp);
+	if (!rc) {
+		invalidate(fs, d, at, uuid);
+		log_debug("PATCH %s: %zu field(s) changed", path, n);
+	}
+out:
+	json_object_put(o);
+	json_object_put(b);
+	/* It may hold a secret (a private key, passwords). */
+	explicit_bzero(diff.buf, diff.len);
+	buf_release(&diff);
+	http_response_release(&resp);
+	free(path);
+	return rc;
+}
+
+int crud_delete(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+		const char *uuid, const char *query)
+{
+	const struct crud_def *d = &defs[obj];
+	struct http_response resp;
+	char *opath = obj_path(d, at, uuid), *path;
+	int rc;
+
+	path = query && *query ? xasprintf("%s?%s", opath, query)
+			       : xstrdup(opath);
+	http_response_init(&resp);
+	rc = send_write(fs, "DELETE", path, NULL, &resp);
+	if (!rc) {
+		/* NOTES §4.3: resources go in a queued job, and the lists
+		 * show them until it has run. */
+		if (d->stale == stale_resources)
+			gone_add(&fs->gone, uuid);
+		invalidate(fs, d, at, uuid);
+		log_info("deleted %s %s", d->name, uuid);
+	}
+	http_response_release(&resp);
+	free(path);
+	free(opath);
+	return rc;
+}
+
+int crud_mkdir(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+	       const char *name)
+{
+	struct json_object *o = json_object_new_object();
+	char *uuid = NULL;
+	int rc;
+
+	set_string(o, "name", name);
+	rc = crud_create(fs, obj, at, to_text(o), &uuid);
+	/* The catch-all 404 of an instance without the route: it cannot
+	 * make directories here (mkdir(2)'s EPERM). */
+	if (rc == -EOPNOTSUPP)
+		rc = -EPERM;
+	free(uuid);
+	json_object_put(o);
+	return rc;
+}

@@ -1,0 +1,350 @@
+#include "inst_actions.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actions.h"
+#include "deployments.h"
+#include "http.h"
+#include "instance.h"
+#include "log.h"
+#include "xalloc.h"
+
+struct verb {
+	enum inst_target target;
+	const char *name; /* its words, as written */
+	enum inst_verb verb;
+	const char *usage; /* its line in `cat ctl` */
+};
+
+static const struct verb verbs[] = {
+	{ INST_SERVER, "validate", INST_VALIDATE, "validate" },
+	{ INST_SERVER, "delete", INST_DELETE, "delete" },
+	{ INST_KEY, "delete", INST_DELETE, "delete" },
+	{ INST_ROOT, "refresh", INST_REFRESH, "refresh" },
+	{ INST_ROOT, "deploy", INST_DEPLOY_TAG, "deploy tag TAG [force]" },
+	{ INST_ROOT, "api enable", INST_API_ENABLE, "api enable" },
+	{ INST_ROOT, "api disable", INST_API_DISABLE, "api disable" },
+};
+
+#define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+void inst_actions_usage(enum inst_target target, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < N_VERBS; i++)
+		if (verbs[i].target == target)
+			buf_addf(out, "%s\n", verbs[i].usage);
+}
+
+static const char *const spaces = " \t\r\n";
+
+/* The next word of *p (NUL-terminated in place), or NULL. */
+static char *next_word(char **p)
+{
+	char *w = *p + strspn(*p, spaces), *end;
+
+	if (!*w)
+		return NULL;
+	end = w + strcspn(w, spaces);
+	*p = *end ? end + 1 : end;
+	*end = '\0';
+	return w;
+}
+
+/* The verb whose words start the line, leaving *p after them. Verbs of
+ * two words ("api enable") are matched word by word. */
+static const struct verb *match_verb(enum inst_target target, char **p)
+{
+	size_t i;
+
+	for (i = 0; i < N_VERBS; i++) {
+		char *copy, *q, *w;
+		const char *want = verbs[i].name;
+		bool ok = true;
+
+		if (verbs[i].target != target)
+			continue;
+		copy = xstrdup(*p);
+		q = copy;
+		while (ok && *want) {
+			size_t len = strcspn(want, " ");
+
+			w = next_word(&q);
+			ok = w && strlen(w) == len && !strncmp(w, want, len);
+			want += len + strspn(want + len, " ");
+		}
+		if (ok)
+			*p += q - copy;
+		free(copy);
+		if (ok)
+			return &verbs[i];
+	}
+	return NULL;
+}
+
+static void verb_list(enum inst_target target, struct buf *out)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < N_VERBS; i++) {
+		if (verbs[i].target != target)
+			continue;
+		buf_addf(out, "%s%s", sep, verbs[i].usage);
+		sep = ", ";
+	}
+}
+
+/* A tag list as /deploy takes it (NOTES §11.4): names separated by
+ * commas, none empty. Tags are the user's words; they are escaped when
+ * the query is built. */
+static bool good_tags(const char *s)
+{
+	const char *p = s;
+
+	if (!*s)
+		return false;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (!len)
+			return false;
+		p += len;
+		if (!*p)
+			return true;
+		p++;
+	}
+}
+
+int inst_actions_parse(enum inst_target target, const char *line,
+		       struct inst_cmd *cmd, struct buf *err)
+{
+	char *copy = xstrdup(line), *p = copy, *w;
+	const struct verb *v;
+	int rc = -EINVAL;
+
+	buf_reset(err);
+	memset(cmd, 0, sizeof(*cmd));
+	if (!line[strspn(line, spaces)]) {
+		rc = -ENODATA;
+		goto out;
+	}
+	v = match_verb(target, &p);
+	if (!v) {
+		w = next_word(&p);
+		buf_addf(err, "unknown verb \"%s\" (this ctl takes: ", w);
+		verb_list(target, err);
+		buf_addch(err, ')');
+		goto out;
+	}
+	cmd->verb = v->verb;
+	if (v->verb == INST_DEPLOY_TAG) {
+		w = next_word(&p);
+		if (!w || strcmp(w, "tag")) {
+			buf_addf(err, "deploy takes \"tag TAG\" (usage: %s)",
+				 v->usage);
+			goto out;
+		}
+		w = next_word(&p);
+		if (!w || !good_tags(w)) {
+			buf_addf(err,
+				 "deploy tag: a tag name is missing "
+				 "(usage: %s)",
+				 v->usage);
+			goto out;
+		}
+		cmd->tag = xstrdup(w);
+		w = next_word(&p);
+		if (w && !strcmp(w, "force")) {
+			cmd->force = true;
+			w = next_word(&p);
+		}
+	} else {
+		w = next_word(&p);
+	}
+	if (w) {
+		buf_addf(err, "%s does not take \"%s\" (usage: %s)", v->name, w,
+			 v->usage);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc)
+		inst_actions_cmd_release(cmd);
+	free(copy);
+	return rc;
+}
+
+void inst_actions_cmd_release(struct inst_cmd *cmd)
+{
+	free(cmd->tag);
+	cmd->tag = NULL;
+}
+
+/* ---- running ---- */
+
+/* Percent-encodes a tag list for a query string; commas stay, as the
+ * API splits on them. */
+static void add_query_value(struct buf *out, const char *s)
+{
+	static const char keep[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "abcdefghijklmnopqrstuvwxyz"
+				   "0123456789-._~,";
+
+	for (; *s; s++) {
+		if (strchr(keep, *s))
+			buf_addch(out, *s);
+		else
+			buf_addf(out, "%%%02X", (unsigned char)*s);
+	}
+}
+
+/* DELETE path, sent once (a 5xx may mean it ran). A 400 or 422 that
+ * says the object is still used is EBUSY: NOTES §13 (and Coolify's own
+ * tests) give 422 "Private Key is in use" and 400 "Server has
+ * resources". */
+static int delete_call(struct cfs *fs, const char *path)
+{
+	struct http_response resp;
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call(&fs->http, "DELETE", path, NULL, HTTP_QUIET, &resp);
+	if (rc) {
+		if (resp.status)
+			http_api_message(&resp, &msg);
+		else
+			buf_adds(&msg,
+				 resp.error[0] ? resp.error : strerror(-rc));
+		if ((resp.status == 400 || resp.status == 422) &&
+		    (strstr(msg.buf, "in use") ||
+		     strstr(msg.buf, "has resources")))
+			rc = -EBUSY;
+		log_error("DELETE %s: %s", path, msg.buf);
+	}
+	buf_release(&msg);
+	http_response_release(&resp);
+	return rc;
+}
+
+/* POSTs an action (GET where a 2025 instance wants it, SPEC §3.3) and
+ * logs its answer's message under -d. */
+static int act(struct cfs *fs, const char *path, unsigned flags)
+{
+	struct http_response resp;
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	http_response_init(&resp);
+	rc = actions_call(fs, path, flags, &resp);
+	if (!rc) {
+		http_api_message(&resp, &msg);
+		log_debug("%s: %s", path, msg.buf);
+	}
+	buf_release(&msg);
+	http_response_release(&resp);
+	return rc;
+}
+
+static void drop_resources(struct cfs *fs)
+{
+	cache_invalidate(&fs->cache, "/applications");
+	cache_invalidate(&fs->cache, "/databases");
+	cache_invalidate(&fs->cache, "/services");
+	cache_invalidate(&fs->cache, "/resources");
+	deploy_store_invalidate(fs);
+}
+
+static int run_server(struct cfs *fs, const char *uuid,
+		      const struct inst_cmd *cmd)
+{
+	char *path;
+	int rc;
+
+	if (cmd->verb == INST_VALIDATE) {
+		/* NOTES §13, §17.1: GET with a side effect in 2025, POST
+		 * since; the old instance answers POST with its catch-all. */
+		path = xasprintf("/servers/%s/validate", uuid);
+		rc = act(fs, path, ACTIONS_GET_ONLY_2025);
+	} else {
+		path = xasprintf("/servers/%s", uuid);
+		rc = delete_call(fs, path);
+	}
+	free(path);
+	if (!rc) {
+		/* Validation changes is_reachable/is_usable; a delete the
+		 * list itself. */
+		path = xasprintf("/servers/%s", uuid);
+		cache_invalidate_prefix(&fs->cache, path);
+		free(path);
+		cache_invalidate(&fs->cache, INSTANCE_SERVERS);
+	}
+	return rc;
+}
+
+static int run_key(struct cfs *fs, const char *uuid)
+{
+	char *path = xasprintf("/security/keys/%s", uuid);
+	int rc = delete_call(fs, path);
+
+	if (!rc) {
+		cache_invalidate(&fs->cache, path);
+		cache_invalidate(&fs->cache, INSTANCE_KEYS);
+	}
+	free(path);
+	return rc;
+}
+
+static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
+{
+	struct buf path = BUF_INIT;
+	int rc = 0;
+
+	switch (cmd->verb) {
+	case INST_REFRESH:
+		cache_clear(&fs->cache);
+		log_info("refresh: cached data dropped");
+		break;
+	case INST_DEPLOY_TAG:
+		/* NOTES §8, §11.4: "force=false" means force at the seed
+		 * commit: send 1 or nothing. */
+		buf_adds(&path, "/deploy?tag=");
+		add_query_value(&path, cmd->tag);
+		if (cmd->force)
+			buf_adds(&path, "&force=1");
+		rc = act(fs, path.buf, 0);
+		if (!rc)
+			drop_resources(fs);
+		break;
+	case INST_API_ENABLE:
+	case INST_API_DISABLE:
+		/* NOTES §1.6, §17.1: GET-only in 2025, POST since. */
+		rc = act(fs,
+			 cmd->verb == INST_API_ENABLE ? "/enable" : "/disable",
+			 ACTIONS_GET_ONLY_2025);
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+	buf_release(&path);
+	return rc;
+}
+
+int inst_actions_run(struct cfs *fs, enum inst_target target, const char *uuid,
+		     const struct inst_cmd *cmd)
+{
+	switch (target) {
+	case INST_SERVER:
+		return run_server(fs, uuid, cmd);
+	case INST_KEY:
+		return run_key(fs, uuid);
+	case INST_ROOT:
+		return run_root(fs, cmd);
+	}
+	return -EINVAL;
+}

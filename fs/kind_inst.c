@@ -1,0 +1,295 @@
+/* What servers/, keys/ and teams/ share (SPEC §2): the JSON files of an
+ * instance object, and the ctl files of servers, keys and the mount.
+ *
+ * Their nodes carry the object in obj (a struct objlist_item, borrowed
+ * from a list the node holds); variant says which collection it is in
+ * (enum inst_coll) and arg, for files that have their own request, the
+ * path that follows the object's (e.g. "/resources"). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crud.h"
+#include "ctlfile.h"
+#include "inst_actions.h"
+#include "jsonfile.h"
+#include "kind_inst.h"
+#include "log.h"
+#include "objlist.h"
+#include "store.h"
+#include "xalloc.h"
+
+static const char *const coll_paths[] = {
+	[INST_COLL_SERVERS] = "/servers",
+	[INST_COLL_KEYS] = "/security/keys",
+	[INST_COLL_TEAMS] = "/teams",
+};
+
+static const struct objlist_item *item_of(const struct node *n)
+{
+	return n->obj;
+}
+
+time_t kind_inst_item_mtime(const struct node *n)
+{
+	return item_of(n)->mtime;
+}
+
+int kind_inst_coll_list(const struct node *dir, struct dir_fill *fill,
+			inst_fetch_fn fetch, const struct node_kind *child,
+			enum inst_coll coll)
+{
+	const struct objlist *l;
+	struct cval *v;
+	size_t i;
+	int rc;
+
+	rc = fetch(dir->fs, &v);
+	if (rc)
+		return rc;
+	l = v->data;
+	for (i = 0; i < l->n; i++) {
+		struct node c = node_child(dir, child);
+
+		c.obj = &l->v[i];
+		c.variant = (int)coll;
+		if (dir_add(fill, l->v[i].dirname, &c))
+			break;
+	}
+	cval_put(v);
+	return 0;
+}
+
+int kind_inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
+			  const struct node_kind *child, enum inst_coll coll)
+{
+	const struct objlist_item *it;
+	struct cval *v;
+	int rc;
+
+	rc = fetch(n->fs, &v);
+	if (rc)
+		return rc;
+	it = objlist_find(v->data, name);
+	if (!it) {
+		cval_put(v);
+		return -ENOENT;
+	}
+	node_hold(n, v);
+	n->obj = it;
+	n->variant = (int)coll;
+	n->kind = child;
+	return 0;
+}
+
+int kind_inst_entries_list(const struct node *dir, struct dir_fill *fill,
+			   const struct inst_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct node c = node_child(dir, e[i].kind);
+
+		c.arg = e[i].arg;
+		if (dir_add(fill, e[i].name, &c))
+			break;
+	}
+	return 0;
+}
+
+int kind_inst_entries_lookup(struct node *n, const char *name,
+			     const struct inst_entry *e, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (!strcmp(name, e[i].name)) {
+			n->kind = e[i].kind;
+			n->arg = e[i].arg;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* The object's own request: e.g. GET /servers/{uuid}/resources. */
+static int inst_fetch(const struct node *n, struct cval **out)
+{
+	char *path = xasprintf("%s/%s%s", coll_paths[n->variant],
+			       item_of(n)->uuid, n->arg ? n->arg : "");
+	int rc = store_json(n->fs, path, out);
+
+	free(path);
+	return rc;
+}
+
+static int inst_json_render(const struct node *n, struct buf *out)
+{
+	struct cval *v;
+	int rc = inst_fetch(n, &v);
+
+	if (rc)
+		return rc;
+	rc = model_json_render(v->data, out);
+	cval_put(v);
+	return rc;
+}
+
+const struct node_kind kind_inst_json = {
+	.name = "inst-json",
+	.type = S_IFREG,
+	.render = inst_json_render,
+	.mtime = kind_inst_item_mtime,
+};
+
+static enum crud_obj crud_obj_of_coll(int variant)
+{
+	return variant == INST_COLL_KEYS ? CRUD_KEY : CRUD_SERVER;
+}
+
+/* Saving server.json updates the server (SPEC §3.4). */
+static int inst_obj_json_open(const struct node *n, struct fh *fh)
+{
+	struct cval *v;
+	int rc = inst_fetch(n, &v);
+
+	if (rc)
+		return rc;
+	rc = jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
+			   item_of(n)->uuid, NULL, v->data);
+	cval_put(v);
+	return rc;
+}
+
+const struct node_kind kind_inst_obj_json = {
+	.name = "inst-obj-json",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = inst_json_render,
+	.open = inst_obj_json_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
+	.mtime = kind_inst_item_mtime,
+};
+
+/* The object as its collection's list gave it: no request of its own. */
+static int inst_item_json_render(const struct node *n, struct buf *out)
+{
+	return model_json_render(item_of(n)->json, out);
+}
+
+const struct node_kind kind_inst_item_json = {
+	.name = "inst-item-json",
+	.type = S_IFREG,
+	.render = inst_item_json_render,
+	.mtime = kind_inst_item_mtime,
+};
+
+/* Saving key.json updates the key; what it shows lacks the private key,
+ * which the update takes from the API (crud.c). */
+static int inst_item_obj_json_open(const struct node *n, struct fh *fh)
+{
+	return jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
+			     item_of(n)->uuid, NULL, item_of(n)->json);
+}
+
+const struct node_kind kind_inst_item_obj_json = {
+	.name = "inst-item-obj-json",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = inst_item_json_render,
+	.open = inst_item_obj_json_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
+	.mtime = kind_inst_item_mtime,
+};
+
+static int domains_render(const struct node *n, struct buf *out)
+{
+	struct cval *v;
+	int rc = inst_fetch(n, &v);
+
+	if (rc)
+		return rc;
+	rc = objlist_domains_text(v->data, out);
+	if (rc)
+		log_error("GET %s/%s%s: the answer is not the JSON the API "
+			  "documents",
+			  coll_paths[n->variant], item_of(n)->uuid, n->arg);
+	cval_put(v);
+	return rc;
+}
+
+const struct node_kind kind_inst_domains = {
+	.name = "domains",
+	.type = S_IFREG,
+	.render = domains_render,
+	.mtime = kind_inst_item_mtime,
+};
+
+/* ---- ctl ---- */
+
+static enum inst_target ctl_target(int variant)
+{
+	return variant == INST_COLL_ROOT   ? INST_ROOT
+	       : variant == INST_COLL_KEYS ? INST_KEY
+					   : INST_SERVER;
+}
+
+static int inst_ctl_render(const struct node *n, struct buf *out)
+{
+	inst_actions_usage(ctl_target(n->variant), out);
+	return 0;
+}
+
+static int inst_ctl_run(struct fh *fh, const char *line)
+{
+	enum inst_target target = ctl_target(fh->variant);
+	struct inst_cmd cmd;
+	struct buf err = BUF_INIT;
+	int rc;
+
+	rc = inst_actions_parse(target, line, &cmd, &err);
+	if (rc == -ENODATA) {
+		rc = 0; /* a blank line */
+	} else if (rc) {
+		log_error("%s", err.buf);
+	} else {
+		rc = inst_actions_run(fh->fs, target, fh->uuid, &cmd);
+		if (!rc && cmd.verb == INST_DELETE)
+			node_forget_dir_of(fh->path, fh->uuid);
+		inst_actions_cmd_release(&cmd);
+	}
+	buf_release(&err);
+	return rc;
+}
+
+static int inst_ctl_open(const struct node *n, struct fh *fh)
+{
+	struct buf usage = BUF_INIT;
+	int rc;
+
+	if (n->obj && !fh->uuid)
+		fh->uuid = xstrdup(item_of(n)->uuid);
+	inst_ctl_render(n, &usage);
+	rc = ctlfile_open(fh, inst_ctl_run, &usage);
+	buf_release(&usage);
+	return rc;
+}
+
+static time_t inst_ctl_mtime(const struct node *n)
+{
+	return n->obj ? kind_inst_item_mtime(n) : 0;
+}
+
+const struct node_kind kind_inst_ctl = {
+	.name = "inst-ctl",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = inst_ctl_render,
+	.open = inst_ctl_open,
+	.written = ctlfile_written,
+	.commit = ctlfile_commit,
+	.truncate = ctlfile_truncate,
+	.mtime = inst_ctl_mtime,
+};

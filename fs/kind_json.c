@@ -1,0 +1,185 @@
+/* Writable JSON files: an object's *.json (a PATCH of what changed) and a
+ * collection's new.json (a create). See jsonfile.h.
+ *
+ * new.json is not listed: a listing of applications/ shows applications
+ * only, so globs, `ls | wc -l` and `rm -r` see none of it. It can be
+ * looked up, opened and created all the same, as /proc's per-thread
+ * directories can be opened while /proc's listing leaves them out. It is
+ * a write-only file (0200) that reads as empty. */
+#include "jsonfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "xalloc.h"
+
+/* What a handle open for writing saves to. */
+struct jsonfile {
+	enum crud_obj obj;
+	char *uuid; /* NULL: new.json, a create */
+	char *project_uuid, *env_name, *env_uuid;
+	char *base; /* compact JSON the file showed; NULL for new.json */
+};
+
+static void jsonfile_free(void *p)
+{
+	struct jsonfile *j = p;
+
+	free(j->uuid);
+	free(j->project_uuid);
+	free(j->env_name);
+	free(j->env_uuid);
+	if (j->base) {
+		/* Objects hold secrets (passwords, compose files). */
+		explicit_bzero(j->base, strlen(j->base));
+		free(j->base);
+	}
+	free(j);
+}
+
+static void jsonfile_attach(struct fh *fh, enum crud_obj obj, const char *uuid,
+			    const struct crud_place *at, const char *base)
+{
+	struct jsonfile *j = xcalloc(1, sizeof(*j));
+
+	j->obj = obj;
+	j->uuid = xstrdup(uuid);
+	if (at) {
+		j->project_uuid = xstrdup(at->project_uuid);
+		j->env_name = xstrdup(at->env_name);
+		j->env_uuid = xstrdup(at->env_uuid);
+	}
+	j->base = xstrdup(base);
+	fh->priv = j;
+	fh->priv_free = jsonfile_free;
+}
+
+int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
+		  const char *uuid, const struct crud_place *at,
+		  const char *base)
+{
+	bool writing = (fh->flags & O_ACCMODE) != O_RDONLY;
+	int rc = 0;
+
+	(void)n;
+	if (!(writing && fh->flags & O_TRUNC))
+		rc = model_json_render(base, &fh->data);
+	if (!rc && writing)
+		jsonfile_attach(fh, obj, uuid, at, base);
+	return rc;
+}
+
+/* Whether data holds nothing but white space. */
+static bool blank(const struct buf *data)
+{
+	return strspn(data->buf, " \t\r\n") == data->len;
+}
+
+int jsonfile_commit(struct fh *fh)
+{
+	struct jsonfile *j = fh->priv;
+	struct crud_place at;
+	char *uuid = NULL;
+	int rc;
+
+	if (!j)
+		return -EBADF;
+	if (blank(&fh->data))
+		return 0;
+	/* A NUL inside would cut the text short of what was written. */
+	if (memchr(fh->data.buf, '\0', fh->data.len)) {
+		log_error("not saved, nothing sent: not a JSON object");
+		return -EINVAL;
+	}
+	at.project_uuid = j->project_uuid;
+	at.env_name = j->env_name;
+	at.env_uuid = j->env_uuid;
+	if (!j->uuid) {
+		rc = crud_create(fh->fs, j->obj, &at, fh->data.buf, &uuid);
+		free(uuid);
+		return rc;
+	}
+	return crud_update(fh->fs, j->obj, &at, j->uuid, j->base,
+			   fh->data.buf);
+}
+
+int jsonfile_written(struct fh *fh)
+{
+	const struct buf *d = &fh->data;
+
+	if (!d->len || d->buf[d->len - 1] != '\n' ||
+	    memchr(d->buf, '\0', d->len) || !crud_is_object(d->buf))
+		return 0;
+	/* Complete: sent now, once; a refusal is this write()'s error. */
+	fh->dirty = false;
+	return jsonfile_commit(fh);
+}
+
+/* ---- new.json ---- */
+
+static int new_render(const struct node *n, struct buf *out)
+{
+	(void)n;
+	(void)out;
+	return 0;
+}
+
+static int new_open(const struct node *n, struct fh *fh)
+{
+	struct crud_place at = { NULL, NULL, NULL };
+
+	if ((fh->flags & O_ACCMODE) == O_RDONLY)
+		return 0;
+	if (n->project)
+		at.project_uuid = n->project->uuid;
+	if (n->env) {
+		at.env_name = n->env->name;
+		at.env_uuid = n->env->uuid;
+	}
+	jsonfile_attach(fh, (enum crud_obj)n->variant, NULL, &at, NULL);
+	return 0;
+}
+
+/* Shells open with O_TRUNC, which may come as a truncate of the path:
+ * there is nothing to cut. */
+static int new_truncate(const struct node *n, off_t size)
+{
+	(void)n;
+	(void)size;
+	return 0;
+}
+
+int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj)
+{
+	if (strcmp(name, NEW_JSON))
+		return -ENOENT;
+	n->kind = &kind_new_json;
+	n->variant = (int)obj;
+	return 0;
+}
+
+int jsonfile_new_create(const struct node *dir, const char *name,
+			struct fh *fh, enum crud_obj obj)
+{
+	struct node c = node_child(dir, &kind_new_json);
+
+	if (strcmp(name, NEW_JSON))
+		return -EACCES;
+	c.variant = (int)obj;
+	fh->kind = &kind_new_json;
+	return new_open(&c, fh);
+}
+
+const struct node_kind kind_new_json = {
+	.name = "new.json",
+	.type = S_IFREG,
+	.perm = 0200,
+	.render = new_render,
+	.open = new_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
+	.truncate = new_truncate,
+};

@@ -1,0 +1,44 @@
+/* JSON files that write to the API (SPEC §3.4): an object's own file
+ * (application.json, database.json, service.json, project.json), whose
+ * save sends a PATCH of what changed, and a collection's new.json, whose
+ * save creates an object. The kinds of those files share the hooks
+ * below; crud.h's table says where each request goes.
+ *
+ * A save is the whole file: it is sent when the file is closed or
+ * fsync'd, or as soon as a write() leaves it one complete JSON object
+ * ending with a newline, so that the refusal of `echo '{...}' > f` is
+ * that write's error (bash ignores close()'s, SPEC §3.1). An empty file
+ * sends nothing (a truncation on the way to a rewrite); anything else
+ * that is not one JSON object fails the save with EINVAL and sends
+ * nothing. */
+#ifndef CFS_JSONFILE_H
+#define CFS_JSONFILE_H
+
+#include "crud.h"
+#include "node.h"
+
+/* The name of a collection's create file. */
+#define NEW_JSON "new.json"
+
+/* Prepares fh, opened on n, for an object's file: obj and uuid say
+ * which object, at where it lives, and base is the compact JSON text the
+ * file shows (copied). For reading (and writing without O_TRUNC) the
+ * contents are base pretty-printed. */
+int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
+		  const char *uuid, const struct crud_place *at,
+		  const char *base);
+
+/* The node_kind hooks of every such file. */
+int jsonfile_written(struct fh *fh);
+int jsonfile_commit(struct fh *fh);
+
+/* For a collection's lookup, after its own entries: turns n into the
+ * collection's new.json (creating objects of kind obj) when name is
+ * NEW_JSON, else -ENOENT. */
+int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj);
+/* For a collection's create hook: creates and opens its new.json into
+ * fh; any other name is -EACCES (nothing else can be made there). */
+int jsonfile_new_create(const struct node *dir, const char *name,
+			struct fh *fh, enum crud_obj obj);
+
+#endif

@@ -1,0 +1,96 @@
+/* Unit tests for the grammar of inst_actions.h: the verbs of a server's,
+ * a key's and the mount's ctl (SPEC §2, §3.3). */
+#include <errno.h>
+#include <string.h>
+
+#include "inst_actions.h"
+
+#include "check.h"
+
+static struct inst_cmd cmd;
+static struct buf err = BUF_INIT;
+
+static int parse(enum inst_target t, const char *line)
+{
+	inst_actions_cmd_release(&cmd);
+	return inst_actions_parse(t, line, &cmd, &err);
+}
+
+static void test_server_and_key_verbs(void)
+{
+	CHECK_INT(parse(INST_SERVER, "validate"), 0);
+	CHECK_INT(cmd.verb, INST_VALIDATE);
+	CHECK_INT(parse(INST_SERVER, " delete\t"), 0);
+	CHECK_INT(cmd.verb, INST_DELETE);
+	CHECK_INT(parse(INST_KEY, "delete"), 0);
+	CHECK_INT(cmd.verb, INST_DELETE);
+	CHECK_INT(parse(INST_KEY, "validate"), -EINVAL);
+	CHECK(strstr(err.buf, "unknown verb \"validate\""));
+	CHECK_INT(parse(INST_SERVER, "delete volumes"), -EINVAL);
+}
+
+static void test_root_verbs(void)
+{
+	CHECK_INT(parse(INST_ROOT, "refresh"), 0);
+	CHECK_INT(cmd.verb, INST_REFRESH);
+	CHECK_INT(parse(INST_ROOT, "api enable"), 0);
+	CHECK_INT(cmd.verb, INST_API_ENABLE);
+	CHECK_INT(parse(INST_ROOT, "  api \t disable "), 0);
+	CHECK_INT(cmd.verb, INST_API_DISABLE);
+	CHECK_INT(parse(INST_ROOT, "deploy tag frontend"), 0);
+	CHECK_INT(cmd.verb, INST_DEPLOY_TAG);
+	CHECK_STR(cmd.tag, "frontend");
+	CHECK(!cmd.force);
+	CHECK_INT(parse(INST_ROOT, "deploy tag a,b force"), 0);
+	CHECK_STR(cmd.tag, "a,b");
+	CHECK(cmd.force);
+}
+
+static void test_root_refusals(void)
+{
+	static const char *const bad[] = {
+		"frobnicate",       "api",
+		"api restart",      "apienable",
+		"deploy",           "deploy frontend",
+		"deploy tag",       "deploy tag ,a",
+		"deploy tag a,",    "deploy tag a,,b",
+		"deploy tag a now", "deploy tag a force x",
+		"refresh now",      "Refresh",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(parse(INST_ROOT, bad[i]), -EINVAL);
+		CHECK(err.len);
+		CHECK(!cmd.tag);
+	}
+	CHECK_INT(parse(INST_ROOT, ""), -ENODATA);
+	CHECK_INT(parse(INST_ROOT, " \r"), -ENODATA);
+}
+
+static void test_usage(void)
+{
+	struct buf out = BUF_INIT;
+
+	inst_actions_usage(INST_ROOT, &out);
+	CHECK_STR(out.buf, "refresh\ndeploy tag TAG [force]\napi enable\n"
+			   "api disable\n");
+	buf_reset(&out);
+	inst_actions_usage(INST_SERVER, &out);
+	CHECK_STR(out.buf, "validate\ndelete\n");
+	buf_reset(&out);
+	inst_actions_usage(INST_KEY, &out);
+	CHECK_STR(out.buf, "delete\n");
+	buf_release(&out);
+	inst_actions_cmd_release(&cmd);
+	buf_release(&err);
+}
+
+static const struct check_test tests[] = {
+	CHECK_TEST(test_server_and_key_verbs),
+	CHECK_TEST(test_root_verbs),
+	CHECK_TEST(test_root_refusals),
+	CHECK_TEST(test_usage),
+};
+
+CHECK_MAIN(tests)

@@ -1,0 +1,146 @@
+/* Unit tests for objlist.h: the lists of servers, keys and teams, the
+ * secret a key list loses on arrival, entry names, and domains as text. */
+#include <errno.h>
+#include <string.h>
+
+#include "objlist.h"
+
+#include "check.h"
+
+static const char *const secrets[] = { "private_key", NULL };
+static const char *const reserved[] = { "current", NULL };
+static const struct objlist_spec by_uuid = { "uuid", secrets, NULL };
+static const struct objlist_spec by_id = { "id", NULL, reserved };
+
+static void test_keys_lose_their_secret(void)
+{
+	struct objlist *l = NULL;
+
+	CHECK_INT(
+	    objlist_parse("[{\"uuid\":\"k1\",\"name\":\"deploy\","
+			  "\"private_key\":\"-----BEGIN OPENSSH PRIVATE "
+			  "KEY-----\",\"public_key\":\"ssh-ed25519 AA\","
+			  "\"updated_at\":\"2025-05-02T10:00:00.000000Z\"}]",
+			  &by_uuid, &l),
+	    0);
+	if (!CHECK(l && l->n == 1))
+		return;
+	CHECK_STR(l->v[0].uuid, "k1");
+	CHECK_STR(l->v[0].dirname, "deploy");
+	CHECK(!strstr(l->v[0].json, "PRIVATE"));
+	CHECK(!strstr(l->v[0].json, "private_key"));
+	CHECK_INT(l->v[0].mtime, 1746180000);
+	{
+		struct buf b = BUF_INIT;
+
+		CHECK_INT(objlist_field(&l->v[0], "public_key", &b), 0);
+		CHECK_STR(b.buf, "ssh-ed25519 AA");
+		CHECK_INT(objlist_field(&l->v[0], "private_key", &b), -ENOENT);
+		buf_release(&b);
+	}
+	objlist_free(l);
+}
+
+static void test_names_escaped_and_twins_take_the_id(void)
+{
+	struct objlist *l = NULL;
+
+	CHECK_INT(objlist_parse("[{\"uuid\":\"a\",\"name\":\"ci/x 5%\"},"
+				"{\"uuid\":\"b\",\"name\":\"ci/x 5%\"},"
+				"{\"uuid\":\"c\",\"name\":\"\"},"
+				"{\"uuid\":\"d\"}]",
+				&by_uuid, &l),
+		  0);
+	if (!CHECK(l && l->n == 4))
+		return;
+	CHECK_STR(l->v[0].dirname, "ci%2Fx 5%25@a");
+	CHECK_STR(l->v[1].dirname, "ci%2Fx 5%25@b");
+	CHECK_STR(l->v[2].dirname, "c"); /* no name: the id */
+	CHECK_STR(l->v[3].dirname, "d");
+	CHECK(objlist_find(l, "ci%2Fx 5%25@b") == &l->v[1]);
+	CHECK(objlist_by_id(l, "c") == &l->v[2]);
+	CHECK(!objlist_find(l, "ci/x 5%"));
+	objlist_free(l);
+}
+
+static void test_teams_by_number_and_the_reserved_name(void)
+{
+	struct objlist *l = NULL;
+
+	/* NOTES §2.4: /teams can come as an object keyed by numbers. */
+	CHECK_INT(objlist_parse("{\"0\":{\"id\":0,\"name\":\"Root Team\"},"
+				"\"1\":{\"id\":1,\"name\":\"current\"}}",
+				&by_id, &l),
+		  0);
+	if (!CHECK(l && l->n == 2))
+		return;
+	CHECK_STR(l->v[0].uuid, "0");
+	CHECK_STR(l->v[0].dirname, "Root Team");
+	CHECK_STR(l->v[1].dirname, "current@1");
+	objlist_free(l);
+}
+
+static void test_what_is_left_out(void)
+{
+	struct objlist *l = NULL;
+
+	/* No id, an id that cannot be an entry, not an object. */
+	CHECK_INT(objlist_parse("[{\"name\":\"x\"},{\"uuid\":\"a/b\"},"
+				"{\"uuid\":\"..\"},3,null,{\"uuid\":7}]",
+				&by_uuid, &l),
+		  0);
+	if (!CHECK(l))
+		return;
+	CHECK_INT(l->n, 1); /* 7: a number is an id too */
+	CHECK_STR(l->v[0].uuid, "7");
+	objlist_free(l);
+	l = NULL;
+	CHECK_INT(objlist_parse("{\"message\":\"x\"}", &by_uuid, &l), -EIO);
+	CHECK_INT(objlist_parse("[1,]", &by_uuid, &l), -EIO);
+	CHECK_INT(objlist_parse("<html>", &by_uuid, &l), -EIO);
+	CHECK_INT(objlist_parse("", &by_uuid, &l), -EIO);
+	CHECK(!l);
+}
+
+static void test_object_id(void)
+{
+	char *id = objlist_object_id("{\"id\":0,\"name\":\"Root Team\"}", "id");
+
+	CHECK_STR(id, "0");
+	free(id);
+	CHECK(!objlist_object_id("[{\"id\":0}]", "id"));
+	CHECK(!objlist_object_id("{\"name\":\"x\"}", "id"));
+	CHECK(!objlist_object_id("nope", "id"));
+}
+
+static void test_domains_as_hosts_lines(void)
+{
+	struct buf b = BUF_INIT;
+
+	CHECK_INT(objlist_domains_text(
+		      "[{\"ip\":\"203.0.113.7\",\"domains\":[\"a.example\","
+		      "\"b.example\"]},{\"ip\":\"10.0.0.1\",\"domains\":[]},"
+		      "{\"ip\":\"10.0.0.2\",\"domains\":[\"c\\nd\",5,\"e\"]}]",
+		      &b),
+		  0);
+	CHECK_STR(b.buf, "203.0.113.7 a.example\n203.0.113.7 b.example\n"
+			 "10.0.0.2 e\n");
+	buf_reset(&b);
+	CHECK_INT(objlist_domains_text("[]", &b), 0);
+	CHECK_STR(b.buf, "");
+	CHECK_INT(
+	    objlist_domains_text("{\"message\":\"Server not found.\"}", &b),
+	    -EIO);
+	buf_release(&b);
+}
+
+static const struct check_test tests[] = {
+	CHECK_TEST(test_keys_lose_their_secret),
+	CHECK_TEST(test_names_escaped_and_twins_take_the_id),
+	CHECK_TEST(test_teams_by_number_and_the_reserved_name),
+	CHECK_TEST(test_what_is_left_out),
+	CHECK_TEST(test_object_id),
+	CHECK_TEST(test_domains_as_hosts_lines),
+};
+
+CHECK_MAIN(tests)
