@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "node.h"
+#include "prefetch.h"
 #include "store.h"
 
 static int projects_list(const struct node *dir, struct dir_fill *fill)
@@ -16,6 +17,8 @@ static int projects_list(const struct node *dir, struct dir_fill *fill)
 	if (rc)
 		return rc;
 	ps = v->data;
+	/* A walk lists each project next, and each needs its detail. */
+	prefetch_projects(dir->fs, ps);
 	for (i = 0; i < ps->n; i++) {
 		struct node c = node_child(dir, &kind_project);
 

@@ -207,11 +207,13 @@ int main(int argc, char *argv[])
 	logs_init(&fs.logs);
 	shadows_init(&fs.shadows);
 	pending_init(&fs.pending);
+	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
 	cache_store(&fs.cache, "/version", version, version_free);
 
 	rc = serve(&fs, &args, &opts);
 
+	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);
 	shadows_release(&fs.shadows);
 	logs_release(&fs.logs);

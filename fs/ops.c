@@ -80,7 +80,18 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * of its signal in fuse_new() only, so turning it on here would
 	 * kill the daemon with SIGUSR1 at the first interrupt. */
 	cfg->intr = 0;
+	/* Here, not in main(): threads started before fuse_daemonize()
+	 * would not survive its fork. */
+	prefetch_start(&fs->prefetch, fs);
 	return fs;
+}
+
+/* The loop has ended: no request will queue a prefetch any more. */
+static void cfs_destroy(void *private_data)
+{
+	struct cfs *fs = private_data;
+
+	prefetch_stop(&fs->prefetch);
 }
 
 static int cfs_getattr(const char *path, struct stat *st,
@@ -658,6 +669,7 @@ static int cfs_statfs(const char *path, struct statvfs *st)
 
 const struct fuse_operations cfs_ops = {
 	.init = cfs_init,
+	.destroy = cfs_destroy,
 	.getattr = cfs_getattr,
 	.readdir = cfs_readdir,
 	.readlink = cfs_readlink,

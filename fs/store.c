@@ -94,6 +94,15 @@ int store_project(struct cfs *fs, const char *uuid, struct cval **out)
 	return rc;
 }
 
+struct cval *store_project_peek(struct cfs *fs, const char *uuid)
+{
+	char *key = xasprintf("/projects/%s", uuid);
+	struct cval *v = cache_peek(&fs->cache, key);
+
+	free(key);
+	return v;
+}
+
 static int load_resources(void *arg, const char *key, void **data,
 			  void (**free_data)(void *))
 {

@@ -17,6 +17,9 @@
 int store_projects(struct cfs *fs, struct cval **out);
 /* GET /projects/{uuid} -> struct model_project_detail */
 int store_project(struct cfs *fs, const char *uuid, struct cval **out);
+/* The last GET /projects/{uuid} answer however old (a reference to put),
+ * or NULL; never asks the API. */
+struct cval *store_project_peek(struct cfs *fs, const char *uuid);
 /* The kind's list -> struct model_resources */
 int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out);
 /* The same, reusing a list no older than ttl seconds. */
