@@ -553,6 +553,12 @@ static int cfs_getxattr(const char *path, const char *name, char *value,
 	struct node n;
 	int rc;
 
+	/* ls -l asks every file for security.selinux and the POSIX ACLs.
+	 * Only user.* names mean anything here, and ENOTSUP, unlike
+	 * ENODATA, makes coreutils stop asking for the rest of the device:
+	 * a walk then costs no request per file for them. */
+	if (strncmp(name, "user.", 5))
+		return -ENOTSUP;
 	log_set_path(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
