@@ -92,6 +92,10 @@ static void cfs_destroy(void *private_data)
 	struct cfs *fs = private_data;
 
 	prefetch_stop(&fs->prefetch);
+	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
+		  "prefetches run: %lu",
+		  fs->http.sent, fs->cache.hits, fs->cache.misses,
+		  fs->cache.stale, fs->prefetch.done);
 }
 
 static int cfs_getattr(const char *path, struct stat *st,
