@@ -81,8 +81,10 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * kill the daemon with SIGUSR1 at the first interrupt. */
 	cfg->intr = 0;
 	/* Here, not in main(): threads started before fuse_daemonize()
-	 * would not survive its fork. */
-	prefetch_start(&fs->prefetch, fs);
+	 * would not survive its fork. With cache_ttl=0 nothing fetched
+	 * ahead could be used. */
+	if (fs->conf.cache_ttl)
+		prefetch_start(&fs->prefetch, fs);
 	return fs;
 }
 

@@ -44,7 +44,7 @@ static void job_run(struct cfs *fs, const struct prefetch_job *j)
 
 	switch (j->what) {
 	case PREFETCH_PROJECT:
-		rc = store_project(fs, j->uuid, &v);
+		rc = store_project_ttl(fs, j->uuid, store_detail_ttl(fs), &v);
 		break;
 	case PREFETCH_ENVS:
 		rc = envs_get(fs, j->kind, j->uuid, &v);

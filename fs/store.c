@@ -55,12 +55,22 @@ static int load_projects(void *arg, const char *key, void **data,
 	return rc;
 }
 
-int store_projects(struct cfs *fs, struct cval **out)
+int store_projects_ttl(struct cfs *fs, unsigned ttl, struct cval **out)
 {
 	struct load_ctx ctx = { fs, "/projects", 0 };
 
-	return cache_fetch(&fs->cache, "/projects", fs->conf.cache_ttl,
-			   load_projects, &ctx, out);
+	return cache_fetch(&fs->cache, "/projects", ttl, load_projects, &ctx,
+			   out);
+}
+
+int store_projects(struct cfs *fs, struct cval **out)
+{
+	return store_projects_ttl(fs, fs->conf.cache_ttl, out);
+}
+
+unsigned store_detail_ttl(const struct cfs *fs)
+{
+	return fs->conf.cache_ttl * 6;
 }
 
 static int load_project(void *arg, const char *key, void **data,
@@ -82,16 +92,21 @@ static int load_project(void *arg, const char *key, void **data,
 	return rc;
 }
 
-int store_project(struct cfs *fs, const char *uuid, struct cval **out)
+int store_project_ttl(struct cfs *fs, const char *uuid, unsigned ttl,
+		      struct cval **out)
 {
 	char *key = xasprintf("/projects/%s", uuid);
 	struct load_ctx ctx = { fs, key, 0 };
 	int rc;
 
-	rc = cache_fetch(&fs->cache, key, fs->conf.cache_ttl, load_project,
-			 &ctx, out);
+	rc = cache_fetch(&fs->cache, key, ttl, load_project, &ctx, out);
 	free(key);
 	return rc;
+}
+
+int store_project(struct cfs *fs, const char *uuid, struct cval **out)
+{
+	return store_project_ttl(fs, uuid, fs->conf.cache_ttl, out);
 }
 
 struct cval *store_project_peek(struct cfs *fs, const char *uuid)

@@ -20,6 +20,7 @@
  * its own curl handle and so its own kept-alive connection (http.h); at
  * most PREFETCH_THREADS requests are in flight for prefetching.
  *
+ * Nothing is prefetched with cache_ttl=0, where no answer is reused.
  * prefetch_start() runs in FUSE's init, after daemonizing (threads do not
  * survive the fork); prefetch_stop() drops what is queued and joins the
  * workers once their request is done. All functions are thread-safe. */
