@@ -136,6 +136,26 @@ def test_watched_statuses_stay_within_the_rate_limit(gen, mount_factory):
     assert not per_resource(gets(gen))
 
 
+def test_watched_statuses_do_not_ask_for_every_project_each_ttl(gen, mount_factory):
+    """A project's environments are reused for 6 * cache_ttl: a watch
+    of every status must not cost a request per project per cache_ttl."""
+    m = mount_factory(gen, opts=["cache_ttl=1"])
+    cmd = "cat %s/projects/*/*/*/*/status >/dev/null" % m.path
+    run(cmd)
+    gen.clear_log()
+    start = time.time()
+    while time.time() - start < 4:
+        run(cmd)
+        time.sleep(0.3)
+    details = [p for p in gets(gen) if re.fullmatch(r"/api/v1/projects/[^/]+", p)]
+    assert len(details) <= PROJECTS, details
+    # project.json still shows an answer no older than cache_ttl.
+    p = sorted(os.listdir(m.p("projects")))[0]
+    gen.clear_log()
+    run(["cat", m.p("projects", p, "project.json")])
+    assert any(re.fullmatch(r"/api/v1/projects/[^/]+", q) for q in gets(gen))
+
+
 def test_unmount_with_prefetches_queued_is_clean(mount_factory):
     f = Fake(data="gen:2:200", extra=("--latency-ms", "50"))
     try:
