@@ -1,11 +1,17 @@
 #include "store.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "xalloc.h"
+
+/* Answers longer than this are big enough that freeing them is worth
+ * handing the memory back to the system. */
+#define STORE_TRIM_BYTES (1u << 20)
 
 /* What a loader needs; lives on the caller's stack during cache_fetch. */
 struct load_ctx {
@@ -125,6 +131,7 @@ static int load_resources(void *arg, const char *key, void **data,
 	struct model_resources *rs;
 	struct cval *all = NULL;
 	struct buf body = BUF_INIT;
+	bool big;
 	int rc;
 
 	/* NOTES §5.1: the database list can drop entries; /resources has
@@ -142,8 +149,14 @@ static int load_resources(void *arg, const char *key, void **data,
 		*data = rs;
 		*free_data = model_resources_free;
 	}
+	big = body.len > STORE_TRIM_BYTES;
 	buf_release(&body);
 	cval_put(all);
+	/* A list of thousands of resources leaves its body and json-c's
+	 * tree of it (several times its size) freed but kept by malloc:
+	 * give that back, or the mount holds it for good. */
+	if (big)
+		malloc_trim(0);
 	return rc;
 }
 
@@ -205,6 +218,7 @@ static int load_json(void *arg, const char *key, void **data,
 {
 	struct load_ctx *ctx = arg;
 	struct buf body = BUF_INIT, pretty = BUF_INIT;
+	bool big;
 	int rc;
 
 	rc = get_body(ctx->fs, key, &body);
@@ -217,8 +231,11 @@ static int load_json(void *arg, const char *key, void **data,
 		*data = buf_detach(&body, NULL);
 		*free_data = free;
 	}
+	big = body.len > STORE_TRIM_BYTES;
 	buf_release(&pretty);
 	buf_release(&body);
+	if (big) /* as in load_resources() */
+		malloc_trim(0);
 	return rc;
 }
 
