@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "node.h"
@@ -56,6 +57,7 @@ static void fh_attach(struct fh *fh, struct fuse_file_info *fi)
 {
 	fi->direct_io = 1;
 	fi->fh = (uint64_t)(uintptr_t)fh;
+	__atomic_add_fetch(&fh->fs->open_files, 1, __ATOMIC_RELAXED);
 }
 
 static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
@@ -92,7 +94,17 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 static void cfs_destroy(void *private_data)
 {
 	struct cfs *fs = private_data;
+	int waited;
 
+	/* The kernel sends the releases of files closed just before the
+	 * unmount in the background, and other threads may still be
+	 * running them (committing a write): once this returns, the loop
+	 * cancels its threads, and a release cut short would lose its
+	 * commit. Let them finish, for a few seconds at most. */
+	for (waited = 0; waited < 500 &&
+			 __atomic_load_n(&fs->open_files, __ATOMIC_ACQUIRE) > 0;
+	     waited++)
+		usleep(10000);
 	prefetch_stop(&fs->prefetch);
 	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
 		  "prefetches run: %lu",
@@ -384,6 +396,7 @@ static int cfs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 static int cfs_release(const char *path, struct fuse_file_info *fi)
 {
 	struct fh *fh = fh_of(fi);
+	struct cfs *fs;
 
 	(void)path;
 	if (!fh)
@@ -397,7 +410,9 @@ static int cfs_release(const char *path, struct fuse_file_info *fi)
 	if (pending_drop(&fh->fs->pending, fh) && !fh->wrote)
 		fh->dirty = false; /* committed on its behalf already */
 	fh_commit(fh);
+	fs = fh->fs;
 	fh_free(fh);
+	__atomic_sub_fetch(&fs->open_files, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -25,7 +25,8 @@ struct cfs {
 	struct shadows shadows;   /* editors' temporary files, in memory */
 	struct pending pending;   /* truncations not yet written over */
 	struct prefetch prefetch; /* fetches ahead of a walk */
-	uid_t uid; /* owner of every file: the user who mounted */
+	int open_files; /* handles the kernel has not released; atomic */
+	uid_t uid;      /* owner of every file: the user who mounted */
 	gid_t gid;
 	time_t mount_time; /* mtime of objects that have no timestamp */
 	char *version;     /* the instance's version, from the mount check */
