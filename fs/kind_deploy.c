@@ -16,6 +16,7 @@
 #include "log.h"
 #include "logs.h"
 #include "node.h"
+#include "prefetch.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -52,6 +53,8 @@ static int deploy_dir_list(const struct node *dir, struct dir_fill *fill)
 	struct cval *v;
 	int rc;
 
+	/* Before our own request, so that the next ones overlap it. */
+	prefetch_after(dir->fs, PREFETCH_DEPLOYS, dir->res);
 	rc = deploy_store_page(dir->fs, dir->res->uuid, &v);
 	if (rc)
 		return rc;

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "names.h"
 #include "node.h"
+#include "prefetch.h"
 #include "xalloc.h"
 
 static struct env_target target_of(const struct node *n)
@@ -60,6 +61,8 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
+	/* Before our own request, so that the next ones overlap it. */
+	prefetch_after(dir->fs, PREFETCH_ENVS, dir->res);
 	rc = envs_get(dir->fs, dir->res->kind, dir->res->uuid, &cv);
 	if (rc)
 		return rc;

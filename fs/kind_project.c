@@ -8,6 +8,7 @@
 #include "log.h"
 #include "names.h"
 #include "node.h"
+#include "prefetch.h"
 #include "store.h"
 
 static int projects_list(const struct node *dir, struct dir_fill *fill)
@@ -21,6 +22,8 @@ static int projects_list(const struct node *dir, struct dir_fill *fill)
 	if (rc)
 		return rc;
 	ps = v->data;
+	/* A walk lists each project next, and each needs its detail. */
+	prefetch_projects(dir->fs, ps);
 	for (i = 0; i < ps->n; i++) {
 		struct node c = node_child(dir, &kind_project);
 
@@ -38,10 +41,19 @@ static int projects_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = store_projects(n->fs, &v);
+	/* A name is looked for in a list up to store_detail_ttl() old
+	 * first; a miss asks again if that one is older than cache_ttl. */
+	rc = store_projects_ttl(n->fs, store_detail_ttl(n->fs), &v);
 	if (rc)
 		return rc;
 	p = model_projects_find(v->data, name);
+	if (!p) {
+		cval_put(v);
+		rc = store_projects(n->fs, &v);
+		if (rc)
+			return rc;
+		p = model_projects_find(v->data, name);
+	}
 	if (!p) {
 		cval_put(v);
 		return -ENOENT;
@@ -90,7 +102,8 @@ static int project_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_project(dir->fs, dir->project->uuid, &v);
+	rc = store_project_ttl(dir->fs, dir->project->uuid,
+			       store_detail_ttl(dir->fs), &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -117,12 +130,22 @@ static int project_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = store_project(n->fs, n->project->uuid, &v);
+	/* An environment is looked for as in projects_lookup(). */
+	rc = store_project_ttl(n->fs, n->project->uuid, store_detail_ttl(n->fs),
+			       &v);
 	if (rc)
 		return rc;
 	d = v->data;
 	if (strcmp(name, "project.json")) {
 		e = model_project_env(d, name);
+		if (!e) {
+			cval_put(v);
+			rc = store_project(n->fs, n->project->uuid, &v);
+			if (rc)
+				return rc;
+			d = v->data;
+			e = model_project_env(d, name);
+		}
 		if (!e) {
 			cval_put(v);
 			return -ENOENT;
@@ -197,9 +220,37 @@ const struct node_kind kind_project = {
 	.rmdir = project_rmdir,
 };
 
+/* From a detail no older than cache_ttl: the path may have been
+ * resolved through an older one (store_detail_ttl()). */
 static int project_json_render(const struct node *n, struct buf *out)
 {
-	return model_json_render(n->detail->json, out);
+	struct cval *v;
+	int rc;
+
+	rc = store_project(n->fs, n->project->uuid, &v);
+	if (rc)
+		return rc;
+	rc = model_json_render(((struct model_project_detail *)v->data)->json,
+			       out);
+	cval_put(v);
+	return rc;
+}
+
+/* stat goes by the detail the path was resolved through, asking
+ * nothing (as a status does); an open reads the fresh one. */
+static int json_size(const char *json, off_t *size)
+{
+	struct buf out = BUF_INIT;
+	int rc = model_json_render(json, &out);
+
+	*size = (off_t)out.len;
+	buf_release(&out);
+	return rc;
+}
+
+static int project_json_size(const struct node *n, off_t *size)
+{
+	return json_size(n->detail->json, size);
 }
 
 static time_t project_json_mtime(const struct node *n)
@@ -208,10 +259,21 @@ static time_t project_json_mtime(const struct node *n)
 }
 
 /* Saving the file updates the project's name and description. */
+/* Opened from a detail no older than cache_ttl, as project_json_render
+ * reads: an edit is diffed against what the file showed. */
 static int project_json_open(const struct node *n, struct fh *fh)
 {
-	return jsonfile_open(n, fh, CRUD_PROJECT, n->detail->uuid, NULL,
-			     n->detail->json);
+	const struct model_project_detail *d;
+	struct cval *v;
+	int rc;
+
+	rc = store_project(n->fs, n->project->uuid, &v);
+	if (rc)
+		return rc;
+	d = v->data;
+	rc = jsonfile_open(n, fh, CRUD_PROJECT, d->uuid, NULL, d->json);
+	cval_put(v);
+	return rc;
 }
 
 const struct node_kind kind_project_json = {
@@ -222,6 +284,7 @@ const struct node_kind kind_project_json = {
 	.open = project_json_open,
 	.written = jsonfile_written,
 	.commit = jsonfile_commit,
+	.size = project_json_size,
 	.mtime = project_json_mtime,
 };
 
@@ -283,14 +346,32 @@ const struct node_kind kind_env = {
 	.mtime = env_mtime,
 };
 
+/* From a detail no older than cache_ttl: the path may have been
+ * resolved through an older one (store_detail_ttl()). */
 static int env_json_render(const struct node *n, struct buf *out)
 {
-	return model_json_render(n->env->json, out);
+	const struct model_env *e = NULL;
+	struct cval *v;
+	int rc;
+
+	rc = store_project(n->fs, n->project->uuid, &v);
+	if (rc)
+		return rc;
+	e = model_project_env_by_id(v->data, n->env->id);
+	rc = model_json_render(e ? e->json : n->env->json, out);
+	cval_put(v);
+	return rc;
+}
+
+static int env_json_size(const struct node *n, off_t *size)
+{
+	return json_size(n->env->json, size);
 }
 
 const struct node_kind kind_env_json = {
 	.name = "environment.json",
 	.type = S_IFREG,
 	.render = env_json_render,
+	.size = env_json_size,
 	.mtime = env_mtime,
 };

@@ -208,12 +208,14 @@ int main(int argc, char *argv[])
 	shadows_init(&fs.shadows);
 	pending_init(&fs.pending);
 	gone_init(&fs.gone);
+	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
 	cache_store(&fs.cache, "/version", version, version_free);
 
 	rc = serve(&fs, &args, &opts);
 
 	gone_release(&fs.gone);
+	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);
 	shadows_release(&fs.shadows);
 	logs_release(&fs.logs);

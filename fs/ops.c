@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "node.h"
@@ -56,6 +57,7 @@ static void fh_attach(struct fh *fh, struct fuse_file_info *fi)
 {
 	fi->direct_io = 1;
 	fi->fh = (uint64_t)(uintptr_t)fh;
+	__atomic_add_fetch(&fh->fs->open_files, 1, __ATOMIC_RELAXED);
 }
 
 static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
@@ -80,7 +82,34 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * of its signal in fuse_new() only, so turning it on here would
 	 * kill the daemon with SIGUSR1 at the first interrupt. */
 	cfg->intr = 0;
+	/* Here, not in main(): threads started before fuse_daemonize()
+	 * would not survive its fork. With cache_ttl=0 nothing fetched
+	 * ahead could be used. */
+	if (fs->conf.cache_ttl)
+		prefetch_start(&fs->prefetch, fs);
 	return fs;
+}
+
+/* The loop has ended: no request will queue a prefetch any more. */
+static void cfs_destroy(void *private_data)
+{
+	struct cfs *fs = private_data;
+	int waited;
+
+	/* The kernel sends the releases of files closed just before the
+	 * unmount in the background, and other threads may still be
+	 * running them (committing a write): once this returns, the loop
+	 * cancels its threads, and a release cut short would lose its
+	 * commit. Let them finish, for a few seconds at most. */
+	for (waited = 0; waited < 500 &&
+			 __atomic_load_n(&fs->open_files, __ATOMIC_ACQUIRE) > 0;
+	     waited++)
+		usleep(10000);
+	prefetch_stop(&fs->prefetch);
+	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
+		  "prefetches run: %lu",
+		  fs->http.sent, fs->cache.hits, fs->cache.misses,
+		  fs->cache.stale, fs->prefetch.done);
 }
 
 static int cfs_getattr(const char *path, struct stat *st,
@@ -367,6 +396,7 @@ static int cfs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 static int cfs_release(const char *path, struct fuse_file_info *fi)
 {
 	struct fh *fh = fh_of(fi);
+	struct cfs *fs;
 
 	(void)path;
 	if (!fh)
@@ -380,7 +410,9 @@ static int cfs_release(const char *path, struct fuse_file_info *fi)
 	if (pending_drop(&fh->fs->pending, fh) && !fh->wrote)
 		fh->dirty = false; /* committed on its behalf already */
 	fh_commit(fh);
+	fs = fh->fs;
 	fh_free(fh);
+	__atomic_sub_fetch(&fs->open_files, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -542,6 +574,12 @@ static int cfs_getxattr(const char *path, const char *name, char *value,
 	struct node n;
 	int rc;
 
+	/* ls -l asks every file for security.selinux and the POSIX ACLs.
+	 * Only user.* names mean anything here, and ENOTSUP, unlike
+	 * ENODATA, makes coreutils stop asking for the rest of the device:
+	 * a walk then costs no request per file for them. */
+	if (strncmp(name, "user.", 5))
+		return -ENOTSUP;
 	log_set_path(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
@@ -658,6 +696,7 @@ static int cfs_statfs(const char *path, struct statvfs *st)
 
 const struct fuse_operations cfs_ops = {
 	.init = cfs_init,
+	.destroy = cfs_destroy,
 	.getattr = cfs_getattr,
 	.readdir = cfs_readdir,
 	.readlink = cfs_readlink,

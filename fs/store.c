@@ -1,11 +1,17 @@
 #include "store.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "xalloc.h"
+
+/* Answers longer than this are big enough that freeing them is worth
+ * handing the memory back to the system. */
+#define STORE_TRIM_BYTES (1u << 20)
 
 /* What a loader needs; lives on the caller's stack during cache_fetch. */
 struct load_ctx {
@@ -55,12 +61,22 @@ static int load_projects(void *arg, const char *key, void **data,
 	return rc;
 }
 
-int store_projects(struct cfs *fs, struct cval **out)
+int store_projects_ttl(struct cfs *fs, unsigned ttl, struct cval **out)
 {
 	struct load_ctx ctx = { fs, "/projects", 0 };
 
-	return cache_fetch(&fs->cache, "/projects", fs->conf.cache_ttl,
-			   load_projects, &ctx, out);
+	return cache_fetch(&fs->cache, "/projects", ttl, load_projects, &ctx,
+			   out);
+}
+
+int store_projects(struct cfs *fs, struct cval **out)
+{
+	return store_projects_ttl(fs, fs->conf.cache_ttl, out);
+}
+
+unsigned store_detail_ttl(const struct cfs *fs)
+{
+	return fs->conf.cache_ttl * 6;
 }
 
 static int load_project(void *arg, const char *key, void **data,
@@ -82,16 +98,30 @@ static int load_project(void *arg, const char *key, void **data,
 	return rc;
 }
 
-int store_project(struct cfs *fs, const char *uuid, struct cval **out)
+int store_project_ttl(struct cfs *fs, const char *uuid, unsigned ttl,
+		      struct cval **out)
 {
 	char *key = xasprintf("/projects/%s", uuid);
 	struct load_ctx ctx = { fs, key, 0 };
 	int rc;
 
-	rc = cache_fetch(&fs->cache, key, fs->conf.cache_ttl, load_project,
-			 &ctx, out);
+	rc = cache_fetch(&fs->cache, key, ttl, load_project, &ctx, out);
 	free(key);
 	return rc;
+}
+
+int store_project(struct cfs *fs, const char *uuid, struct cval **out)
+{
+	return store_project_ttl(fs, uuid, fs->conf.cache_ttl, out);
+}
+
+struct cval *store_project_peek(struct cfs *fs, const char *uuid)
+{
+	char *key = xasprintf("/projects/%s", uuid);
+	struct cval *v = cache_peek(&fs->cache, key);
+
+	free(key);
+	return v;
 }
 
 static int load_resources(void *arg, const char *key, void **data,
@@ -101,6 +131,7 @@ static int load_resources(void *arg, const char *key, void **data,
 	struct model_resources *rs;
 	struct cval *all = NULL;
 	struct buf body = BUF_INIT;
+	bool big;
 	int rc;
 
 	/* NOTES §5.1: the database list can drop entries; /resources has
@@ -118,8 +149,14 @@ static int load_resources(void *arg, const char *key, void **data,
 		*data = rs;
 		*free_data = model_resources_free;
 	}
+	big = body.len > STORE_TRIM_BYTES;
 	buf_release(&body);
 	cval_put(all);
+	/* A list of thousands of resources leaves its body and json-c's
+	 * tree of it (several times its size) freed but kept by malloc:
+	 * give that back, or the mount holds it for good. */
+	if (big)
+		malloc_trim(0);
 	return rc;
 }
 
@@ -181,6 +218,7 @@ static int load_json(void *arg, const char *key, void **data,
 {
 	struct load_ctx *ctx = arg;
 	struct buf body = BUF_INIT, pretty = BUF_INIT;
+	bool big;
 	int rc;
 
 	rc = get_body(ctx->fs, key, &body);
@@ -193,8 +231,11 @@ static int load_json(void *arg, const char *key, void **data,
 		*data = buf_detach(&body, NULL);
 		*free_data = free;
 	}
+	big = body.len > STORE_TRIM_BYTES;
 	buf_release(&pretty);
 	buf_release(&body);
+	if (big) /* as in load_resources() */
+		malloc_trim(0);
 	return rc;
 }
 

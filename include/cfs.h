@@ -15,17 +15,20 @@
 #include "http.h"
 #include "logs.h"
 #include "pending.h"
+#include "prefetch.h"
 #include "shadow.h"
 
 struct cfs {
 	struct conf conf;
 	struct http http;
 	struct cache cache;
-	struct logs logs;       /* followed logs (SPEC §3.2) */
-	struct shadows shadows; /* editors' temporary files, in memory */
-	struct pending pending; /* truncations not yet written over */
-	struct gone gone;       /* deleted, maybe still listed (gone.h) */
-	uid_t uid;              /* owner of every file: the user who mounted */
+	struct logs logs;         /* followed logs (SPEC §3.2) */
+	struct shadows shadows;   /* editors' temporary files, in memory */
+	struct pending pending;   /* truncations not yet written over */
+	struct gone gone;         /* deleted, maybe still listed (gone.h) */
+	struct prefetch prefetch; /* fetches ahead of a walk */
+	int open_files; /* handles the kernel has not released; atomic */
+	uid_t uid;      /* owner of every file: the user who mounted */
 	gid_t gid;
 	time_t mount_time; /* mtime of objects that have no timestamp */
 	char *version;     /* the instance's version, from the mount check */

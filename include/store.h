@@ -17,6 +17,24 @@
 int store_projects(struct cfs *fs, struct cval **out);
 /* GET /projects/{uuid} -> struct model_project_detail */
 int store_project(struct cfs *fs, const char *uuid, struct cval **out);
+/* The same two, reusing an answer no older than ttl seconds. */
+int store_projects_ttl(struct cfs *fs, unsigned ttl, struct cval **out);
+int store_project_ttl(struct cfs *fs, const char *uuid, unsigned ttl,
+		      struct cval **out);
+/* How long a project list (for lookups) and a project's detail (its
+ * environments) may be reused: 6 * cache_ttl. Every path under
+ * projects/ goes through them, so a watch of every status would
+ * otherwise ask for every project's detail each cache_ttl (300 requests
+ * a minute with 50 projects, over the rate limit) for a list that
+ * hardly ever changes. A name they lack is looked for again in an answer
+ * no older than cache_ttl, project.json and environment.json show one
+ * no older than cache_ttl, and changes made through the mount drop them,
+ * so only an environment created, renamed or deleted elsewhere may take
+ * this long to show in a listing. */
+unsigned store_detail_ttl(const struct cfs *fs);
+/* The last GET /projects/{uuid} answer however old (a reference to put),
+ * or NULL; never asks the API. */
+struct cval *store_project_peek(struct cfs *fs, const char *uuid);
 /* The kind's list -> struct model_resources */
 int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out);
 /* The same, reusing a list no older than ttl seconds. */

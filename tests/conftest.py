@@ -45,10 +45,11 @@ def free_tmpdir():
 class Fake:
     """A running fake Coolify; see tests/fake/README.md."""
 
-    def __init__(self, mode="seed", data="demo", extra=(), rate_limit=0):
+    def __init__(self, mode="seed", data="demo", extra=(), rate_limit=0, start_timeout=6):
         """rate_limit: requests a minute (0: none). Tests that are not
         about the limit turn it off, so many mounts in one module do not
-        trip the instance's 200 a minute."""
+        trip the instance's 200 a minute. start_timeout: seconds to wait
+        for it to listen (a big generated dataset takes longer)."""
         extra = ("--rate-limit", str(rate_limit), *extra)
         self.dir = free_tmpdir()
         portfile = os.path.join(self.dir, "port")
@@ -56,7 +57,7 @@ class Fake:
         self.proc = subprocess.Popen(
             [PYTHON, FAKE, "--mode", mode, "--data", data, "--port-file", portfile, *extra],
             stdout=self.logf, stderr=subprocess.STDOUT)
-        for _ in range(300):
+        for _ in range(int(start_timeout * 50)):
             if os.path.exists(portfile) and open(portfile).read().strip():
                 break
             if self.proc.poll() is not None:

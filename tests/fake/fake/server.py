@@ -166,6 +166,10 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    # socketserver's default backlog of 5 drops the SYNs of a client that
+    # opens a few connections at once (a prefetching mount, xargs -P8
+    # curl), and each dropped one costs a 1 s retransmit; nginx's is 511.
+    request_queue_size = 128
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -1,0 +1,275 @@
+#include "prefetch.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "cfs.h"
+#include "deployments.h"
+#include "envs.h"
+#include "log.h"
+#include "store.h"
+#include "xalloc.h"
+
+struct prefetch_job {
+	char *key; /* what, kind and uuid: one job per fetch */
+	enum prefetch_what what;
+	enum res_kind kind;
+	char *uuid;
+	struct prefetch_job *next; /* in the FIFO while queued */
+	UT_hash_handle hh;         /* in keys while queued or running */
+};
+
+static void job_free(struct prefetch_job *j)
+{
+	free(j->key);
+	free(j->uuid);
+	free(j);
+}
+
+void prefetch_init(struct prefetch *p)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->wake, NULL);
+}
+
+/* Runs one job through the cache; the value stays there for the walk. */
+static void job_run(struct cfs *fs, const struct prefetch_job *j)
+{
+	struct cval *v = NULL;
+	int rc = 0;
+
+	switch (j->what) {
+	case PREFETCH_PROJECT:
+		rc = store_project_ttl(fs, j->uuid, store_detail_ttl(fs), &v);
+		break;
+	case PREFETCH_ENVS:
+		rc = envs_get(fs, j->kind, j->uuid, &v);
+		break;
+	case PREFETCH_DEPLOYS:
+		rc = deploy_store_page(fs, j->uuid, &v);
+		break;
+	}
+	if (!rc)
+		cval_put(v);
+}
+
+static void *worker(void *arg)
+{
+	struct prefetch *p = arg;
+	struct prefetch_job *j;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->head && !p->stopping)
+			pthread_cond_wait(&p->wake, &p->lock);
+		if (p->stopping)
+			break;
+		j = p->head;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = NULL;
+		p->queued--;
+		/* Unlocked while the request runs: the queue must not wait
+		 * for the network (STYLE §7). j stays in keys, so the same
+		 * fetch is not queued again meanwhile. */
+		pthread_mutex_unlock(&p->lock);
+		job_run(p->fs, j);
+		pthread_mutex_lock(&p->lock);
+		HASH_DEL(p->keys, j);
+		job_free(j);
+		p->done++;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+void prefetch_start(struct prefetch *p, struct cfs *fs)
+{
+	int i;
+
+	p->fs = fs;
+	for (i = 0; i < PREFETCH_THREADS; i++) {
+		if (pthread_create(&p->threads[i], NULL, worker, p)) {
+			log_info("prefetch: %d worker threads only", i);
+			break;
+		}
+	}
+	p->nthreads = i;
+}
+
+void prefetch_stop(struct prefetch *p)
+{
+	struct prefetch_job *j, *next;
+	int i;
+
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	for (j = p->head; j; j = next) {
+		next = j->next;
+		HASH_DEL(p->keys, j);
+		job_free(j);
+	}
+	p->head = p->tail = NULL;
+	p->queued = 0;
+	pthread_cond_broadcast(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	p->nthreads = 0;
+}
+
+void prefetch_release(struct prefetch *p)
+{
+	prefetch_stop(p);
+	pthread_cond_destroy(&p->wake);
+	pthread_mutex_destroy(&p->lock);
+}
+
+void prefetch_add(struct prefetch *p, enum prefetch_what what,
+		  enum res_kind kind, const char *uuid)
+{
+	struct prefetch_job *j;
+	char *key = xasprintf("%d/%d/%s", (int)what, (int)kind, uuid);
+
+	pthread_mutex_lock(&p->lock);
+	HASH_FIND_STR(p->keys, key, j);
+	if (j || p->stopping || !p->nthreads ||
+	    p->queued >= PREFETCH_QUEUE_MAX) {
+		pthread_mutex_unlock(&p->lock);
+		free(key);
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->key = key;
+	j->what = what;
+	j->kind = kind;
+	j->uuid = xstrdup(uuid);
+	HASH_ADD_KEYPTR(hh, p->keys, j->key, strlen(j->key), j);
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	p->queued++;
+	pthread_cond_signal(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- walk order ---- */
+
+static int by_project_dirname(const void *a, const void *b)
+{
+	const struct model_project *const *x = a, *const *y = b;
+
+	return strcmp((*x)->dirname, (*y)->dirname);
+}
+
+static int by_env_dirname(const void *a, const void *b)
+{
+	const struct model_env *const *x = a, *const *y = b;
+
+	return strcmp((*x)->dirname, (*y)->dirname);
+}
+
+/* Where a walk of the mount is, and how much more it may queue. */
+struct ahead {
+	struct cfs *fs;
+	enum prefetch_what what;
+	const struct model_resources *rs;
+	const struct model_resource *from; /* queue what comes after it */
+	bool seen;                         /* from was passed */
+	unsigned left;
+};
+
+/* Queues the resources of env_id that come after a->from. */
+static void ahead_env(struct ahead *a, long env_id)
+{
+	const struct model_resource *const *rv;
+	size_t i, n;
+
+	rv = model_resources_in_env(a->rs, env_id, &n);
+	for (i = 0; i < n && a->left; i++) {
+		if (!a->seen) {
+			a->seen = rv[i] == a->from;
+			continue;
+		}
+		prefetch_add(&a->fs->prefetch, a->what, rv[i]->kind,
+			     rv[i]->uuid);
+		a->left--;
+	}
+}
+
+/* Goes through the environments of one project, by name. */
+static void ahead_project(struct ahead *a, const struct model_project *pr)
+{
+	const struct model_project_detail *d;
+	const struct model_env **ev;
+	struct cval *dv;
+	size_t i;
+
+	dv = store_project_peek(a->fs, pr->uuid);
+	if (!dv)
+		return;
+	d = dv->data;
+	ev = xcalloc(d->nenvs ? d->nenvs : 1, sizeof(*ev));
+	for (i = 0; i < d->nenvs; i++)
+		ev[i] = &d->envs[i];
+	qsort(ev, d->nenvs, sizeof(*ev), by_env_dirname);
+	for (i = 0; i < d->nenvs && a->left; i++) {
+		/* Until the walk's own environment is found, only that
+		 * environment can hold from. */
+		if (!a->seen && ev[i]->id != a->from->env_id)
+			continue;
+		ahead_env(a, ev[i]->id);
+	}
+	free(ev);
+	cval_put(dv);
+}
+
+void prefetch_after(struct cfs *fs, enum prefetch_what what,
+		    const struct model_resource *res)
+{
+	struct ahead a = { fs, what, NULL, res, false, PREFETCH_AHEAD };
+	const struct model_projects *ps;
+	const struct model_project **pv;
+	struct cval *rv, *pl;
+	size_t i;
+
+	if (!fs->prefetch.nthreads)
+		return;
+	/* The list the walk came through, however old: the prefetch must
+	 * not ask for it again. */
+	if (store_resources_ttl(fs, res->kind, UINT_MAX / 1000, &rv))
+		return;
+	a.rs = rv->data;
+	if (store_projects(fs, &pl))
+		goto out_rs;
+	ps = pl->data;
+	pv = xcalloc(ps->n ? ps->n : 1, sizeof(*pv));
+	for (i = 0; i < ps->n; i++)
+		pv[i] = &ps->v[i];
+	qsort(pv, ps->n, sizeof(*pv), by_project_dirname);
+	/* The project that holds res is found by looking: a resource has
+	 * its environment's id only. Projects before it are skipped
+	 * cheaply, as ahead_project() queues nothing until res is seen. */
+	for (i = 0; i < ps->n && a.left; i++)
+		ahead_project(&a, pv[i]);
+	free(pv);
+	cval_put(pl);
+out_rs:
+	cval_put(rv);
+}
+
+void prefetch_projects(struct cfs *fs, const struct model_projects *ps)
+{
+	size_t i;
+
+	if (!fs->prefetch.nthreads)
+		return;
+	for (i = 0; i < ps->n && i < PREFETCH_QUEUE_MAX; i++)
+		prefetch_add(&fs->prefetch, PREFETCH_PROJECT, 0, ps->v[i].uuid);
+}
