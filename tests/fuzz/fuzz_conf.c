@@ -76,49 +76,31 @@ static void set_env(const char *name, char *value)
 		unsetenv(name);
 }
 
-/* A refusal never quotes the token file's token (as conf.c reads it:
- * the first non-blank line, trimmed), unless the same text came from
- * somewhere that is not secret. */
-static void check_secret(const struct buf *err, const char *file,
-			 const char *words, const char *config, const char *env)
+/* The token as conf.c reads a token file (the first non-blank line,
+ * trimmed), when it is long enough to judge; else NULL. */
+static char *file_token(const char *file)
 {
 	const char *start = file + strspn(file, " \t\r\n");
 	size_t len = strcspn(start, "\r\n");
-	char *tok;
 
 	while (len && (start[len - 1] == ' ' || start[len - 1] == '\t'))
 		len--;
-	if (len < 8)
-		return;
-	tok = strndup(start, len);
-	if (!strstr(words, tok) && !strstr(config, tok) && !strstr(env, tok))
-		FUZZ_ASSERT(!strstr(err->buf, tok));
-	free(tok);
+	return len < 8 ? NULL : strndup(start, len);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One run of conf_parse and conf_resolve over the input's parts (copied
+ * where they are cut up), checking what every answer must hold; the
+ * refusal's reason goes to err. Returns conf_resolve's result, or 0
+ * when nothing was resolved (help, version, a parse error). */
+static int run_once(int flags, const char *words_in, const char *config,
+		    const char *token, const char *env_in, struct buf *err)
 {
-	struct fuzz_split in = { data, data + size };
-	char *argv[MAX_ARGS + 2], *words, *config, *token, *env, *w, *save;
-	char *env_url = NULL, *env_token = NULL, *env_ctx = NULL;
-	char *words_orig = NULL, *env_orig = NULL;
+	char *argv[MAX_ARGS + 2], *words = strdup(words_in),
+				  *env = strdup(env_in), *w, *save;
+	char *env_url, *env_token = NULL, *env_ctx = NULL;
 	struct fuse_args args;
-	struct buf err = BUF_INIT;
 	struct conf c;
-	int argc = 0, flags, rc;
-
-	if (!size)
-		return 0;
-	flags = data[0];
-	in.p++;
-	words = fuzz_next(&in, '\0');
-	config = fuzz_next(&in, '\0');
-	token = fuzz_next(&in, '\0');
-	env = fuzz_next(&in, '\0');
-	if (!words || !config || !token || !env)
-		goto out_free;
-	words_orig = strdup(words);
-	env_orig = strdup(env);
+	int argc = 0, rc;
 
 	put_file(flags & CONFIG_AT_CFG ? "cfg.json"
 				       : ".config/coolify/config.json",
@@ -139,9 +121,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
 
+	buf_reset(err);
 	rc = conf_parse(&args, &c);
 	if (!rc && !c.show_help && !c.show_version) {
-		rc = conf_resolve(&c, &err);
+		rc = conf_resolve(&c, err);
 		FUZZ_ASSERT(rc == 0 || rc == -1);
 		if (!rc) {
 			FUZZ_ASSERT(c.url &&
@@ -149,20 +132,55 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     !strncasecmp(c.url, "https://", 8)));
 			FUZZ_ASSERT(c.token && *c.token);
 		} else {
-			FUZZ_ASSERT(err.len);
+			FUZZ_ASSERT(err->len);
 		}
-		if (rc)
-			check_secret(&err, token, words_orig, config, env_orig);
+	} else {
+		rc = 0;
 	}
 	conf_release(&c);
 	fuse_opt_free_args(&args);
+	free(words);
+	free(env);
+	return rc;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_split in = { data, data + size };
+	char *words, *config, *token, *env, *tok = NULL;
+	struct buf err = BUF_INIT, again = BUF_INIT;
+	int flags;
+
+	if (!size)
+		return 0;
+	flags = data[0];
+	in.p++;
+	words = fuzz_next(&in, '\0');
+	config = fuzz_next(&in, '\0');
+	token = fuzz_next(&in, '\0');
+	env = fuzz_next(&in, '\0');
+	if (!words || !config || !token || !env)
+		goto out_free;
+
+	/* A refusal never quotes the token file's token, unless the same
+	 * text came from somewhere that is not secret, or is the message's
+	 * own wording (a token file holding "token_fil" is quoted by any
+	 * message naming token_file=): the same run with another token
+	 * must then say it too. */
+	if (run_once(flags, words, config, token, env, &err) &&
+	    (tok = file_token(token)) && strstr(err.buf, tok) &&
+	    !strstr(words, tok) && !strstr(config, tok) && !strstr(env, tok)) {
+		run_once(flags, words, config, "Zq#9\x01other-secret\x02#", env,
+			 &again);
+		FUZZ_ASSERT(strstr(again.buf, tok));
+	}
 out_free:
 	buf_release(&err);
+	buf_release(&again);
+	free(tok);
 	free(words);
 	free(config);
 	free(token);
 	free(env);
-	free(words_orig);
-	free(env_orig);
 	return 0;
 }
