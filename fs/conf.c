@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "model.h"
 #include "xalloc.h"
 
 /* A config or token file larger than this is not a config or token. */
@@ -240,16 +241,6 @@ static bool same_url(const char *a, const char *b)
 	return la == lb && !strncasecmp(a, b, la);
 }
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* The Coolify CLI's config, read on first need. */
 struct cli_config {
 	char *path;
@@ -299,7 +290,7 @@ static struct json_object *cli_config_find(struct cli_config *cc,
 	n = json_object_array_length(list);
 	for (i = 0; i < n; i++) {
 		struct json_object *in = json_object_array_get_idx(list, i);
-		const char *iname = jstr(in, "name"), *fqdn = jstr(in, "fqdn");
+		const char *iname = model_jstr(in, "name"), *fqdn = model_jstr(in, "fqdn");
 
 		if (name && iname && !strcmp(iname, name))
 			return in;
@@ -339,10 +330,10 @@ static int use_context(struct conf *c, struct cli_config *cc,
 			buf_addf(err, "no default context in %s", cc->path);
 		return -1;
 	}
-	name = jstr(in, "name");
+	name = model_jstr(in, "name");
 	c->instance = xstrdup(name ? name : "?");
-	fqdn = jstr(in, "fqdn");
-	token = jstr(in, "token");
+	fqdn = model_jstr(in, "fqdn");
+	token = model_jstr(in, "token");
 	if (!c->url) {
 		if (!is_url(fqdn)) {
 			buf_addf(err, "context \"%s\" in %s has no http(s) fqdn",
@@ -441,7 +432,7 @@ int conf_resolve(struct conf *c, struct buf *err)
 		    !cli_config_load(&cc, err))
 			in = cli_config_find(&cc, NULL, c->url);
 		buf_reset(err);
-		if (!in || !jstr(in, "token") || !*jstr(in, "token")) {
+		if (!in || !model_jstr(in, "token") || !*model_jstr(in, "token")) {
 			if (c->instance)
 				buf_addf(err, "context \"%s\" has no token: ",
 					 c->instance);
@@ -450,10 +441,10 @@ int conf_resolve(struct conf *c, struct buf *err)
 				 c->url);
 			goto out;
 		}
-		c->token = xstrdup(jstr(in, "token"));
+		c->token = xstrdup(model_jstr(in, "token"));
 		free(c->instance);
-		c->instance = xstrdup(jstr(in, "name"));
-		token_from = jstr(in, "fqdn");
+		c->instance = xstrdup(model_jstr(in, "name"));
+		token_from = model_jstr(in, "fqdn");
 	}
 	if (!is_url(c->url)) {
 		buf_addf(err, "bad URL \"%s\": it must start with http:// or "

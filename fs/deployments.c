@@ -14,16 +14,6 @@
 static const int json_flags =
     JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* "/project/P/environment/E/application/APP/deployment/D" -> "APP" */
 static char *app_of_url(const char *url)
 {
@@ -40,16 +30,16 @@ static void item_fill(struct deploy_item *d, struct json_object *o)
 {
 	struct json_object *v;
 
-	d->uuid = xstrdup(jstr(o, "deployment_uuid"));
-	d->status = xstrdup(jstr(o, "status") ? jstr(o, "status") : "");
-	d->app_uuid = app_of_url(jstr(o, "deployment_url"));
-	d->created = model_parse_time(jstr(o, "created_at"));
-	d->updated = model_parse_time(jstr(o, "updated_at"));
+	d->uuid = xstrdup(model_jstr(o, "deployment_uuid"));
+	d->status = xstrdup(model_jstr(o, "status") ? model_jstr(o, "status") : "");
+	d->app_uuid = app_of_url(model_jstr(o, "deployment_url"));
+	d->created = model_parse_time(model_jstr(o, "created_at"));
+	d->updated = model_parse_time(model_jstr(o, "updated_at"));
 	d->json = xstrdup(json_object_to_json_string_ext(o, json_flags));
 	/* A hidden log has no key at all (NOTES §1.5); a deployment that
 	 * has written nothing yet may have null. */
 	if (json_object_object_get_ex(o, "logs", &v))
-		d->logs = xstrdup(jstr(o, "logs") ? jstr(o, "logs") : "");
+		d->logs = xstrdup(model_jstr(o, "logs") ? model_jstr(o, "logs") : "");
 }
 
 void deploy_list_free(void *p)
@@ -73,7 +63,7 @@ void deploy_list_free(void *p)
 static void list_add(struct deploy_list *l, struct json_object *o)
 {
 	if (!json_object_is_type(o, json_type_object) ||
-	    !jstr(o, "deployment_uuid"))
+	    !model_jstr(o, "deployment_uuid"))
 		return;
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
@@ -102,7 +92,7 @@ int deploy_list_parse(const char *json, struct deploy_list **out)
 	} else if (json_object_is_type(root, json_type_array)) {
 		for (i = 0; i < json_object_array_length(root); i++)
 			list_add(l, json_object_array_get_idx(root, i));
-	} else if (jstr(root, "deployment_uuid")) {
+	} else if (model_jstr(root, "deployment_uuid")) {
 		list_add(l, root);
 	} else {
 		/* NOTES §2.4: GET /deployments can be {"1": ..., "0": ...}. */
@@ -201,7 +191,7 @@ int deploy_render_log(const char *logs, struct buf *out)
 		if (json_object_object_get_ex(o, "hidden", &v) &&
 		    json_object_get_boolean(v))
 			continue;
-		e[k].output = jstr(o, "output");
+		e[k].output = model_jstr(o, "output");
 		if (!e[k].output || !*e[k].output)
 			continue;
 		/* NOTES §9.2: the very first entry has no "order". */

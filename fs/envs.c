@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "log.h"
+#include "model.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -57,16 +58,6 @@ void env_list_free(void *p)
 	free(l);
 }
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* Fills v from one env object; false when it has no key. */
 static bool env_var_fill(struct env_var *v, struct json_object *o)
 {
@@ -75,10 +66,10 @@ static bool env_var_fill(struct env_var *v, struct json_object *o)
 	int i;
 
 	memset(v, 0, sizeof(*v));
-	if (!jstr(o, "key"))
+	if (!model_jstr(o, "key"))
 		return false;
-	v->key = xstrdup(jstr(o, "key"));
-	v->uuid = xstrdup(jstr(o, "uuid"));
+	v->key = xstrdup(model_jstr(o, "key"));
+	v->uuid = xstrdup(model_jstr(o, "uuid"));
 	/* NOTES §1.5: without read:sensitive the key is absent, not null.
 	 * A null value is the empty one (NOTES §10.1). */
 	if (json_object_object_get_ex(o, "value", &f))
@@ -95,7 +86,7 @@ static bool env_var_fill(struct env_var *v, struct json_object *o)
 			v->flags[i] = json_object_get_boolean(f);
 		}
 	}
-	v->mtime = model_parse_time(jstr(o, "updated_at"));
+	v->mtime = model_parse_time(model_jstr(o, "updated_at"));
 	return true;
 }
 

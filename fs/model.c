@@ -45,7 +45,7 @@ time_t model_parse_time(const char *s)
 	return timegm(&tm);
 }
 
-static const char *jstr(struct json_object *o, const char *key)
+const char *model_jstr(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
@@ -71,14 +71,14 @@ static long jlong(struct json_object *o, const char *key, long dflt)
 
 static char *jdup(struct json_object *o, const char *key)
 {
-	return xstrdup(jstr(o, key));
+	return xstrdup(model_jstr(o, key));
 }
 
 /* The string at key, or dflt when there is none. */
 static const char *jstr_or(struct json_object *o, const char *key,
 			   const char *dflt)
 {
-	const char *s = jstr(o, key);
+	const char *s = model_jstr(o, key);
 
 	return s ? s : dflt;
 }
@@ -211,7 +211,7 @@ int model_projects_parse(const char *json, struct model_projects **out)
 	ps = xcalloc(1, sizeof(*ps));
 	ps->v = xcalloc(n, sizeof(*ps->v));
 	for (i = 0; i < n; i++) {
-		const char *uuid = jstr(items[i], "uuid");
+		const char *uuid = model_jstr(items[i], "uuid");
 
 		if (!uuid)
 			continue;
@@ -269,14 +269,14 @@ int model_project_detail_parse(const char *json,
 	size_t n = 0, i, k = 0;
 
 	if (!root || !json_object_is_type(root, json_type_object) ||
-	    !jstr(root, "uuid")) {
+	    !model_jstr(root, "uuid")) {
 		json_object_put(root);
 		return -EIO;
 	}
 	d = xcalloc(1, sizeof(*d));
 	d->uuid = jdup(root, "uuid");
 	d->name = xstrdup(jstr_or(root, "name", d->uuid));
-	d->mtime = model_parse_time(jstr(root, "updated_at"));
+	d->mtime = model_parse_time(model_jstr(root, "updated_at"));
 	d->json = xstrdup(json_object_to_json_string_ext(root, json_flags));
 	if (json_object_object_get_ex(root, "environments", &envs))
 		items = list_items(envs, &n);
@@ -284,13 +284,13 @@ int model_project_detail_parse(const char *json,
 	for (i = 0; i < n; i++) {
 		struct model_env *e = &d->envs[k];
 
-		if (!jstr(items[i], "name"))
+		if (!model_jstr(items[i], "name"))
 			continue;
 		e->id = jlong(items[i], "id", -1);
 		e->name = jdup(items[i], "name");
 		/* 2025 instances before the uuid column have none. */
 		e->uuid = xstrdup(jstr_or(items[i], "uuid", e->name));
-		e->mtime = model_parse_time(jstr(items[i], "updated_at"));
+		e->mtime = model_parse_time(model_jstr(items[i], "updated_at"));
 		e->json = xstrdup(
 		    json_object_to_json_string_ext(items[i], json_flags));
 		k++;
@@ -395,10 +395,10 @@ static void resource_fill(struct model_resource *r, enum res_kind kind,
 	r->name = xstrdup(jstr_or(o, "name", r->uuid));
 	r->env_id = jlong(o, "environment_id", -1);
 	r->status = xstrdup(jstr_or(o, "status", ""));
-	r->mtime = model_parse_time(jstr(o, "updated_at"));
+	r->mtime = model_parse_time(model_jstr(o, "updated_at"));
 	if (kind == RES_DB)
 		r->db_type =
-		    db_type_of(jstr_or(o, "database_type", jstr(o, "type")));
+		    db_type_of(jstr_or(o, "database_type", model_jstr(o, "type")));
 	if (keep_json)
 		r->json =
 		    xstrdup(json_object_to_json_string_ext(o, json_flags));
@@ -482,7 +482,7 @@ int model_resources_parse(enum res_kind kind, const char *list_json,
 	rs->kind = kind;
 	rs->v = xcalloc(n + nextra, sizeof(*rs->v));
 	for (i = 0; i < n; i++) {
-		if (!jstr(items[i], "uuid"))
+		if (!model_jstr(items[i], "uuid"))
 			continue;
 		resource_fill(&rs->v[k++], kind, items[i], true);
 	}
@@ -491,10 +491,10 @@ int model_resources_parse(enum res_kind kind, const char *list_json,
 	 * another type's; /resources lists them all. Take membership from
 	 * there but never its JSON, which is unfiltered (NOTES §1.5). */
 	for (i = 0; i < nextra; i++) {
-		const char *uuid = jstr(extra[i], "uuid");
+		const char *uuid = model_jstr(extra[i], "uuid");
 		size_t j;
 
-		if (!uuid || !is_db_type(jstr(extra[i], "type")))
+		if (!uuid || !is_db_type(model_jstr(extra[i], "type")))
 			continue;
 		for (j = 0; j < rs->n && strcmp(rs->v[j].uuid, uuid); j++)
 			;
@@ -502,7 +502,7 @@ int model_resources_parse(enum res_kind kind, const char *list_json,
 			/* KeyDB has no database_type (NOTES §5). */
 			if (!rs->v[j].db_type)
 				rs->v[j].db_type =
-				    db_type_of(jstr(extra[i], "type"));
+				    db_type_of(model_jstr(extra[i], "type"));
 			continue;
 		}
 		resource_fill(&rs->v[k++], kind, extra[i], false);

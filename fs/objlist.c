@@ -15,16 +15,6 @@
 static const int json_flags =
     JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* The id at key as text: a string as it is, an integer in decimal
  * (team ids are numbers, NOTES §13). NULL when it cannot name an entry:
  * it becomes part of NAME@ID and of uuid/ links. */
@@ -124,9 +114,9 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 			continue;
 		for (d = spec->drop; d && *d; d++)
 			json_object_object_del(items[i], *d);
-		name = jstr(items[i], "name");
+		name = model_jstr(items[i], "name");
 		it->name = xstrdup(name && *name ? name : it->uuid);
-		it->mtime = model_parse_time(jstr(items[i], "updated_at"));
+		it->mtime = model_parse_time(model_jstr(items[i], "updated_at"));
 		it->json = xstrdup(
 		    json_object_to_json_string_ext(items[i], json_flags));
 		k++;
@@ -165,7 +155,7 @@ int objlist_field(const struct objlist_item *it, const char *key,
 		  struct buf *out)
 {
 	struct json_object *root = model_json_parse(it->json);
-	const char *s = root ? jstr(root, key) : NULL;
+	const char *s = root ? model_jstr(root, key) : NULL;
 	int rc = -ENOENT;
 
 	if (s)
@@ -208,7 +198,7 @@ int objlist_domains_text(const char *json, struct buf *out)
 
 		if (!json_object_is_type(items[i], json_type_object))
 			continue;
-		ip = jstr(items[i], "ip");
+		ip = model_jstr(items[i], "ip");
 		if (!ip || !one_line(ip) ||
 		    !json_object_object_get_ex(items[i], "domains", &doms) ||
 		    !json_object_is_type(doms, json_type_array))

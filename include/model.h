@@ -123,6 +123,10 @@ struct json_object *model_json_parse(const char *json);
  * a new array the caller frees; NULL with *n = 0 when root is neither. */
 struct json_object **model_json_items(struct json_object *root, size_t *n);
 
+/* The string at key of object o, borrowed from o; NULL when o has no
+ * such key or it holds another type. */
+const char *model_jstr(struct json_object *o, const char *key);
+
 /* Pretty-prints compact JSON text into out (reset first), ending with a
  * newline. Returns 0, or -EIO if json does not parse. */
 int model_json_render(const char *json, struct buf *out);
