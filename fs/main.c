@@ -207,6 +207,7 @@ int main(int argc, char *argv[])
 	logs_init(&fs.logs);
 	shadows_init(&fs.shadows);
 	pending_init(&fs.pending);
+	pthread_mutex_init(&fs.handles_lock, NULL);
 	gone_init(&fs.gone);
 	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
@@ -214,6 +215,8 @@ int main(int argc, char *argv[])
 
 	rc = serve(&fs, &args, &opts);
 
+	ops_release_handles(&fs);
+	pthread_mutex_destroy(&fs.handles_lock);
 	gone_release(&fs.gone);
 	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);

@@ -55,9 +55,53 @@ static void fh_free(struct fh *fh)
  * not the page cache: their size can change between opens. */
 static void fh_attach(struct fh *fh, struct fuse_file_info *fi)
 {
+	struct cfs *fs = fh->fs;
+
 	fi->direct_io = 1;
 	fi->fh = (uint64_t)(uintptr_t)fh;
-	__atomic_add_fetch(&fh->fs->open_files, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&fs->handles_lock);
+	fh->prev = NULL;
+	fh->next = fs->handles;
+	if (fs->handles)
+		fs->handles->prev = fh;
+	fs->handles = fh;
+	pthread_mutex_unlock(&fs->handles_lock);
+}
+
+static void fh_detach(struct fh *fh)
+{
+	struct cfs *fs = fh->fs;
+
+	pthread_mutex_lock(&fs->handles_lock);
+	if (fh->prev)
+		fh->prev->next = fh->next;
+	else
+		fs->handles = fh->next;
+	if (fh->next)
+		fh->next->prev = fh->prev;
+	pthread_mutex_unlock(&fs->handles_lock);
+}
+
+static bool handles_open(struct cfs *fs)
+{
+	bool open;
+
+	pthread_mutex_lock(&fs->handles_lock);
+	open = fs->handles != NULL;
+	pthread_mutex_unlock(&fs->handles_lock);
+	return open;
+}
+
+void ops_release_handles(struct cfs *fs)
+{
+	struct fh *fh;
+
+	/* No thread runs any more: nothing else reaches the list. */
+	while ((fh = fs->handles)) {
+		fs->handles = fh->next;
+		log_debug("%s: still open at unmount, released", fh->path);
+		fh_free(fh);
+	}
 }
 
 static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
@@ -101,9 +145,7 @@ static void cfs_destroy(void *private_data)
 	 * running them (committing a write): once this returns, the loop
 	 * cancels its threads, and a release cut short would lose its
 	 * commit. Let them finish, for a few seconds at most. */
-	for (waited = 0; waited < 500 &&
-			 __atomic_load_n(&fs->open_files, __ATOMIC_ACQUIRE) > 0;
-	     waited++)
+	for (waited = 0; waited < 500 && handles_open(fs); waited++)
 		usleep(10000);
 	prefetch_stop(&fs->prefetch);
 	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
@@ -396,7 +438,6 @@ static int cfs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 static int cfs_release(const char *path, struct fuse_file_info *fi)
 {
 	struct fh *fh = fh_of(fi);
-	struct cfs *fs;
 
 	(void)path;
 	if (!fh)
@@ -410,9 +451,8 @@ static int cfs_release(const char *path, struct fuse_file_info *fi)
 	if (pending_drop(&fh->fs->pending, fh) && !fh->wrote)
 		fh->dirty = false; /* committed on its behalf already */
 	fh_commit(fh);
-	fs = fh->fs;
+	fh_detach(fh);
 	fh_free(fh);
-	__atomic_sub_fetch(&fs->open_files, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #ifndef CFS_CFS_H
 #define CFS_CFS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <time.h>
@@ -18,6 +19,8 @@
 #include "prefetch.h"
 #include "shadow.h"
 
+struct fh;
+
 struct cfs {
 	struct conf conf;
 	struct http http;
@@ -27,8 +30,10 @@ struct cfs {
 	struct pending pending;   /* truncations not yet written over */
 	struct gone gone;         /* deleted, maybe still listed (gone.h) */
 	struct prefetch prefetch; /* fetches ahead of a walk */
-	int open_files; /* handles the kernel has not released; atomic */
-	uid_t uid;      /* owner of every file: the user who mounted */
+	/* Guards handles and every handle's prev and next. */
+	pthread_mutex_t handles_lock;
+	struct fh *handles; /* open handles the kernel has not released */
+	uid_t uid;          /* owner of every file: the user who mounted */
 	gid_t gid;
 	time_t mount_time; /* mtime of objects that have no timestamp */
 	char *version;     /* the instance's version, from the mount check */

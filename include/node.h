@@ -57,6 +57,7 @@ struct fh {
 	int variant; /* kind-specific (e.g. preview env vars) */
 	void *priv;
 	void (*priv_free)(void *priv);
+	struct fh *prev, *next; /* in fs->handles, under fs->handles_lock */
 };
 
 struct node_kind {
