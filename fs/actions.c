@@ -98,16 +98,13 @@ static void verb_names(enum res_kind kind, struct buf *out)
 	}
 }
 
-static const char *const spaces = " \t\r\n";
-
-/* The next word of *p (NUL-terminated in place), or NULL. */
-static char *next_word(char **p)
+char *actions_next_word(char **p)
 {
-	char *w = *p + strspn(*p, spaces), *end;
+	char *w = *p + strspn(*p, ACTIONS_SPACES), *end;
 
 	if (!*w)
 		return NULL;
-	end = w + strcspn(w, spaces);
+	end = w + strcspn(w, ACTIONS_SPACES);
 	*p = *end ? end + 1 : end;
 	*end = '\0';
 	return w;
@@ -138,7 +135,7 @@ int actions_parse(enum res_kind kind, const char *line, struct actions_cmd *cmd,
 
 	buf_reset(err);
 	memset(cmd, 0, sizeof(*cmd));
-	w = next_word(&p);
+	w = actions_next_word(&p);
 	if (!w) {
 		rc = -ENODATA;
 		goto out;
@@ -153,7 +150,7 @@ int actions_parse(enum res_kind kind, const char *line, struct actions_cmd *cmd,
 		goto out;
 	}
 	cmd->verb = v->verb;
-	while ((w = next_word(&p))) {
+	while ((w = actions_next_word(&p))) {
 		unsigned del = 0;
 
 		for (i = 0; i < N_DELETE_WORDS && v->opts & OPT_DELETE; i++)
@@ -168,7 +165,7 @@ int actions_parse(enum res_kind kind, const char *line, struct actions_cmd *cmd,
 		} else if (!strcmp(w, "latest") && v->opts & OPT_LATEST) {
 			cmd->latest = true;
 		} else if (!strcmp(w, "pr") && v->opts & OPT_PR) {
-			w = next_word(&p);
+			w = actions_next_word(&p);
 			if (!parse_pr(w, &cmd->pr)) {
 				buf_addf(err,
 					 "%s: pr takes a pull request "

@@ -39,21 +39,6 @@ void inst_actions_usage(enum inst_target target, struct buf *out)
 			buf_addf(out, "%s\n", verbs[i].usage);
 }
 
-static const char *const spaces = " \t\r\n";
-
-/* The next word of *p (NUL-terminated in place), or NULL. */
-static char *next_word(char **p)
-{
-	char *w = *p + strspn(*p, spaces), *end;
-
-	if (!*w)
-		return NULL;
-	end = w + strcspn(w, spaces);
-	*p = *end ? end + 1 : end;
-	*end = '\0';
-	return w;
-}
-
 /* The verb whose words start the line, leaving *p after them. Verbs of
  * two words ("api enable") are matched word by word. */
 static const struct verb *match_verb(enum inst_target target, char **p)
@@ -72,7 +57,7 @@ static const struct verb *match_verb(enum inst_target target, char **p)
 		while (ok && *want) {
 			size_t len = strcspn(want, " ");
 
-			w = next_word(&q);
+			w = actions_next_word(&q);
 			ok = w && strlen(w) == len && !strncmp(w, want, len);
 			want += len + strspn(want + len, " ");
 		}
@@ -128,13 +113,13 @@ int inst_actions_parse(enum inst_target target, const char *line,
 
 	buf_reset(err);
 	memset(cmd, 0, sizeof(*cmd));
-	if (!line[strspn(line, spaces)]) {
+	if (!line[strspn(line, ACTIONS_SPACES)]) {
 		rc = -ENODATA;
 		goto out;
 	}
 	v = match_verb(target, &p);
 	if (!v) {
-		w = next_word(&p);
+		w = actions_next_word(&p);
 		buf_addf(err, "unknown verb \"%s\" (this ctl takes: ", w);
 		verb_list(target, err);
 		buf_addch(err, ')');
@@ -142,13 +127,13 @@ int inst_actions_parse(enum inst_target target, const char *line,
 	}
 	cmd->verb = v->verb;
 	if (v->verb == INST_DEPLOY_TAG) {
-		w = next_word(&p);
+		w = actions_next_word(&p);
 		if (!w || strcmp(w, "tag")) {
 			buf_addf(err, "deploy takes \"tag TAG\" (usage: %s)",
 				 v->usage);
 			goto out;
 		}
-		w = next_word(&p);
+		w = actions_next_word(&p);
 		if (!w || !good_tags(w)) {
 			buf_addf(err,
 				 "deploy tag: a tag name is missing "
@@ -157,13 +142,13 @@ int inst_actions_parse(enum inst_target target, const char *line,
 			goto out;
 		}
 		cmd->tag = xstrdup(w);
-		w = next_word(&p);
+		w = actions_next_word(&p);
 		if (w && !strcmp(w, "force")) {
 			cmd->force = true;
-			w = next_word(&p);
+			w = actions_next_word(&p);
 		}
 	} else {
-		w = next_word(&p);
+		w = actions_next_word(&p);
 	}
 	if (w) {
 		buf_addf(err, "%s does not take \"%s\" (usage: %s)", v->name, w,

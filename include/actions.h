@@ -83,4 +83,10 @@ int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
 		const struct actions_cmd *cmd,
 		actions_interrupted_fn interrupted);
 
+/* The blanks between a ctl line's words, and the next word of *p
+ * (NUL-terminated in place, *p moved past it), or NULL: shared by every
+ * ctl parser so that they split lines alike. */
+#define ACTIONS_SPACES " \t\r\n"
+char *actions_next_word(char **p);
+
 #endif
