@@ -186,6 +186,19 @@ int cache_fetch(struct cache *c, const char *key, unsigned ttl,
 	return rc;
 }
 
+bool cache_fresh(struct cache *c, const char *key, unsigned ttl)
+{
+	struct cache_entry *e;
+	bool fresh;
+
+	pthread_mutex_lock(&c->lock);
+	check_flush_signal(c);
+	HASH_FIND_STR(c->table, key, e);
+	fresh = e && entry_fresh(e, ttl);
+	pthread_mutex_unlock(&c->lock);
+	return fresh;
+}
+
 struct cval *cache_peek(struct cache *c, const char *key)
 {
 	struct cache_entry *e;

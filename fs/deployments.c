@@ -264,10 +264,24 @@ static unsigned list_ttl(struct cfs *fs, const char *key)
 	return ttl;
 }
 
+static char *page_key(const char *app_uuid)
+{
+	return xasprintf("/deployments/applications/%s?skip=0&take=%d",
+			 app_uuid, DEPLOY_PAGE);
+}
+
+bool deploy_page_fresh(struct cfs *fs, const char *app_uuid)
+{
+	char *key = page_key(app_uuid);
+	bool fresh = cache_fresh(&fs->cache, key, list_ttl(fs, key));
+
+	free(key);
+	return fresh;
+}
+
 int deploy_store_page(struct cfs *fs, const char *app_uuid, struct cval **out)
 {
-	char *key = xasprintf("/deployments/applications/%s?skip=0&take=%d",
-			      app_uuid, DEPLOY_PAGE);
+	char *key = page_key(app_uuid);
 	struct load_ctx ctx = { fs, true };
 	int rc;
 

@@ -163,6 +163,15 @@ static int envs_load(void *arg, const char *key, void **data,
 	return rc;
 }
 
+bool envs_fresh(struct cfs *fs, enum res_kind kind, const char *uuid)
+{
+	char *path = envs_path(kind, uuid);
+	bool fresh = cache_fresh(&fs->cache, path, fs->conf.cache_ttl);
+
+	free(path);
+	return fresh;
+}
+
 int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
 	     struct cval **out)
 {

@@ -36,6 +36,24 @@ void prefetch_init(struct prefetch *p)
 	pthread_cond_init(&p->wake, NULL);
 }
 
+/* Whether the job's value is in the cache already. A warm walk lists
+ * thousands of envs/ and deployments/, each asking for the next
+ * PREFETCH_AHEAD: queuing those would wake a worker per job only to find
+ * the value there, which cost a warm `ls -lR` half its time. */
+static bool job_fresh(struct cfs *fs, enum prefetch_what what,
+		      enum res_kind kind, const char *uuid)
+{
+	switch (what) {
+	case PREFETCH_PROJECT:
+		return store_project_fresh(fs, uuid);
+	case PREFETCH_ENVS:
+		return envs_fresh(fs, kind, uuid);
+	case PREFETCH_DEPLOYS:
+		return deploy_page_fresh(fs, uuid);
+	}
+	return false;
+}
+
 /* Runs one job through the cache; the value stays there for the walk. */
 static void job_run(struct cfs *fs, const struct prefetch_job *j)
 {
@@ -133,8 +151,13 @@ void prefetch_add(struct prefetch *p, enum prefetch_what what,
 		  enum res_kind kind, const char *uuid)
 {
 	struct prefetch_job *j;
-	char *key = xasprintf("%d/%d/%s", (int)what, (int)kind, uuid);
+	char *key;
 
+	/* Asked before taking p->lock, which is never held while the
+	 * cache's lock is taken. */
+	if (!p->nthreads || job_fresh(p->fs, what, kind, uuid))
+		return;
+	key = xasprintf("%d/%d/%s", (int)what, (int)kind, uuid);
 	pthread_mutex_lock(&p->lock);
 	HASH_FIND_STR(p->keys, key, j);
 	if (j || p->stopping || !p->nthreads ||

@@ -115,6 +115,15 @@ int store_project(struct cfs *fs, const char *uuid, struct cval **out)
 	return store_project_ttl(fs, uuid, fs->conf.cache_ttl, out);
 }
 
+bool store_project_fresh(struct cfs *fs, const char *uuid)
+{
+	char *key = xasprintf("/projects/%s", uuid);
+	bool fresh = cache_fresh(&fs->cache, key, store_detail_ttl(fs));
+
+	free(key);
+	return fresh;
+}
+
 struct cval *store_project_peek(struct cfs *fs, const char *uuid)
 {
 	char *key = xasprintf("/projects/%s", uuid);

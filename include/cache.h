@@ -67,6 +67,10 @@ int cache_fetch(struct cache *c, const char *key, unsigned ttl,
  * Never loads. */
 struct cval *cache_peek(struct cache *c, const char *key);
 
+/* Whether key holds a value younger than ttl seconds, which a fetch with
+ * that ttl would return without loading. Never loads. */
+bool cache_fresh(struct cache *c, const char *key, unsigned ttl);
+
 /* Stores data under key as a fresh value; the cache takes ownership. */
 void cache_store(struct cache *c, const char *key, void *data,
 		 void (*free_data)(void *));

@@ -64,6 +64,8 @@ int deploy_render_log(const char *logs, struct buf *out);
 /* GET /deployments/applications/{uuid}?skip=0&take=DEPLOY_PAGE, sorted
  * newest first -> struct deploy_list */
 int deploy_store_page(struct cfs *fs, const char *app_uuid, struct cval **out);
+/* Whether deploy_store_page() would answer from the cache. */
+bool deploy_page_fresh(struct cfs *fs, const char *app_uuid);
 /* GET /deployments (queued and in progress) -> struct deploy_list */
 int deploy_store_active(struct cfs *fs, struct cval **out);
 /* GET /deployments/{uuid} -> struct deploy_list of one; fresh when

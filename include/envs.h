@@ -72,6 +72,8 @@ const struct env_var *env_list_find(const struct env_list *l, const char *key,
  * (databases only on current Coolify, NOTES §10.4). */
 bool envs_supported(const struct cfs *fs, enum res_kind kind);
 
+/* Whether envs_get() would answer from the cache. */
+bool envs_fresh(struct cfs *fs, enum res_kind kind, const char *uuid);
 /* The resource's variables (both sets), through the cache. */
 int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
 	     struct cval **out);

@@ -32,6 +32,9 @@ int store_project_ttl(struct cfs *fs, const char *uuid, unsigned ttl,
  * so only an environment created, renamed or deleted elsewhere may take
  * this long to show in a listing. */
 unsigned store_detail_ttl(const struct cfs *fs);
+/* Whether store_project_ttl(store_detail_ttl()) would answer from the
+ * cache. */
+bool store_project_fresh(struct cfs *fs, const char *uuid);
 /* The last GET /projects/{uuid} answer however old (a reference to put),
  * or NULL; never asks the API. */
 struct cval *store_project_peek(struct cfs *fs, const char *uuid);
