@@ -151,6 +151,130 @@ struct json_object **model_json_items(struct json_object *root, size_t *n)
 	return list_items(root, n);
 }
 
+static const char *skip_ws(const char *p)
+{
+	return p + strspn(p, " \t\r\n");
+}
+
+/* Skips the object key at p (a string of digits, NOTES §2.4) and its
+ * colon; NULL when p holds anything else. */
+static const char *skip_index_key(const char *p)
+{
+	size_t digits;
+
+	if (*p++ != '"')
+		return NULL;
+	digits = strspn(p, "0123456789");
+	if (!digits || p[digits] != '"')
+		return NULL;
+	p = skip_ws(p + digits + 1);
+	return *p == ':' ? skip_ws(p + 1) : NULL;
+}
+
+/* The end of the JSON value that starts at p, found by its brackets and
+ * strings only (the strict parse of the value checks the rest); NULL when
+ * the text ends first. */
+static const char *value_end(const char *p)
+{
+	int depth = 0;
+
+	if (*p != '{' && *p != '[' && *p != '"')
+		return p + strcspn(p, ",]} \t\r\n");
+	do {
+		switch (*p) {
+		case '\0':
+			return NULL;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			break;
+		case '"':
+			for (p++; *p != '"'; p++) {
+				if (!*p || (*p == '\\' && !*++p))
+					return NULL;
+			}
+			break;
+		}
+		p++;
+	} while (depth > 0);
+	return p;
+}
+
+int model_list_each(const char *json,
+		    int (*each)(void *arg, struct json_object *item), void *arg)
+{
+	struct json_tokener *tok;
+	const char *p;
+	char close;
+	int rc = -EIO;
+
+	if (!json)
+		return -EIO;
+	p = skip_ws(json);
+	if (*p != '[' && *p != '{')
+		return -EIO;
+	close = *p == '[' ? ']' : '}';
+	p = skip_ws(p + 1);
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	if (*p == close) {
+		rc = 0;
+		goto out_end;
+	}
+	for (;;) {
+		struct json_object *item;
+		const char *vend;
+		int erc;
+
+		if (close == '}' && !(p = skip_index_key(p)))
+			goto out;
+		vend = value_end(p);
+		if (!vend || vend == p)
+			goto out; /* a cut-off body: the value never ends */
+		/* A strict parse of exactly the value: json-c's strict mode
+		 * refuses any text after it, so it gets no more. */
+		json_tokener_reset(tok);
+		if (*p == '{' || *p == '[' || *p == '"') {
+			item = json_tokener_parse_ex(tok, p, (int)(vend - p));
+		} else {
+			/* A number ends only where json-c sees what follows
+			 * it: give it a copy ending in its NUL. */
+			char *s = xstrndup(p, (size_t)(vend - p));
+
+			item = json_tokener_parse_ex(tok, s, (int)(vend - p) + 1);
+			free(s);
+		}
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			json_object_put(item);
+			goto out;
+		}
+		p = skip_ws(vend);
+		erc = each(arg, item);
+		json_object_put(item);
+		if (erc) {
+			rc = erc;
+			goto out;
+		}
+		if (*p == close)
+			break;
+		if (*p != ',')
+			goto out;
+		p = skip_ws(p + 1);
+	}
+	rc = 0;
+out_end:
+	/* Nothing may follow the list (an HTML page glued to it). */
+	if (*skip_ws(p + 1))
+		rc = -EIO;
+out:
+	json_tokener_free(tok);
+	return rc;
+}
+
 /* ---- projects ---- */
 
 void model_projects_free(void *p)
@@ -459,65 +583,77 @@ static bool is_db_type(const char *type)
 	return type && !strncmp(type, "standalone-", 11);
 }
 
+/* A list being parsed, one element at a time. */
+struct res_parse {
+	struct model_resources *rs;
+	size_t cap;
+};
+
+static struct model_resource *res_push(struct res_parse *p)
+{
+	struct model_resources *rs = p->rs;
+
+	if (rs->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		rs->v = xrealloc(rs->v, p->cap * sizeof(*rs->v));
+	}
+	memset(&rs->v[rs->n], 0, sizeof(rs->v[0]));
+	return &rs->v[rs->n++];
+}
+
+static int res_listed(void *arg, struct json_object *item)
+{
+	struct res_parse *p = arg;
+
+	if (model_jstr(item, "uuid"))
+		resource_fill(res_push(p), p->rs->kind, item, true);
+	return 0;
+}
+
+/* NOTES §5.1: GET /databases drops databases whose id collides with
+ * another type's; /resources lists them all. Take membership from there
+ * but never its JSON, which is unfiltered (NOTES §1.5). The index is
+ * built last, so the search is linear; only databases get here. */
+static int res_extra(void *arg, struct json_object *item)
+{
+	struct res_parse *p = arg;
+	const char *uuid = model_jstr(item, "uuid");
+	struct model_resource *r = NULL;
+	size_t j;
+
+	if (!uuid || !is_db_type(model_jstr(item, "type")))
+		return 0;
+	for (j = 0; j < p->rs->n && !r; j++)
+		if (!strcmp(p->rs->v[j].uuid, uuid))
+			r = &p->rs->v[j];
+	if (!r) {
+		resource_fill(res_push(p), p->rs->kind, item, false);
+		return 0;
+	}
+	/* KeyDB has no database_type (NOTES §5). */
+	if (!r->db_type)
+		r->db_type = db_type_of(model_jstr(item, "type"));
+	return 0;
+}
+
 int model_resources_parse(enum res_kind kind, const char *list_json,
 			  const char *resources_json,
 			  struct model_resources **out)
 {
-	struct json_object *root = parse(list_json), *all = NULL;
-	struct json_object **items, **extra = NULL;
-	struct model_resources *rs;
-	size_t n, nextra = 0, i, k = 0;
-	int rc = -EIO;
+	struct res_parse p = { xcalloc(1, sizeof(*p.rs)), 0 };
+	int rc;
 
-	items = root ? list_items(root, &n) : NULL;
-	if (!items)
-		goto out_put;
-	if (kind == RES_DB && resources_json) {
-		all = parse(resources_json);
-		extra = all ? list_items(all, &nextra) : NULL;
-		if (!extra)
-			goto out_put_all;
+	p.rs->kind = kind;
+	rc = model_list_each(list_json, res_listed, &p);
+	if (!rc && kind == RES_DB && resources_json)
+		rc = model_list_each(resources_json, res_extra, &p);
+	if (rc) {
+		model_resources_free(p.rs);
+		return -EIO;
 	}
-	rs = xcalloc(1, sizeof(*rs));
-	rs->kind = kind;
-	rs->v = xcalloc(n + nextra, sizeof(*rs->v));
-	for (i = 0; i < n; i++) {
-		if (!model_jstr(items[i], "uuid"))
-			continue;
-		resource_fill(&rs->v[k++], kind, items[i], true);
-	}
-	rs->n = k;
-	/* NOTES §5.1: GET /databases drops databases whose id collides with
-	 * another type's; /resources lists them all. Take membership from
-	 * there but never its JSON, which is unfiltered (NOTES §1.5). */
-	for (i = 0; i < nextra; i++) {
-		const char *uuid = model_jstr(extra[i], "uuid");
-		size_t j;
-
-		if (!uuid || !is_db_type(model_jstr(extra[i], "type")))
-			continue;
-		for (j = 0; j < rs->n && strcmp(rs->v[j].uuid, uuid); j++)
-			;
-		if (j < rs->n) {
-			/* KeyDB has no database_type (NOTES §5). */
-			if (!rs->v[j].db_type)
-				rs->v[j].db_type =
-				    db_type_of(model_jstr(extra[i], "type"));
-			continue;
-		}
-		resource_fill(&rs->v[k++], kind, extra[i], false);
-		rs->n = k;
-	}
-	resources_index(rs);
-	*out = rs;
-	rc = 0;
-	free(extra);
-out_put_all:
-	json_object_put(all);
-	free(items);
-out_put:
-	json_object_put(root);
-	return rc;
+	resources_index(p.rs);
+	*out = p.rs;
+	return 0;
 }
 
 const struct model_resource *

@@ -222,6 +222,13 @@ int store_text(struct cfs *fs, const char *path, struct cval **out)
 			   &ctx, out);
 }
 
+static int accept_any(void *arg, struct json_object *item)
+{
+	(void)arg;
+	(void)item;
+	return 0;
+}
+
 static int load_json(void *arg, const char *key, void **data,
 		     void (**free_data)(void *))
 {
@@ -233,8 +240,12 @@ static int load_json(void *arg, const char *key, void **data,
 	rc = get_body(ctx->fs, key, &body);
 	if (rc)
 		return rc;
-	/* Validate once here, so a file never opens onto garbage. */
-	if (model_json_render(body.buf, &pretty)) {
+	/* Validate once here, so a file never opens onto garbage. A list
+	 * (/resources: tens of MB with thousands of resources) is checked
+	 * an element at a time: pretty-printing it whole would build a
+	 * json-c tree several times its size just to throw it away. */
+	if (model_list_each(body.buf, accept_any, NULL) &&
+	    model_json_render(body.buf, &pretty)) {
 		rc = malformed(key);
 	} else {
 		*data = buf_detach(&body, NULL);

@@ -123,6 +123,15 @@ struct json_object *model_json_parse(const char *json);
  * a new array the caller frees; NULL with *n = 0 when root is neither. */
 struct json_object **model_json_items(struct json_object *root, size_t *n);
 
+/* Calls each() on the elements of a list (an array, or an object keyed
+ * by number strings, NOTES §2.4) one at a time, in order, parsing one
+ * element at a time: a list of thousands of objects never becomes one
+ * json-c tree, which is several times the size of its text. item is
+ * borrowed for the call. Returns 0, each()'s non-zero return, or -EIO
+ * for text that is not such a list, strictly (as model_json_parse()). */
+int model_list_each(const char *json,
+		    int (*each)(void *arg, struct json_object *item), void *arg);
+
 /* The string at key of object o, borrowed from o; NULL when o has no
  * such key or it holds another type. */
 const char *model_jstr(struct json_object *o, const char *key);

@@ -963,6 +963,50 @@ static void test_resources_empty(void)
 	model_resources_free(NULL);
 }
 
+/* Lists are parsed one element at a time (model_list_each), so the
+ * strictness a whole-text parse gave is checked between elements. */
+static const char *const malformed_lists[] = {
+	"[{\"uuid\":\"x\"},]",
+	"[{\"uuid\":\"x\"} {\"uuid\":\"y\"}]",
+	"[{\"uuid\":\"x\"}]<html>502</html>",
+	"[{\"uuid\":\"x\"}]]",
+	"[{\"uuid\":\"x\",}]",
+	"[,{\"uuid\":\"x\"}]",
+	"{\"0\":{\"uuid\":\"x\"},\"name\":{\"uuid\":\"y\"}}",
+	"{\"0\" {\"uuid\":\"x\"}}",
+	"{\"\":{\"uuid\":\"x\"}}",
+	"[{\"uuid\":\"x\"},{\"uuid\":\"y\\\"}]",
+	"[12a]",
+	"{\"uuid\":\"x\"}",
+};
+
+static void test_resources_malformed_lists_are_eio(void)
+{
+	struct model_resources *rs = NULL;
+	size_t i;
+
+	for (i = 0; i < N_ELEMS(malformed_lists); i++) {
+		if (!CHECK_INT(model_resources_parse(RES_APP, malformed_lists[i],
+						     NULL, &rs),
+			       -EIO))
+			printf("#   '%s'\n", malformed_lists[i]);
+	}
+	/* The same lists with /resources as the bad one. */
+	for (i = 0; i < N_ELEMS(malformed_lists); i++) {
+		if (!CHECK_INT(model_resources_parse(RES_DB, "[]",
+						     malformed_lists[i], &rs),
+			       -EIO))
+			printf("#   resources '%s'\n", malformed_lists[i]);
+	}
+	if (CHECK_INT(model_resources_parse(RES_APP,
+					    " [ 1 , \"s\" , {\"uuid\":\"x\"} ] \n",
+					    NULL, &rs),
+		      0)) {
+		CHECK_INT(rs->n, 1);
+		model_resources_free(rs);
+	}
+}
+
 static void test_resources_malformed_is_eio(void)
 {
 	static struct model_resources dummy;
@@ -1156,6 +1200,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_resources_skip_items_without_uuid),
 	CHECK_TEST(test_resources_empty),
 	CHECK_TEST(test_resources_malformed_is_eio),
+	CHECK_TEST(test_resources_malformed_lists_are_eio),
 	CHECK_TEST(test_kind_names),
 	CHECK_TEST(test_render_is_pretty_with_newline),
 	CHECK_TEST(test_render_round_trips_fixtures),
