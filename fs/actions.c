@@ -10,6 +10,7 @@
 #include "crud.h"
 #include "deployments.h"
 #include "log.h"
+#include "store.h"
 #include "xalloc.h"
 
 /* ---- the verbs ---- */
@@ -285,6 +286,7 @@ static void invalidate(struct cfs *fs, enum res_kind kind, const char *uuid)
 	cache_invalidate(&fs->cache, key);
 	free(key);
 	cache_invalidate(&fs->cache, "/resources");
+	cache_invalidate(&fs->cache, STORE_DB_MEMBERS);
 	deploy_store_invalidate(fs);
 }
 

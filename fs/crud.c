@@ -55,11 +55,14 @@ static const char *const db_types[] = {
 
 /* /resources lists every resource; the databases' list is built with
  * it (NOTES §5.1). */
-static const char *const stale_resources[] = { "/resources", NULL };
+static const char *const stale_resources[] = { "/resources",
+					       STORE_DB_MEMBERS, NULL };
 static const char *const stale_none[] = { NULL };
 /* A server's resources move with it. */
-static const char *const stale_server[] = { "/resources", "/applications",
-					    "/databases", "/services", NULL };
+static const char *const stale_server[] = {
+	"/resources", STORE_DB_MEMBERS, "/applications", "/databases",
+	"/services",  NULL
+};
 /* NOTES §13: the key update requires the private key every time. */
 static const char *const keep_key[] = { "private_key", NULL };
 

@@ -96,6 +96,8 @@ void http_response_init(struct http_response *r)
 {
 	r->status = 0;
 	buf_init(&r->body, HTTP_BODY_MAX);
+	r->sink = NULL;
+	r->sink_rc = 0;
 	r->json = false;
 	r->retry_after = 0;
 	r->error[0] = '\0';
@@ -106,14 +108,31 @@ void http_response_release(struct http_response *r)
 	buf_release(&r->body);
 }
 
+/* One attempt's answer being received. */
+struct transfer {
+	CURL *curl;
+	struct http_response *resp;
+};
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
-	struct http_response *r = userp;
+	struct transfer *t = userp;
+	struct http_response *r = t->resp;
+	size_t len = size * nmemb;
 
 	/* A short count makes curl fail the transfer with CURLE_WRITE_ERROR. */
-	if (buf_add(&r->body, data, size * nmemb))
+	if (r->sink) {
+		long status = 0;
+
+		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (status >= 200 && status < 300) {
+			r->sink_rc = r->sink->feed(r->sink->arg, data, len);
+			return r->sink_rc ? 0 : len;
+		}
+	}
+	if (buf_add(&r->body, data, len))
 		return 0;
-	return size * nmemb;
+	return len;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
@@ -243,10 +262,14 @@ static int http_once(struct http *h, CURL *c, const char *method,
 		     const char *url, const char *body, long budget_ms,
 		     struct http_response *resp)
 {
+	struct transfer t = { c, resp };
 	struct curl_slist *hdrs = NULL;
 	CURLcode code;
 
 	buf_reset(&resp->body);
+	resp->sink_rc = 0;
+	if (resp->sink)
+		resp->sink->start(resp->sink->arg);
 	resp->status = 0;
 	resp->json = false;
 	resp->retry_after = 0;
@@ -269,7 +292,7 @@ static int http_once(struct http *h, CURL *c, const char *method,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 			 budget_ms < 5000 ? budget_ms : 5000L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "coolifyfs/" CFS_VERSION);
@@ -292,7 +315,7 @@ static int http_once(struct http *h, CURL *c, const char *method,
 	curl_slist_free_all(hdrs);
 	if (code != CURLE_OK) {
 		resp->status = 0;
-		return curl_errno(c, code);
+		return resp->sink_rc ? resp->sink_rc : curl_errno(c, code);
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 	return 0;
@@ -361,6 +384,8 @@ int http_call(struct http *h, const char *method, const char *path,
 		rc = http_once(h, c, method, url, body, left, resp);
 		log_debug("%s %s -> %ld%s (%ld ms)", method, path, resp->status,
 			  rc ? " (no answer)" : "", now_ms() - start);
+		if (resp->sink_rc)
+			break; /* an answer the sink refused: not the network */
 		if (attempt >= 4 || !may_retry(idempotent, rc, resp->status))
 			break;
 		wait = resp->status == 429 ? (long)resp->retry_after * 1000
@@ -373,7 +398,10 @@ int http_call(struct http *h, const char *method, const char *path,
 		backoff *= 2;
 	}
 	free(url);
-	note_reachability(h, rc);
+	/* A body the sink refused came from an instance that answers. */
+	note_reachability(h, resp->sink_rc ? 0 : rc);
+	if (resp->sink_rc)
+		return resp->sink_rc;
 
 	if (!rc)
 		rc = http_status_errno(resp->status);

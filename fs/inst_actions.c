@@ -9,6 +9,7 @@
 #include "http.h"
 #include "instance.h"
 #include "log.h"
+#include "store.h"
 #include "xalloc.h"
 
 struct verb {
@@ -241,6 +242,7 @@ static void drop_resources(struct cfs *fs)
 	cache_invalidate(&fs->cache, "/databases");
 	cache_invalidate(&fs->cache, "/services");
 	cache_invalidate(&fs->cache, "/resources");
+	cache_invalidate(&fs->cache, STORE_DB_MEMBERS);
 	deploy_store_invalidate(fs);
 }
 

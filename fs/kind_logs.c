@@ -54,15 +54,17 @@ static void add_names(struct logs_src *src, struct json_object *list)
 static void src_init(struct logs_src *src, const struct node *n)
 {
 	struct json_object *root, *list;
+	char *json;
 
 	memset(src, 0, sizeof(*src));
 	src->fs = n->fs;
 	src->uuid = xstrdup(n->res->uuid);
 	src->kind = n->res->kind;
-	if (src->kind != RES_SVC || !n->res->json)
+	if (src->kind != RES_SVC || !(json = model_resource_json(n->res)))
 		return;
 	/* NOTES §2.3: a service's object lists its containers. */
-	root = json_tokener_parse(n->res->json);
+	root = json_tokener_parse(json);
+	free(json);
 	if (root && json_object_object_get_ex(root, "applications", &list))
 		add_names(src, list);
 	if (root && json_object_object_get_ex(root, "databases", &list))

@@ -180,39 +180,40 @@ const struct node_kind kind_resource = {
 	.mtime = resource_mtime,
 };
 
-/* The object's compact JSON text: a reference in *v that owns *json. */
-static int resource_json_text(const struct node *n, struct cval **v,
-			      const char **json)
+/* The object's compact JSON text, for the caller to free. */
+static int resource_json_text(const struct node *n, char **json)
 {
 	const struct model_resource *r = n->res;
+	struct cval *v;
 	char *path;
 	int rc;
 
-	*v = NULL;
-	if (r->json) {
-		*json = r->json;
-		return 0;
+	if (r->json.data) {
+		*json = model_resource_json(r);
+		return *json ? 0 : -EIO;
 	}
 	/* Listed by /resources only (NOTES §5.1): ask for the object
 	 * itself, which the API filters as it should. */
 	path = xasprintf("/%s/%s", model_kind_dir(r->kind), r->uuid);
-	rc = store_json(n->fs, path, v);
+	rc = store_json(n->fs, path, &v);
 	free(path);
-	if (!rc)
-		*json = (*v)->data;
+	if (!rc) {
+		*json = xstrdup(v->data);
+		cval_put(v);
+	}
 	return rc;
 }
 
 static int resource_json_render(const struct node *n, struct buf *out)
 {
-	const char *json;
-	struct cval *v;
+	char *json;
 	int rc;
 
-	rc = resource_json_text(n, &v, &json);
-	if (!rc)
+	rc = resource_json_text(n, &json);
+	if (!rc) {
 		rc = model_json_render(json, out);
-	cval_put(v);
+		free(json);
+	}
 	return rc;
 }
 
@@ -222,15 +223,15 @@ static int resource_json_open(const struct node *n, struct fh *fh)
 	struct crud_place at = { n->project ? n->project->uuid : NULL,
 				 n->env ? n->env->name : NULL,
 				 n->env ? n->env->uuid : NULL };
-	const char *json;
-	struct cval *v;
+	char *json;
 	int rc;
 
-	rc = resource_json_text(n, &v, &json);
-	if (!rc)
+	rc = resource_json_text(n, &json);
+	if (!rc) {
 		rc = jsonfile_open(n, fh, crud_obj_of(n->res->kind),
 				   n->res->uuid, &at, json);
-	cval_put(v);
+		free(json);
+	}
 	return rc;
 }
 

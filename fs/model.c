@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <uthash.h>
 
+#include "jsonlist.h"
 #include "names.h"
 #include "xalloc.h"
 
@@ -151,127 +152,19 @@ struct json_object **model_json_items(struct json_object *root, size_t *n)
 	return list_items(root, n);
 }
 
-static const char *skip_ws(const char *p)
-{
-	return p + strspn(p, " \t\r\n");
-}
-
-/* Skips the object key at p (a string of digits, NOTES §2.4) and its
- * colon; NULL when p holds anything else. */
-static const char *skip_index_key(const char *p)
-{
-	size_t digits;
-
-	if (*p++ != '"')
-		return NULL;
-	digits = strspn(p, "0123456789");
-	if (!digits || p[digits] != '"')
-		return NULL;
-	p = skip_ws(p + digits + 1);
-	return *p == ':' ? skip_ws(p + 1) : NULL;
-}
-
-/* The end of the JSON value that starts at p, found by its brackets and
- * strings only (the strict parse of the value checks the rest); NULL when
- * the text ends first. */
-static const char *value_end(const char *p)
-{
-	int depth = 0;
-
-	if (*p != '{' && *p != '[' && *p != '"')
-		return p + strcspn(p, ",]} \t\r\n");
-	do {
-		switch (*p) {
-		case '\0':
-			return NULL;
-		case '{':
-		case '[':
-			depth++;
-			break;
-		case '}':
-		case ']':
-			depth--;
-			break;
-		case '"':
-			for (p++; *p != '"'; p++) {
-				if (!*p || (*p == '\\' && !*++p))
-					return NULL;
-			}
-			break;
-		}
-		p++;
-	} while (depth > 0);
-	return p;
-}
-
 int model_list_each(const char *json,
 		    int (*each)(void *arg, struct json_object *item), void *arg)
 {
-	struct json_tokener *tok;
-	const char *p;
-	char close;
-	int rc = -EIO;
+	struct jsonlist *l;
+	int rc;
 
 	if (!json)
 		return -EIO;
-	p = skip_ws(json);
-	if (*p != '[' && *p != '{')
-		return -EIO;
-	close = *p == '[' ? ']' : '}';
-	p = skip_ws(p + 1);
-	tok = json_tokener_new();
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	if (*p == close) {
-		rc = 0;
-		goto out_end;
-	}
-	for (;;) {
-		struct json_object *item;
-		const char *vend;
-		int erc;
-
-		if (close == '}' && !(p = skip_index_key(p)))
-			goto out;
-		vend = value_end(p);
-		if (!vend || vend == p)
-			goto out; /* a cut-off body: the value never ends */
-		/* A strict parse of exactly the value: json-c's strict mode
-		 * refuses any text after it, so it gets no more. */
-		json_tokener_reset(tok);
-		if (*p == '{' || *p == '[' || *p == '"') {
-			item = json_tokener_parse_ex(tok, p, (int)(vend - p));
-		} else {
-			/* A number ends only where json-c sees what follows
-			 * it: give it a copy ending in its NUL. */
-			char *s = xstrndup(p, (size_t)(vend - p));
-
-			item = json_tokener_parse_ex(tok, s, (int)(vend - p) + 1);
-			free(s);
-		}
-		if (json_tokener_get_error(tok) != json_tokener_success) {
-			json_object_put(item);
-			goto out;
-		}
-		p = skip_ws(vend);
-		erc = each(arg, item);
-		json_object_put(item);
-		if (erc) {
-			rc = erc;
-			goto out;
-		}
-		if (*p == close)
-			break;
-		if (*p != ',')
-			goto out;
-		p = skip_ws(p + 1);
-	}
-	rc = 0;
-out_end:
-	/* Nothing may follow the list (an HTML page glued to it). */
-	if (*skip_ws(p + 1))
-		rc = -EIO;
-out:
-	json_tokener_free(tok);
+	l = jsonlist_new(each, arg);
+	rc = jsonlist_feed(l, json, strlen(json));
+	if (!rc)
+		rc = jsonlist_end(l);
+	jsonlist_free(l);
 	return rc;
 }
 
@@ -493,9 +386,11 @@ void model_resources_free(void *p)
 		free(r->dirname);
 		free(r->db_type);
 		free(r->status);
-		free(r->json);
+		packed_release(&r->json);
 	}
 	free(rs->v);
+	free(rs->dict.text);
+	packer_free(rs->packer);
 	free(rs);
 }
 
@@ -511,7 +406,8 @@ static char *db_type_of(const char *s)
 	return xstrdup(s);
 }
 
-static void resource_fill(struct model_resource *r, enum res_kind kind,
+static void resource_fill(struct model_resources *rs,
+			  struct model_resource *r, enum res_kind kind,
 			  struct json_object *o, bool keep_json)
 {
 	r->kind = kind;
@@ -523,9 +419,25 @@ static void resource_fill(struct model_resource *r, enum res_kind kind,
 	if (kind == RES_DB)
 		r->db_type =
 		    db_type_of(jstr_or(o, "database_type", model_jstr(o, "type")));
-	if (keep_json)
-		r->json =
-		    xstrdup(json_object_to_json_string_ext(o, json_flags));
+	if (keep_json) {
+		size_t len;
+		const char *json =
+		    json_object_to_json_string_length(o, json_flags, &len);
+
+		/* The first object stands for the others (pack.h). */
+		if (!rs->dict.text) {
+			rs->dict.text = xstrndup(json, len);
+			rs->dict.len = len;
+			rs->packer = packer_new();
+		}
+		pack_text(rs->packer, &rs->dict, json, len, &r->json);
+		r->dict = &rs->dict;
+	}
+}
+
+char *model_resource_json(const struct model_resource *r)
+{
+	return unpack_text(r->dict, &r->json);
 }
 
 static int cmp_dirname(const void *a, const void *b)
@@ -583,76 +495,122 @@ static bool is_db_type(const char *type)
 	return type && !strncmp(type, "standalone-", 11);
 }
 
-/* A list being parsed, one element at a time. */
-struct res_parse {
-	struct model_resources *rs;
-	size_t cap;
-};
-
-static struct model_resource *res_push(struct res_parse *p)
+struct model_resources *model_resources_new(enum res_kind kind)
 {
-	struct model_resources *rs = p->rs;
+	struct model_resources *rs = xcalloc(1, sizeof(*rs));
 
-	if (rs->n == p->cap) {
-		p->cap = p->cap ? 2 * p->cap : 64;
-		rs->v = xrealloc(rs->v, p->cap * sizeof(*rs->v));
+	rs->kind = kind;
+	return rs;
+}
+
+static struct model_resource *res_push(struct model_resources *rs)
+{
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? 2 * rs->cap : 64;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
 	}
 	memset(&rs->v[rs->n], 0, sizeof(rs->v[0]));
 	return &rs->v[rs->n++];
 }
 
-static int res_listed(void *arg, struct json_object *item)
+int model_resources_add(void *arg, struct json_object *item)
 {
-	struct res_parse *p = arg;
+	struct model_resources *rs = arg;
 
 	if (model_jstr(item, "uuid"))
-		resource_fill(res_push(p), p->rs->kind, item, true);
+		resource_fill(rs, res_push(rs), rs->kind, item, true);
 	return 0;
 }
 
 /* NOTES §5.1: GET /databases drops databases whose id collides with
  * another type's; /resources lists them all. Take membership from there
- * but never its JSON, which is unfiltered (NOTES §1.5). The index is
- * built last, so the search is linear; only databases get here. */
-static int res_extra(void *arg, struct json_object *item)
+ * but never its JSON, which is unfiltered (NOTES §1.5). */
+int model_resources_add_db_member(void *arg, struct json_object *item)
 {
-	struct res_parse *p = arg;
-	const char *uuid = model_jstr(item, "uuid");
-	struct model_resource *r = NULL;
-	size_t j;
+	struct model_resources *rs = arg;
 
-	if (!uuid || !is_db_type(model_jstr(item, "type")))
-		return 0;
-	for (j = 0; j < p->rs->n && !r; j++)
-		if (!strcmp(p->rs->v[j].uuid, uuid))
-			r = &p->rs->v[j];
-	if (!r) {
-		resource_fill(res_push(p), p->rs->kind, item, false);
-		return 0;
-	}
-	/* KeyDB has no database_type (NOTES §5). */
-	if (!r->db_type)
-		r->db_type = db_type_of(model_jstr(item, "type"));
+	if (model_jstr(item, "uuid") && is_db_type(model_jstr(item, "type")))
+		resource_fill(rs, res_push(rs), RES_DB, item, false);
 	return 0;
+}
+
+void model_resources_merge(struct model_resources *dbs,
+			   const struct model_resources *members)
+{
+	struct model_res_index *seen = NULL, *ix, *ixt;
+	size_t i;
+
+	for (i = 0; i < dbs->n; i++) {
+		ix = xcalloc(1, sizeof(*ix));
+		ix->uuid = dbs->v[i].uuid;
+		ix->idx = i;
+		HASH_ADD_KEYPTR(hh, seen, ix->uuid, strlen(ix->uuid), ix);
+	}
+	for (i = 0; i < members->n; i++) {
+		const struct model_resource *m = &members->v[i];
+		struct model_resource *r;
+
+		HASH_FIND_STR(seen, m->uuid, ix);
+		if (ix) {
+			/* KeyDB has no database_type (NOTES §5). */
+			r = &dbs->v[ix->idx];
+			if (!r->db_type)
+				r->db_type = xstrdup(m->db_type);
+			continue;
+		}
+		r = res_push(dbs);
+		r->kind = RES_DB;
+		r->uuid = xstrdup(m->uuid);
+		r->name = xstrdup(m->name);
+		r->db_type = xstrdup(m->db_type);
+		r->env_id = m->env_id;
+		r->status = xstrdup(m->status);
+		r->mtime = m->mtime;
+		/* Once, should /resources list it twice. */
+		ix = xcalloc(1, sizeof(*ix));
+		ix->uuid = r->uuid;
+		ix->idx = dbs->n - 1;
+		HASH_ADD_KEYPTR(hh, seen, ix->uuid, strlen(ix->uuid), ix);
+	}
+	HASH_ITER (hh, seen, ix, ixt) {
+		HASH_DEL(seen, ix);
+		free(ix);
+	}
+}
+
+void model_resources_done(struct model_resources *rs)
+{
+	packer_free(rs->packer);
+	rs->packer = NULL;
+	if (rs->n < rs->cap) {
+		rs->v = xrealloc(rs->v, (rs->n ? rs->n : 1) * sizeof(*rs->v));
+		rs->cap = rs->n;
+	}
+	resources_index(rs);
 }
 
 int model_resources_parse(enum res_kind kind, const char *list_json,
 			  const char *resources_json,
 			  struct model_resources **out)
 {
-	struct res_parse p = { xcalloc(1, sizeof(*p.rs)), 0 };
+	struct model_resources *rs = model_resources_new(kind), *members;
 	int rc;
 
-	p.rs->kind = kind;
-	rc = model_list_each(list_json, res_listed, &p);
-	if (!rc && kind == RES_DB && resources_json)
-		rc = model_list_each(resources_json, res_extra, &p);
+	rc = model_list_each(list_json, model_resources_add, rs);
+	if (!rc && kind == RES_DB && resources_json) {
+		members = model_resources_new(RES_DB);
+		rc = model_list_each(resources_json,
+				     model_resources_add_db_member, members);
+		if (!rc)
+			model_resources_merge(rs, members);
+		model_resources_free(members);
+	}
 	if (rc) {
-		model_resources_free(p.rs);
+		model_resources_free(rs);
 		return -EIO;
 	}
-	resources_index(p.rs);
-	*out = p.rs;
+	model_resources_done(rs);
+	*out = rs;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonlist.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -133,39 +134,136 @@ struct cval *store_project_peek(struct cfs *fs, const char *uuid)
 	return v;
 }
 
+/* A list being read into a model_resources as its body arrives. */
+struct list_read {
+	struct model_resources *rs;
+	jsonlist_fn add; /* model_resources_add or _add_db_member */
+	struct jsonlist *jl;
+};
+
+static void list_start(void *arg)
+{
+	struct list_read *lr = arg;
+	enum res_kind kind = lr->rs->kind;
+
+	/* A retry starts over: drop what a cut answer left. */
+	if (lr->rs->n) {
+		model_resources_free(lr->rs);
+		lr->rs = model_resources_new(kind);
+	}
+	jsonlist_reset(lr->jl);
+}
+
+static int list_feed(void *arg, const char *data, size_t len)
+{
+	struct list_read *lr = arg;
+
+	return jsonlist_feed(lr->jl, data, len) ? -EIO : 0;
+}
+
+static int list_add(void *arg, struct json_object *item)
+{
+	struct list_read *lr = arg;
+
+	return lr->add(lr->rs, item);
+}
+
+/* GET path into a new list of kind through add(): its body is parsed as
+ * it arrives and never held whole (a list of thousands of resources is
+ * tens of MB). 0 with *out, or a negative errno, logged. */
+static int get_list(struct cfs *fs, const char *path, enum res_kind kind,
+		    jsonlist_fn add, struct model_resources **out)
+{
+	struct list_read lr = { model_resources_new(kind), add, NULL };
+	struct http_sink sink = { list_start, list_feed, &lr };
+	struct http_response resp;
+	int rc;
+
+	lr.jl = jsonlist_new(list_add, &lr);
+	http_response_init(&resp);
+	resp.sink = &sink;
+	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	if (!rc)
+		rc = jsonlist_end(lr.jl);
+	if (rc && (resp.sink_rc || resp.status / 100 == 2))
+		rc = malformed(path);
+	http_response_release(&resp);
+	jsonlist_free(lr.jl);
+	if (rc) {
+		model_resources_free(lr.rs);
+		return rc;
+	}
+	*out = lr.rs;
+	return 0;
+}
+
+static int load_db_members(void *arg, const char *key, void **data,
+			   void (**free_data)(void *))
+{
+	struct load_ctx *ctx = arg;
+	struct model_resources *rs;
+	struct cval *all = NULL;
+	int rc;
+
+	(void)key;
+	/* resources.json read a moment ago holds the same answer. */
+	if (cache_fresh(&ctx->fs->cache, "/resources", ctx->fs->conf.cache_ttl))
+		all = cache_peek(&ctx->fs->cache, "/resources");
+	if (all) {
+		rs = model_resources_new(RES_DB);
+		rc = model_list_each(all->data, model_resources_add_db_member,
+				     rs);
+		cval_put(all);
+		/* Cannot fail: it was validated when it was stored. */
+		if (rc) {
+			model_resources_free(rs);
+			return -EIO;
+		}
+	} else {
+		rc = get_list(ctx->fs, "/resources", RES_DB,
+			      model_resources_add_db_member, &rs);
+	}
+	if (!rc) {
+		*data = rs;
+		*free_data = model_resources_free;
+	}
+	return rc;
+}
+
+/* NOTES §5.1: the database list can drop entries; /resources has them
+ * all. Only its databases are kept, under a key of their own: the whole
+ * text (tens of MB with thousands of resources) is cached only while
+ * resources.json is read. */
+static int store_db_members(struct cfs *fs, struct cval **out)
+{
+	struct load_ctx ctx = { fs, "/resources", RES_DB };
+
+	return cache_fetch(&fs->cache, STORE_DB_MEMBERS, fs->conf.cache_ttl,
+			   load_db_members, &ctx, out);
+}
+
 static int load_resources(void *arg, const char *key, void **data,
 			  void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
 	struct model_resources *rs;
-	struct cval *all = NULL;
-	struct buf body = BUF_INIT;
-	bool big;
+	struct cval *members = NULL;
 	int rc;
 
-	/* NOTES §5.1: the database list can drop entries; /resources has
-	 * them all, and is cached on its own for resources.json too. */
 	if (ctx->kind == RES_DB) {
-		rc = store_json(ctx->fs, "/resources", &all);
+		rc = store_db_members(ctx->fs, &members);
 		if (rc)
 			return rc;
 	}
-	rc = get_body(ctx->fs, key, &body);
-	if (!rc && model_resources_parse(ctx->kind, body.buf,
-					 all ? all->data : NULL, &rs))
-		rc = malformed(key);
+	rc = get_list(ctx->fs, key, ctx->kind, model_resources_add, &rs);
 	if (!rc) {
+		if (members)
+			model_resources_merge(rs, members->data);
+		model_resources_done(rs);
 		*data = rs;
 		*free_data = model_resources_free;
 	}
-	big = body.len > STORE_TRIM_BYTES;
-	buf_release(&body);
-	cval_put(all);
-	/* A list of thousands of resources leaves its body and json-c's
-	 * tree of it (several times its size) freed but kept by malloc:
-	 * give that back, or the mount holds it for good. */
-	if (big)
-		malloc_trim(0);
+	cval_put(members);
 	return rc;
 }
 

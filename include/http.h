@@ -42,9 +42,23 @@ struct http {
 	int down_errno;
 };
 
+/* Takes a 2xx answer's body as it arrives, in place of resp->body: a
+ * list tens of MB long is then never held whole (see jsonlist.h). The
+ * body of any other answer still goes to resp->body, for its message. */
+struct http_sink {
+	/* Before each attempt: a retried GET feeds its body again. */
+	void (*start)(void *arg);
+	/* The next piece of the body; a negative errno ends the transfer,
+	 * and http_call() returns it at once, unlogged and not retried. */
+	int (*feed)(void *arg, const char *data, size_t len);
+	void *arg;
+};
+
 struct http_response {
 	long status;                 /* 0 when no answer arrived */
 	struct buf body;             /* capped at HTTP_BODY_MAX */
+	const struct http_sink *sink; /* NULL: the body goes to body */
+	int sink_rc;                 /* the sink's failure, or 0 */
 	bool json;                   /* Content-Type says application/json */
 	unsigned retry_after;        /* seconds, from a 429 */
 	char error[CURL_ERROR_SIZE]; /* curl's reason when no answer came */

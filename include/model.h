@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "pack.h"
 
 struct json_object;
 
@@ -62,8 +63,15 @@ struct model_resource {
 	long env_id;
 	char *status; /* as the API gives it, e.g. "running:healthy" */
 	time_t mtime;
-	char *json; /* compact; NULL when only /resources listed it */
+	/* Compact, deflated against the list's dictionary (pack.h): read it
+	 * with model_resource_json(). None when only /resources listed it. */
+	struct packed json;
+	const struct pack_dict *dict;
 };
+
+/* The resource's compact JSON, for the caller to free; NULL when only
+ * /resources listed it. */
+char *model_resource_json(const struct model_resource *r);
 
 struct model_res_index;
 struct model_env_group;
@@ -74,6 +82,9 @@ struct model_resources {
 	enum res_kind kind;
 	struct model_resource *v;
 	size_t n;
+	size_t cap; /* of v */
+	struct pack_dict dict;   /* the first object's JSON */
+	struct packer *packer;   /* while the list is built */
 	struct model_res_index *by_uuid;
 	struct model_env_group *by_env;
 };
@@ -100,6 +111,19 @@ int model_resources_parse(enum res_kind kind, const char *list_json,
 			  const char *resources_json,
 			  struct model_resources **out);
 void model_resources_free(void *p);
+/* The same list built an element at a time, as its text arrives (see
+ * jsonlist.h): model_resources_new(), model_resources_add() on each
+ * element of the kind's list, for databases model_resources_merge() with
+ * the databases of GET /resources (model_resources_add_db_member() on
+ * each of its elements, into a list of their own), and last
+ * model_resources_done(), which names and indexes them. The _add
+ * functions are jsonlist_fn callbacks (arg is the list) and return 0. */
+struct model_resources *model_resources_new(enum res_kind kind);
+int model_resources_add(void *rs, struct json_object *item);
+int model_resources_add_db_member(void *rs, struct json_object *item);
+void model_resources_merge(struct model_resources *dbs,
+			   const struct model_resources *members);
+void model_resources_done(struct model_resources *rs);
 const struct model_resource *
 model_resources_by_uuid(const struct model_resources *rs, const char *uuid);
 /* The resources of one environment, sorted by dirname: *n entries at

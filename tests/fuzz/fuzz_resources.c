@@ -37,8 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(r->status && r->dirname && *r->dirname);
 			FUZZ_ASSERT(!strchr(r->dirname, '/'));
 			FUZZ_ASSERT(kind == RES_DB || !r->db_type);
-			if (r->json)
-				FUZZ_ASSERT(!model_json_render(r->json, &out));
+			if (r->json.data) {
+				char *json = model_resource_json(r);
+
+				FUZZ_ASSERT(json && !model_json_render(json, &out));
+				free(json);
+			}
 			/* Resource uuids are unique at the API; a list that
 			 * repeats one finds the first. */
 			FUZZ_ASSERT(model_resources_by_uuid(rs, r->uuid));
