@@ -286,10 +286,21 @@ static int json_render(const struct node *n, struct buf *out)
 	return rc;
 }
 
+static int json_size(const struct node *n, off_t *size)
+{
+	struct cval *hold;
+	const struct deploy_item *d = fresh_item(n, &hold);
+	int rc = sizes_json(&n->fs->sizes, d->json, size);
+
+	cval_put(hold);
+	return rc;
+}
+
 const struct node_kind kind_deploy_json = {
 	.name = "deploy-json",
 	.type = S_IFREG,
 	.render = json_render,
+	.size = json_size,
 	.mtime = updated_mtime,
 };
 

@@ -135,10 +135,23 @@ static int inst_json_render(const struct node *n, struct buf *out)
 	return rc;
 }
 
+static int inst_json_size(const struct node *n, off_t *size)
+{
+	struct cval *v;
+	int rc = inst_fetch(n, &v);
+
+	if (rc)
+		return rc;
+	rc = sizes_json(&n->fs->sizes, v->data, size);
+	cval_put(v);
+	return rc;
+}
+
 const struct node_kind kind_inst_json = {
 	.name = "inst-json",
 	.type = S_IFREG,
 	.render = inst_json_render,
+	.size = inst_json_size,
 	.mtime = kind_inst_item_mtime,
 };
 
@@ -166,6 +179,7 @@ const struct node_kind kind_inst_obj_json = {
 	.type = S_IFREG,
 	.perm = 0600,
 	.render = inst_json_render,
+	.size = inst_json_size,
 	.open = inst_obj_json_open,
 	.written = jsonfile_written,
 	.commit = jsonfile_commit,
@@ -178,10 +192,16 @@ static int inst_item_json_render(const struct node *n, struct buf *out)
 	return model_json_render(item_of(n)->json, out);
 }
 
+static int inst_item_json_size(const struct node *n, off_t *size)
+{
+	return sizes_json(&n->fs->sizes, item_of(n)->json, size);
+}
+
 const struct node_kind kind_inst_item_json = {
 	.name = "inst-item-json",
 	.type = S_IFREG,
 	.render = inst_item_json_render,
+	.size = inst_item_json_size,
 	.mtime = kind_inst_item_mtime,
 };
 
@@ -198,6 +218,7 @@ const struct node_kind kind_inst_item_obj_json = {
 	.type = S_IFREG,
 	.perm = 0600,
 	.render = inst_item_json_render,
+	.size = inst_item_json_size,
 	.open = inst_item_obj_json_open,
 	.written = jsonfile_written,
 	.commit = jsonfile_commit,

@@ -238,19 +238,9 @@ static int project_json_render(const struct node *n, struct buf *out)
 
 /* stat goes by the detail the path was resolved through, asking
  * nothing (as a status does); an open reads the fresh one. */
-static int json_size(const char *json, off_t *size)
-{
-	struct buf out = BUF_INIT;
-	int rc = model_json_render(json, &out);
-
-	*size = (off_t)out.len;
-	buf_release(&out);
-	return rc;
-}
-
 static int project_json_size(const struct node *n, off_t *size)
 {
-	return json_size(n->detail->json, size);
+	return sizes_json(&n->fs->sizes, n->detail->json, size);
 }
 
 static time_t project_json_mtime(const struct node *n)
@@ -365,7 +355,7 @@ static int env_json_render(const struct node *n, struct buf *out)
 
 static int env_json_size(const struct node *n, off_t *size)
 {
-	return json_size(n->env->json, size);
+	return sizes_json(&n->fs->sizes, n->env->json, size);
 }
 
 const struct node_kind kind_env_json = {

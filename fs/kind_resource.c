@@ -217,6 +217,19 @@ static int resource_json_render(const struct node *n, struct buf *out)
 	return rc;
 }
 
+static int resource_json_size(const struct node *n, off_t *size)
+{
+	char *json;
+	int rc;
+
+	rc = resource_json_text(n, &json);
+	if (!rc) {
+		rc = sizes_json(&n->fs->sizes, json, size);
+		free(json);
+	}
+	return rc;
+}
+
 /* Saving the file updates the resource (SPEC §3.4). */
 static int resource_json_open(const struct node *n, struct fh *fh)
 {
@@ -240,6 +253,7 @@ const struct node_kind kind_resource_json = {
 	.type = S_IFREG,
 	.perm = 0600,
 	.render = resource_json_render,
+	.size = resource_json_size,
 	.open = resource_json_open,
 	.written = jsonfile_written,
 	.commit = jsonfile_commit,

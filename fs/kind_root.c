@@ -94,8 +94,21 @@ static int api_json_render(const struct node *n, struct buf *out)
 	return rc;
 }
 
+static int api_json_size(const struct node *n, off_t *size)
+{
+	struct cval *v;
+	int rc = store_json(n->fs, n->arg, &v);
+
+	if (rc)
+		return rc;
+	rc = sizes_json(&n->fs->sizes, v->data, size);
+	cval_put(v);
+	return rc;
+}
+
 const struct node_kind kind_api_json = {
 	.name = "api-json",
 	.type = S_IFREG,
 	.render = api_json_render,
+	.size = api_json_size,
 };

@@ -209,6 +209,7 @@ int main(int argc, char *argv[])
 	pending_init(&fs.pending);
 	pthread_mutex_init(&fs.handles_lock, NULL);
 	gone_init(&fs.gone);
+	sizes_init(&fs.sizes);
 	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
 	cache_store(&fs.cache, "/version", version, version_free);
@@ -218,6 +219,7 @@ int main(int argc, char *argv[])
 	ops_release_handles(&fs);
 	pthread_mutex_destroy(&fs.handles_lock);
 	gone_release(&fs.gone);
+	sizes_release(&fs.sizes);
 	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);
 	shadows_release(&fs.shadows);

@@ -18,6 +18,7 @@
 #include "pending.h"
 #include "prefetch.h"
 #include "shadow.h"
+#include "sizes.h"
 
 struct fh;
 
@@ -30,6 +31,7 @@ struct cfs {
 	struct pending pending;   /* truncations not yet written over */
 	struct gone gone;         /* deleted, maybe still listed (gone.h) */
 	struct prefetch prefetch; /* fetches ahead of a walk */
+	struct sizes sizes;       /* of rendered JSON files */
 	/* Guards handles and every handle's prev and next. */
 	pthread_mutex_t handles_lock;
 	struct fh *handles; /* open handles the kernel has not released */

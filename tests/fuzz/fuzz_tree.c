@@ -62,10 +62,12 @@ static void fs_init(struct cfs *fs)
 	shadows_init(&fs->shadows);
 	pending_init(&fs->pending);
 	gone_init(&fs->gone);
+	sizes_init(&fs->sizes);
 }
 
 static void fs_release(struct cfs *fs)
 {
+	sizes_release(&fs->sizes);
 	gone_release(&fs->gone);
 	pending_release(&fs->pending);
 	shadows_release(&fs->shadows);

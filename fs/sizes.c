@@ -1,0 +1,97 @@
+#include "sizes.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "buf.h"
+#include "model.h"
+#include "xalloc.h"
+
+struct sizes_key {
+	uint64_t hash; /* FNV-1a of the text */
+	size_t len;    /* of the text */
+};
+
+struct sizes_entry {
+	struct sizes_key key;
+	off_t size;
+	UT_hash_handle hh;
+};
+
+void sizes_init(struct sizes *s)
+{
+	pthread_mutex_init(&s->lock, NULL);
+	s->table = NULL;
+	s->count = 0;
+}
+
+static void drop_all(struct sizes *s)
+{
+	struct sizes_entry *e, *t;
+
+	HASH_ITER (hh, s->table, e, t) {
+		HASH_DEL(s->table, e);
+		free(e);
+	}
+	s->count = 0;
+}
+
+void sizes_release(struct sizes *s)
+{
+	drop_all(s);
+	pthread_mutex_destroy(&s->lock);
+}
+
+static struct sizes_key key_of(const char *json)
+{
+	struct sizes_key k = { 14695981039346656037ULL, 0 };
+	const unsigned char *p = (const unsigned char *)json;
+
+	for (; *p; p++, k.len++) {
+		k.hash ^= *p;
+		k.hash *= 1099511628211ULL;
+	}
+	return k;
+}
+
+int sizes_json(struct sizes *s, const char *json, off_t *size)
+{
+	struct sizes_key k;
+	struct sizes_entry *e;
+	struct buf out = BUF_INIT;
+	int rc;
+
+	k = key_of(json); /* two 8-byte fields: no padding to hash */
+	pthread_mutex_lock(&s->lock);
+	HASH_FIND(hh, s->table, &k, sizeof(k), e);
+	if (e)
+		*size = e->size;
+	pthread_mutex_unlock(&s->lock);
+	if (e)
+		return 0;
+
+	/* Rendered unlocked: a big text takes a while, and two threads
+	 * that race here store the same size. */
+	rc = model_json_render(json, &out);
+	*size = (off_t)out.len;
+	buf_release(&out);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&s->lock);
+	HASH_FIND(hh, s->table, &k, sizeof(k), e);
+	if (!e) {
+		if (s->count >= SIZES_MAX)
+			drop_all(s);
+		e = xcalloc(1, sizeof(*e));
+		e->key = k;
+		e->size = *size;
+		HASH_ADD(hh, s->table, key, sizeof(k), e);
+		s->count++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}

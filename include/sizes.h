@@ -1,0 +1,36 @@
+/* The sizes of pretty-printed JSON files, remembered by their text.
+ *
+ * A file's size is the length of what reading it gives, so a stat of
+ * application.json or resources.json used to render it: a warm `ls -lR`
+ * at 1,000 applications spent a third of the daemon's time parsing and
+ * printing JSON only to throw it away. The same text always renders to
+ * the same length, so the length is remembered under a hash of the text
+ * (and its length): a changed object is a new text, found by no old
+ * entry. At most SIZES_MAX texts are remembered; past that the table
+ * starts over.
+ *
+ * Thread-safe. */
+#ifndef CFS_SIZES_H
+#define CFS_SIZES_H
+
+#include <pthread.h>
+#include <sys/types.h>
+
+#define SIZES_MAX 65536
+
+struct sizes_entry;
+
+struct sizes {
+	pthread_mutex_t lock; /* guards table and count */
+	struct sizes_entry *table;
+	unsigned count;
+};
+
+void sizes_init(struct sizes *s);
+void sizes_release(struct sizes *s);
+
+/* The size of model_json_render(json): 0 and *size, or -EIO for text
+ * that does not parse. */
+int sizes_json(struct sizes *s, const char *json, off_t *size);
+
+#endif
