@@ -104,22 +104,52 @@ int node_stat(const struct node *n, struct stat *st)
 	}
 }
 
+static struct dir_entry *dir_push(struct dir_fill *fill, const char *name)
+{
+	struct dir_entry *e;
+
+	if (fill->n == fill->alloc) {
+		fill->alloc = fill->alloc ? 2 * fill->alloc : 16;
+		fill->v = xrealloc(fill->v, fill->alloc * sizeof(*fill->v));
+	}
+	e = &fill->v[fill->n++];
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	return e;
+}
+
 int dir_add(struct dir_fill *fill, const char *name, const struct node *child)
 {
+	struct dir_entry *e = dir_push(fill, name);
 	struct node c = *child;
-	struct stat st;
 
 	/* A child that cannot be described now (its API call failed, or
 	 * it declines while listing) is still listed, without attributes:
 	 * its own lookup reports the error. */
 	c.listing = true;
-	if (fill->plus && !node_stat(&c, &st))
-		return fill->filler(fill->buf, name, &st, 0, FUSE_FILL_DIR_PLUS)
-			   ? 1
-			   : 0;
-	memset(&st, 0, sizeof(st));
-	st.st_mode = child->kind->type;
-	return fill->filler(fill->buf, name, &st, 0, 0) ? 1 : 0;
+	e->plus = fill->plus && !node_stat(&c, &e->st);
+	if (!e->plus) {
+		memset(&e->st, 0, sizeof(e->st));
+		e->st.st_mode = child->kind->type;
+	}
+	return 0;
+}
+
+void dir_add_dot(struct dir_fill *fill, const char *name)
+{
+	dir_push(fill, name)->st.st_mode = S_IFDIR;
+}
+
+void dir_fill_reset(struct dir_fill *fill)
+{
+	size_t i;
+
+	for (i = 0; i < fill->n; i++)
+		free(fill->v[i].name);
+	free(fill->v);
+	fill->v = NULL;
+	fill->n = fill->alloc = 0;
+	fill->listed = false;
 }
 
 void node_forget_dir_of(const char *path, const char *uuid)

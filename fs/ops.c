@@ -190,33 +190,71 @@ static int cfs_getattr(const char *path, struct stat *st,
 	return rc;
 }
 
-static int cfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
-		       off_t off, struct fuse_file_info *fi,
-		       enum fuse_readdir_flags flags)
+/* The listing is kept with the open directory (node.h). */
+static int cfs_opendir(const char *path, struct fuse_file_info *fi)
 {
-	struct dir_fill fill = { buf, filler, flags & FUSE_READDIR_PLUS };
+	(void)path;
+	fi->fh = (uint64_t)(uintptr_t)xcalloc(1, sizeof(struct dir_fill));
+	return 0;
+}
+
+static int cfs_releasedir(const char *path, struct fuse_file_info *fi)
+{
+	struct dir_fill *fill = (struct dir_fill *)(uintptr_t)fi->fh;
+
+	(void)path;
+	dir_fill_reset(fill);
+	free(fill);
+	return 0;
+}
+
+static int dir_list(const char *path, struct dir_fill *fill)
+{
 	struct node n;
 	int rc;
 
-	(void)off;
-	(void)fi;
-	log_set_path(path);
+	dir_fill_reset(fill);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (rc)
-		goto out;
+		return rc;
 	if (n.kind->list) {
 		/* Listing first: a directory whose list cannot be had fails,
 		 * rather than showing as empty. The order of "." is free. */
-		rc = n.kind->list(&n, &fill);
+		rc = n.kind->list(&n, fill);
 		if (!rc) {
-			filler(buf, ".", NULL, 0, 0);
-			filler(buf, "..", NULL, 0, 0);
+			dir_add_dot(fill, ".");
+			dir_add_dot(fill, "..");
+			fill->listed = true;
 		}
 	} else {
 		rc = -ENOTDIR;
 	}
 	node_release(&n);
-out:
+	return rc;
+}
+
+static int cfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
+		       off_t off, struct fuse_file_info *fi,
+		       enum fuse_readdir_flags flags)
+{
+	struct dir_fill *fill = (struct dir_fill *)(uintptr_t)fi->fh;
+	int rc = 0;
+	size_t i;
+
+	log_set_path(path);
+	/* From the start (rewinddir included), the directory is listed
+	 * anew; the rest of a listing comes from what was listed. */
+	if (!off || !fill->listed) {
+		fill->plus = flags & FUSE_READDIR_PLUS;
+		rc = dir_list(path, fill);
+	}
+	for (i = (size_t)off; !rc && i < fill->n; i++) {
+		const struct dir_entry *e = &fill->v[i];
+
+		if (filler(buf, e->name, &e->st, (off_t)i + 1,
+			   e->plus ? FUSE_FILL_DIR_PLUS : 0))
+			break;
+	}
 	log_set_path(NULL);
 	return rc;
 }
@@ -738,7 +776,9 @@ const struct fuse_operations cfs_ops = {
 	.init = cfs_init,
 	.destroy = cfs_destroy,
 	.getattr = cfs_getattr,
+	.opendir = cfs_opendir,
 	.readdir = cfs_readdir,
+	.releasedir = cfs_releasedir,
 	.readlink = cfs_readlink,
 	.open = cfs_open,
 	.create = cfs_create,

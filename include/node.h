@@ -32,11 +32,25 @@ struct env_var;
 
 struct node;
 
-/* A directory listing under way: wraps the FUSE filler. */
+/* One entry of a listing. */
+struct dir_entry {
+	char *name;
+	struct stat st;
+	bool plus; /* st holds the entry's attributes, not just its type */
+};
+
+/* A directory's listing, made when an open directory is first read and
+ * kept with it for the readdir requests that follow (a listing seldom
+ * fits one). The kernel is given each entry's number as its offset:
+ * libfuse then sends readdirplus entries as real lookups, whose
+ * attributes the kernel keeps. Given no offsets it sends them without
+ * node ids, and the kernel asks again for every entry by name, one
+ * LOOKUP each. */
 struct dir_fill {
-	void *buf;
-	fuse_fill_dir_t filler;
-	bool plus; /* the kernel asked for attributes too (readdirplus) */
+	bool plus;  /* describe each entry too (readdirplus) */
+	bool listed; /* v holds the listing */
+	struct dir_entry *v;
+	size_t n, alloc;
 };
 
 /* An open file. The FUSE operations own it (open to release); a kind
@@ -164,9 +178,13 @@ void node_forget_dir_of(const char *path, const char *uuid);
 void fh_init(struct fh *fh, const struct node *n, const char *path, int flags);
 void fh_release(struct fh *fh);
 
-/* Adds an entry name for child to a listing. Returns 0, or 1 when the
- * kernel's buffer is full (stop listing). */
+/* Adds an entry name for child to a listing (described when fill->plus).
+ * Returns 0; a non-zero return would stop the listing. */
 int dir_add(struct dir_fill *fill, const char *name, const struct node *child);
+/* Lists "." or "..". */
+void dir_add_dot(struct dir_fill *fill, const char *name);
+/* Forgets the entries; the fill can list again. */
+void dir_fill_reset(struct dir_fill *fill);
 
 /* The kinds, one table each. */
 extern const struct node_kind kind_root;

@@ -171,11 +171,15 @@ static int resolve(struct cfs *fs, const char *path, int depth)
 	} else if (n.kind->type == S_IFREG && n.kind->render) {
 		n.kind->render(&n, &out);
 	} else if (n.kind->type == S_IFDIR && depth) {
-		struct dir_fill f = { NULL, fill, true };
+		struct dir_fill f = { .plus = true };
+		int lrc;
 
 		l = calloc(1, sizeof(*l));
-		f.buf = l;
-		if (!n.kind->list(&n, &f)) {
+		lrc = n.kind->list(&n, &f);
+		for (i = 0; i < f.n; i++)
+			fill(l, f.v[i].name, &f.v[i].st, 0, 0);
+		dir_fill_reset(&f);
+		if (!lrc) {
 			for (i = 0; i < l->n; i++) {
 				char *child;
 
