@@ -140,9 +140,22 @@ void prefetch_stop(struct prefetch *p)
 	p->nthreads = 0;
 }
 
+static void near_clear(struct prefetch *p, enum prefetch_what what)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nnear[what]; i++)
+		free(p->near[what][i]);
+	p->nnear[what] = 0;
+}
+
 void prefetch_release(struct prefetch *p)
 {
+	int w;
+
 	prefetch_stop(p);
+	for (w = 0; w < PREFETCH_WHATS; w++)
+		near_clear(p, w);
 	pthread_cond_destroy(&p->wake);
 	pthread_mutex_destroy(&p->lock);
 }
@@ -206,6 +219,9 @@ struct ahead {
 	const struct model_resource *from; /* queue what comes after it */
 	bool seen;                         /* from was passed */
 	unsigned left;
+	/* The first ones after from, borrowed from rs: see near[]. */
+	const char *near[PREFETCH_AHEAD / 2];
+	unsigned nnear;
 };
 
 /* Queues the resources of env_id that come after a->from. */
@@ -222,6 +238,8 @@ static void ahead_env(struct ahead *a, long env_id)
 		}
 		prefetch_add(&a->fs->prefetch, a->what, rv[i]->kind,
 			     rv[i]->uuid);
+		if (a->nnear < PREFETCH_AHEAD / 2)
+			a->near[a->nnear++] = rv[i]->uuid;
 		a->left--;
 	}
 }
@@ -253,16 +271,44 @@ static void ahead_project(struct ahead *a, const struct model_project *pr)
 	cval_put(dv);
 }
 
+/* Whether res was among the first the last look ahead passed. */
+static bool near_has(struct prefetch *p, enum prefetch_what what,
+		     const char *uuid)
+{
+	bool has = false;
+	unsigned i;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->nnear[what] && !has; i++)
+		has = !strcmp(p->near[what][i], uuid);
+	pthread_mutex_unlock(&p->lock);
+	return has;
+}
+
+static void near_set(struct prefetch *p, const struct ahead *a)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&p->lock);
+	near_clear(p, a->what);
+	for (i = 0; i < a->nnear; i++)
+		p->near[a->what][i] = xstrdup(a->near[i]);
+	p->nnear[a->what] = a->nnear;
+	pthread_mutex_unlock(&p->lock);
+}
+
 void prefetch_after(struct cfs *fs, enum prefetch_what what,
 		    const struct model_resource *res)
 {
-	struct ahead a = { fs, what, NULL, res, false, PREFETCH_AHEAD };
+	struct ahead a = {
+		.fs = fs, .what = what, .from = res, .left = PREFETCH_AHEAD
+	};
 	const struct model_projects *ps;
 	const struct model_project **pv;
 	struct cval *rv, *pl;
 	size_t i;
 
-	if (!fs->prefetch.nthreads)
+	if (!fs->prefetch.nthreads || near_has(&fs->prefetch, what, res->uuid))
 		return;
 	/* The list the walk came through, however old: the prefetch must
 	 * not ask for it again. */
@@ -281,6 +327,7 @@ void prefetch_after(struct cfs *fs, enum prefetch_what what,
 	 * cheaply, as ahead_project() queues nothing until res is seen. */
 	for (i = 0; i < ps->n && a.left; i++)
 		ahead_project(&a, pv[i]);
+	near_set(&fs->prefetch, &a);
 	free(pv);
 	cval_put(pl);
 out_rs:
