@@ -295,8 +295,11 @@ int deploy_store_active(struct cfs *fs, struct cval **out)
 {
 	struct load_ctx ctx = { fs, true };
 
-	return cache_fetch(&fs->cache, "/deployments", store_status_ttl(fs),
-			   load_list, &ctx, out);
+	/* What runs is followed as closely as a status; that nothing runs,
+	 * like any list, for cache_ttl (SPEC §4), so a warm walk of the
+	 * mount asks for nothing. */
+	return cache_fetch(&fs->cache, "/deployments",
+			   list_ttl(fs, "/deployments"), load_list, &ctx, out);
 }
 
 int deploy_store_one(struct cfs *fs, const char *uuid, bool fresh,
