@@ -464,10 +464,31 @@ static int log_render(const struct node *n, struct buf *out)
 	return rc;
 }
 
+/* A log that has its text and no longer grows renders the same every
+ * time: its size is remembered (sizes.h). */
+static int log_size(const struct node *n, off_t *size)
+{
+	struct cval *hold;
+	const struct deploy_item *d = fresh_item(n, &hold);
+	struct buf out = BUF_INIT;
+	int rc;
+
+	if (d->logs && (n->listing || !deploy_active(d->status))) {
+		rc = sizes_of(&n->fs->sizes, d->logs, deploy_render_log, size);
+	} else {
+		rc = log_render(n, &out);
+		*size = (off_t)out.len;
+	}
+	buf_release(&out);
+	cval_put(hold);
+	return rc;
+}
+
 const struct node_kind kind_deploy_log = {
 	.name = "deploy-log",
 	.type = S_IFREG,
 	.render = log_render,
+	.size = log_size,
 	.open = log_open,
 	.refresh = log_refresh,
 	.mtime = updated_mtime,

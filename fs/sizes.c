@@ -12,8 +12,9 @@
 #include "xalloc.h"
 
 struct sizes_key {
-	uint64_t hash; /* FNV-1a of the text */
-	size_t len;    /* of the text */
+	uint64_t hash;  /* FNV-1a of the text */
+	size_t len;     /* of the text */
+	uintptr_t how;  /* the renderer */
 };
 
 struct sizes_entry {
@@ -46,9 +47,9 @@ void sizes_release(struct sizes *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
-static struct sizes_key key_of(const char *json)
+static struct sizes_key key_of(const char *json, sizes_render_fn render)
 {
-	struct sizes_key k = { 14695981039346656037ULL, 0 };
+	struct sizes_key k = { 14695981039346656037ULL, 0, (uintptr_t)render };
 	const unsigned char *p = (const unsigned char *)json;
 
 	for (; *p; p++, k.len++) {
@@ -58,14 +59,15 @@ static struct sizes_key key_of(const char *json)
 	return k;
 }
 
-int sizes_json(struct sizes *s, const char *json, off_t *size)
+int sizes_of(struct sizes *s, const char *json, sizes_render_fn render,
+	     off_t *size)
 {
 	struct sizes_key k;
 	struct sizes_entry *e;
 	struct buf out = BUF_INIT;
 	int rc;
 
-	k = key_of(json); /* two 8-byte fields: no padding to hash */
+	k = key_of(json, render); /* 8-byte fields: no padding to hash */
 	pthread_mutex_lock(&s->lock);
 	HASH_FIND(hh, s->table, &k, sizeof(k), e);
 	if (e)
@@ -76,7 +78,7 @@ int sizes_json(struct sizes *s, const char *json, off_t *size)
 
 	/* Rendered unlocked: a big text takes a while, and two threads
 	 * that race here store the same size. */
-	rc = model_json_render(json, &out);
+	rc = render(json, &out);
 	*size = (off_t)out.len;
 	buf_release(&out);
 	if (rc)
@@ -94,4 +96,9 @@ int sizes_json(struct sizes *s, const char *json, off_t *size)
 	}
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+int sizes_json(struct sizes *s, const char *json, off_t *size)
+{
+	return sizes_of(s, json, model_json_render, size);
 }

@@ -5,8 +5,8 @@
  * at 1,000 applications spent a third of the daemon's time parsing and
  * printing JSON only to throw it away. The same text always renders to
  * the same length, so the length is remembered under a hash of the text
- * (and its length): a changed object is a new text, found by no old
- * entry. At most SIZES_MAX texts are remembered; past that the table
+ * (and its length, and how it is rendered): a changed object is a new
+ * text, found by no old entry. At most SIZES_MAX texts are remembered; past that the table
  * starts over.
  *
  * Thread-safe. */
@@ -15,6 +15,8 @@
 
 #include <pthread.h>
 #include <sys/types.h>
+
+#include "buf.h"
 
 #define SIZES_MAX 65536
 
@@ -29,8 +31,13 @@ struct sizes {
 void sizes_init(struct sizes *s);
 void sizes_release(struct sizes *s);
 
-/* The size of model_json_render(json): 0 and *size, or -EIO for text
- * that does not parse. */
+/* How a text becomes a file: 0 with the file in out, or -errno. */
+typedef int (*sizes_render_fn)(const char *text, struct buf *out);
+
+/* The length of render(text): 0 and *size, or render's failure. */
+int sizes_of(struct sizes *s, const char *text, sizes_render_fn render,
+	     off_t *size);
+/* sizes_of(s, json, model_json_render, size) */
 int sizes_json(struct sizes *s, const char *json, off_t *size);
 
 #endif
