@@ -50,6 +50,8 @@ static bool job_fresh(struct cfs *fs, enum prefetch_what what,
 		return envs_fresh(fs, kind, uuid);
 	case PREFETCH_DEPLOYS:
 		return deploy_page_fresh(fs, uuid);
+	case PREFETCH_LIST:
+		return store_resources_fresh(fs, kind);
 	}
 	return false;
 }
@@ -69,6 +71,9 @@ static void job_run(struct cfs *fs, const struct prefetch_job *j)
 		break;
 	case PREFETCH_DEPLOYS:
 		rc = deploy_store_page(fs, j->uuid, &v);
+		break;
+	case PREFETCH_LIST:
+		rc = store_resources(fs, j->kind, &v);
 		break;
 	}
 	if (!rc)
@@ -336,10 +341,13 @@ out_rs:
 
 void prefetch_projects(struct cfs *fs, const struct model_projects *ps)
 {
+	enum res_kind k;
 	size_t i;
 
 	if (!fs->prefetch.nthreads)
 		return;
+	for (k = 0; k < RES_KINDS; k++)
+		prefetch_add(&fs->prefetch, PREFETCH_LIST, k, "");
 	for (i = 0; i < ps->n && i < PREFETCH_QUEUE_MAX; i++)
 		prefetch_add(&fs->prefetch, PREFETCH_PROJECT, 0, ps->v[i].uuid);
 }

@@ -267,16 +267,21 @@ static int load_resources(void *arg, const char *key, void **data,
 	return rc;
 }
 
+static const char *const kind_paths[RES_KINDS] = { "/applications",
+						   "/databases", "/services" };
+
 int store_resources_ttl(struct cfs *fs, enum res_kind kind, unsigned ttl,
 			struct cval **out)
 {
-	static const char *const paths[RES_KINDS] = { "/applications",
-						      "/databases",
-						      "/services" };
-	struct load_ctx ctx = { fs, paths[kind], kind };
+	struct load_ctx ctx = { fs, kind_paths[kind], kind };
 
-	return cache_fetch(&fs->cache, paths[kind], ttl, load_resources, &ctx,
-			   out);
+	return cache_fetch(&fs->cache, kind_paths[kind], ttl, load_resources,
+			   &ctx, out);
+}
+
+bool store_resources_fresh(struct cfs *fs, enum res_kind kind)
+{
+	return cache_fresh(&fs->cache, kind_paths[kind], fs->conf.cache_ttl);
 }
 
 int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out)

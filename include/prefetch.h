@@ -10,9 +10,11 @@
  * object: listing one resource's envs/ (or deployments/) queues the same
  * list of the next PREFETCH_AHEAD resources in walk order (the rest of
  * its collection, then the collections after it), and listing projects/
- * queues each project's detail, which listing any project needs anyway.
- * So a single `ls app/envs` costs at most PREFETCH_AHEAD more requests,
- * and a walk never waits for more than its first.
+ * queues each project's detail, which listing any project needs anyway,
+ * and the three kinds' lists (four requests with /resources, once per
+ * cache_ttl), the slowest answers of a walk, so that they arrive side by
+ * side. So a single `ls app/envs` costs at most PREFETCH_AHEAD more
+ * requests, and a walk never waits for more than its first.
  *
  * The workers fetch through the cache (store.h, envs.h, deployments.h),
  * so a value the walk asks for while a worker loads it is shared, not
@@ -45,8 +47,9 @@ enum prefetch_what {
 	PREFETCH_PROJECT, /* GET /projects/{uuid} */
 	PREFETCH_ENVS,    /* GET /{kind}/{uuid}/envs */
 	PREFETCH_DEPLOYS, /* an application's deployments page */
+	PREFETCH_LIST,    /* a kind's list: GET /applications... */
 };
-#define PREFETCH_WHATS (PREFETCH_DEPLOYS + 1)
+#define PREFETCH_WHATS (PREFETCH_LIST + 1)
 
 struct prefetch {
 	/* Guards the queue, keys, queued, stopping and done. threads[],
@@ -94,8 +97,12 @@ void prefetch_add(struct prefetch *p, enum prefetch_what what,
 void prefetch_after(struct cfs *fs, enum prefetch_what what,
 		    const struct model_resource *res);
 
-/* After projects/ was listed: queues every project's detail (at most
- * PREFETCH_QUEUE_MAX). */
+/* After projects/ was listed: queues the three kinds' lists, which any
+ * walk below needs and which are the slowest answers (megabytes with
+ * thousands of resources), so that they download and parse side by
+ * side, then every project's detail (at most PREFETCH_QUEUE_MAX). Each
+ * is asked for only when not cached: a walk sends the same requests,
+ * earlier and overlapped. */
 void prefetch_projects(struct cfs *fs, const struct model_projects *ps);
 
 #endif

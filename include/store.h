@@ -40,6 +40,8 @@ bool store_project_fresh(struct cfs *fs, const char *uuid);
 struct cval *store_project_peek(struct cfs *fs, const char *uuid);
 /* The kind's list -> struct model_resources */
 int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out);
+/* Whether store_resources() would answer from the cache. */
+bool store_resources_fresh(struct cfs *fs, enum res_kind kind);
 /* The same, reusing a list no older than ttl seconds. */
 int store_resources_ttl(struct cfs *fs, enum res_kind kind, unsigned ttl,
 			struct cval **out);

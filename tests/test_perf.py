@@ -63,6 +63,26 @@ def test_cold_ls_l_and_status_cost_no_request_per_resource(gen, mount_factory):
                             ["/projects", "/applications", "/databases", "/services", "/resources"])
 
 
+def test_listing_projects_fetches_the_lists_ahead_once(gen, mount_factory):
+    """projects/ queues the kinds' lists and the details (a walk below
+    needs them); nothing per resource, nothing twice, nothing again
+    while they are fresh."""
+    m = mount_factory(gen, opts=["cache_ttl=600"])
+    gen.clear_log()
+    os.listdir(m.p("projects"))
+    settle(gen)
+    asked = gets(gen)
+    assert len(asked) == len(set(asked)), asked
+    assert {"/api/v1" + p for p in ["/applications", "/databases", "/services",
+                                    "/resources"]} <= set(asked)
+    assert not per_resource(asked)
+    assert len(asked) <= 5 + PROJECTS
+    gen.clear_log()
+    os.listdir(m.p("projects"))
+    settle(gen)
+    assert gets(gen) == []
+
+
 def test_cold_ls_lR_costs_two_per_resource_at_most(gen, mount_factory):
     m = mount_factory(gen, opts=["cache_ttl=600"])
     res = resources(gen)
