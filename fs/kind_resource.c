@@ -1,6 +1,7 @@
 /* applications/, databases/, services/ and a resource's directory
  * (SPEC §3). */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,16 +218,29 @@ static int resource_json_render(const struct node *n, struct buf *out)
 	return rc;
 }
 
+/* Every ls -l asks this: the list's resources remember it, which spares
+ * an inflate and a hash of the text per stat. */
 static int resource_json_size(const struct node *n, off_t *size)
 {
+	/* The memo is the one field a node may write. */
+	struct model_resource *r = (struct model_resource *)n->res;
+	long long known = atomic_load_explicit(&r->shown_size,
+					       memory_order_relaxed);
 	char *json;
 	int rc;
 
+	if (known) {
+		*size = (off_t)(known - 1);
+		return 0;
+	}
 	rc = resource_json_text(n, &json);
 	if (!rc) {
 		rc = sizes_json(&n->fs->sizes, json, size);
 		free(json);
 	}
+	if (!rc && r->json.data)
+		atomic_store_explicit(&r->shown_size, (long long)*size + 1,
+				      memory_order_relaxed);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #ifndef CFS_MODEL_H
 #define CFS_MODEL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -67,6 +68,10 @@ struct model_resource {
 	 * with model_resource_json(). None when only /resources listed it. */
 	struct packed json;
 	const struct pack_dict *dict;
+	/* The size of json as application.json shows it, plus one; 0 until
+	 * a stat first renders it. Atomic: the resource is shared by every
+	 * thread, and racing stats store the same number. */
+	_Atomic long long shown_size;
 };
 
 /* The resource's compact JSON, for the caller to free; NULL when only

@@ -311,6 +311,19 @@ def test_jq_and_cp_send_only_the_changed_field(site, tmp_path):
     assert writes(fake) == []
 
 
+def test_size_follows_a_saved_object(site, tmp_path):
+    # ls -l sizes of object files are remembered with the resource list;
+    # a save replaces the list, so the size follows the new text.
+    fake, m = site
+    f = m.p(APPS, "web", "application.json")
+    before = open(f, "rb").read()
+    assert os.stat(f).st_size == len(before)
+    run("jq '.description=\"%s\"' %s > %s/a && cp %s/a %s" % ("long " * 40, f, tmp_path, tmp_path, f))
+    after = open(f, "rb").read()
+    assert len(after) > len(before)
+    assert os.stat(f).st_size == len(after)
+
+
 def test_vim_saves_an_object_file(site):
     fake, m = site
     f = m.p(APPS, "web", "application.json")
