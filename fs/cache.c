@@ -56,6 +56,7 @@ static struct cval *cval_new(void *data, void (*free_data)(void *))
 	v->data = data;
 	v->free_data = free_data;
 	v->refs = 1;
+	v->shown_size = 0;
 	return v;
 }
 

@@ -290,7 +290,8 @@ static int json_size(const struct node *n, off_t *size)
 {
 	struct cval *hold;
 	const struct deploy_item *d = fresh_item(n, &hold);
-	int rc = sizes_json(&n->fs->sizes, d->json, size);
+	int rc = sizes_memo(&n->fs->sizes, (size_memo *)&d->json_size,
+			    d->json, model_json_render, size);
 
 	cval_put(hold);
 	return rc;
@@ -474,7 +475,8 @@ static int log_size(const struct node *n, off_t *size)
 	int rc;
 
 	if (d->logs && (n->listing || !deploy_active(d->status))) {
-		rc = sizes_of(&n->fs->sizes, d->logs, deploy_render_log, size);
+		rc = sizes_memo(&n->fs->sizes, (size_memo *)&d->log_size,
+				d->logs, deploy_render_log, size);
 	} else {
 		rc = log_render(n, &out);
 		*size = (off_t)out.len;

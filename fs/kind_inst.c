@@ -142,7 +142,8 @@ static int inst_json_size(const struct node *n, off_t *size)
 
 	if (rc)
 		return rc;
-	rc = sizes_json(&n->fs->sizes, v->data, size);
+	rc = sizes_memo(&n->fs->sizes, &v->shown_size, v->data,
+			model_json_render, size);
 	cval_put(v);
 	return rc;
 }

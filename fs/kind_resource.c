@@ -1,7 +1,6 @@
 /* applications/, databases/, services/ and a resource's directory
  * (SPEC §3). */
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,23 +223,18 @@ static int resource_json_size(const struct node *n, off_t *size)
 {
 	/* The memo is the one field a node may write. */
 	struct model_resource *r = (struct model_resource *)n->res;
-	long long known = atomic_load_explicit(&r->shown_size,
-					       memory_order_relaxed);
 	char *json;
 	int rc;
 
-	if (known) {
-		*size = (off_t)(known - 1);
+	if (size_memo_get(&r->shown_size, size))
 		return 0;
-	}
 	rc = resource_json_text(n, &json);
 	if (!rc) {
 		rc = sizes_json(&n->fs->sizes, json, size);
 		free(json);
 	}
 	if (!rc && r->json.data)
-		atomic_store_explicit(&r->shown_size, (long long)*size + 1,
-				      memory_order_relaxed);
+		size_memo_set(&r->shown_size, *size);
 	return rc;
 }
 

@@ -98,6 +98,19 @@ int sizes_of(struct sizes *s, const char *json, sizes_render_fn render,
 	return 0;
 }
 
+int sizes_memo(struct sizes *s, size_memo *memo, const char *text,
+	       sizes_render_fn render, off_t *size)
+{
+	int rc;
+
+	if (size_memo_get(memo, size))
+		return 0;
+	rc = sizes_of(s, text, render, size);
+	if (!rc)
+		size_memo_set(memo, *size);
+	return rc;
+}
+
 int sizes_json(struct sizes *s, const char *json, off_t *size)
 {
 	return sizes_of(s, json, model_json_render, size);

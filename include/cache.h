@@ -23,12 +23,16 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "sizes.h"
+
 /* A stored value. `data` belongs to the value and is freed by `free_data`
  * when the last reference is put. */
 struct cval {
 	void *data;
 	void (*free_data)(void *data);
 	int refs; /* atomic */
+	/* For the one kind of file that shows data whole (sizes.h). */
+	size_memo shown_size;
 };
 
 /* Produces a fresh value for key: 0 with data and free_data set, or

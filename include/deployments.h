@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "cfs.h"
+#include "sizes.h"
 
 /* How many of an application's deployments deployments/ lists, newest
  * first: rows carry their whole build log (NOTES §11.3). Older ones are
@@ -31,6 +32,7 @@ struct deploy_item {
 	time_t updated; /* updated_at: its files' mtime */
 	char *json;     /* the row, compact, as the API gave it */
 	char *logs; /* the JSON-string log; NULL when hidden (NOTES §1.5) */
+	size_memo json_size, log_size; /* of deployment.json and log */
 };
 
 struct deploy_list {

@@ -12,12 +12,12 @@
 #ifndef CFS_MODEL_H
 #define CFS_MODEL_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "buf.h"
 #include "pack.h"
+#include "sizes.h"
 
 struct json_object;
 
@@ -68,10 +68,7 @@ struct model_resource {
 	 * with model_resource_json(). None when only /resources listed it. */
 	struct packed json;
 	const struct pack_dict *dict;
-	/* The size of json as application.json shows it, plus one; 0 until
-	 * a stat first renders it. Atomic: the resource is shared by every
-	 * thread, and racing stats store the same number. */
-	_Atomic long long shown_size;
+	size_memo shown_size; /* of json as application.json shows it */
 };
 
 /* The resource's compact JSON, for the caller to free; NULL when only

@@ -9,11 +9,19 @@
  * text, found by no old entry. At most SIZES_MAX texts are remembered; past that the table
  * starts over.
  *
+ * Finding the hash still reads the whole text (and a resource's text must
+ * first be inflated), which a warm `ls -lR` paid per stat. So a value
+ * that never changes once made (a cached answer, a list's resource, a
+ * deployment) also keeps its file's size in a size_memo, next to the
+ * text.
+ *
  * Thread-safe. */
 #ifndef CFS_SIZES_H
 #define CFS_SIZES_H
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "buf.h"
@@ -39,5 +47,28 @@ int sizes_of(struct sizes *s, const char *text, sizes_render_fn render,
 	     off_t *size);
 /* sizes_of(s, json, model_json_render, size) */
 int sizes_json(struct sizes *s, const char *json, off_t *size);
+
+/* The size of the one file an immutable value is shown as, plus one; 0
+ * until a stat first found it. Atomic: the value is shared by every
+ * thread, and stats that race store the same number. */
+typedef _Atomic long long size_memo;
+
+static inline bool size_memo_get(size_memo *m, off_t *size)
+{
+	long long known = atomic_load_explicit(m, memory_order_relaxed);
+
+	if (known)
+		*size = (off_t)(known - 1);
+	return known != 0;
+}
+
+static inline void size_memo_set(size_memo *m, off_t size)
+{
+	atomic_store_explicit(m, (long long)size + 1, memory_order_relaxed);
+}
+
+/* sizes_of(), remembered in memo. */
+int sizes_memo(struct sizes *s, size_memo *memo, const char *text,
+	       sizes_render_fn render, off_t *size);
 
 #endif
