@@ -165,7 +165,7 @@ void prefetch_release(struct prefetch *p)
 	pthread_mutex_destroy(&p->lock);
 }
 
-void prefetch_add(struct prefetch *p, enum prefetch_what what,
+bool prefetch_add(struct prefetch *p, enum prefetch_what what,
 		  enum res_kind kind, const char *uuid)
 {
 	struct prefetch_job *j;
@@ -174,7 +174,7 @@ void prefetch_add(struct prefetch *p, enum prefetch_what what,
 	/* Asked before taking p->lock, which is never held while the
 	 * cache's lock is taken. */
 	if (!p->nthreads || job_fresh(p->fs, what, kind, uuid))
-		return;
+		return false;
 	key = xasprintf("%d/%d/%s", (int)what, (int)kind, uuid);
 	pthread_mutex_lock(&p->lock);
 	HASH_FIND_STR(p->keys, key, j);
@@ -182,7 +182,7 @@ void prefetch_add(struct prefetch *p, enum prefetch_what what,
 	    p->queued >= PREFETCH_QUEUE_MAX) {
 		pthread_mutex_unlock(&p->lock);
 		free(key);
-		return;
+		return true;
 	}
 	j = xcalloc(1, sizeof(*j));
 	j->key = key;
@@ -198,6 +198,7 @@ void prefetch_add(struct prefetch *p, enum prefetch_what what,
 	p->queued++;
 	pthread_cond_signal(&p->wake);
 	pthread_mutex_unlock(&p->lock);
+	return true;
 }
 
 /* ---- walk order ---- */
@@ -224,9 +225,10 @@ struct ahead {
 	const struct model_resource *from; /* queue what comes after it */
 	bool seen;                         /* from was passed */
 	unsigned left;
-	/* The first ones after from, borrowed from rs: see near[]. */
-	const char *near[PREFETCH_AHEAD / 2];
+	/* The ones after from, borrowed from rs: see near[]. */
+	const char *near[PREFETCH_AHEAD];
 	unsigned nnear;
+	bool stale; /* one of them was not fresh */
 };
 
 /* Queues the resources of env_id that come after a->from. */
@@ -241,9 +243,10 @@ static void ahead_env(struct ahead *a, long env_id)
 			a->seen = rv[i] == a->from;
 			continue;
 		}
-		prefetch_add(&a->fs->prefetch, a->what, rv[i]->kind,
-			     rv[i]->uuid);
-		if (a->nnear < PREFETCH_AHEAD / 2)
+		if (prefetch_add(&a->fs->prefetch, a->what, rv[i]->kind,
+				 rv[i]->uuid))
+			a->stale = true;
+		if (a->nnear < PREFETCH_AHEAD)
 			a->near[a->nnear++] = rv[i]->uuid;
 		a->left--;
 	}
@@ -296,9 +299,10 @@ static void near_set(struct prefetch *p, const struct ahead *a)
 
 	pthread_mutex_lock(&p->lock);
 	near_clear(p, a->what);
-	for (i = 0; i < a->nnear; i++)
+	/* A walk that outruns the fetches must look ahead again half way. */
+	for (i = 0; i < a->nnear && (!a->stale || i < PREFETCH_AHEAD / 2); i++)
 		p->near[a->what][i] = xstrdup(a->near[i]);
-	p->nnear[a->what] = a->nnear;
+	p->nnear[a->what] = i;
 	pthread_mutex_unlock(&p->lock);
 }
 

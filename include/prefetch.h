@@ -67,8 +67,10 @@ struct prefetch {
 	 * so listing one of them looks no further. A look ahead goes
 	 * through every project before res's, which made it a fifth of a
 	 * warm `ls -lR`; now it runs once every PREFETCH_AHEAD / 2
-	 * listings. Copies, under lock. */
-	char *near[PREFETCH_WHATS][PREFETCH_AHEAD / 2];
+	 * listings, or every PREFETCH_AHEAD when it found all of them
+	 * fresh (a warm walk: nothing to keep ahead of). Copies, under
+	 * lock. */
+	char *near[PREFETCH_WHATS][PREFETCH_AHEAD];
 	unsigned nnear[PREFETCH_WHATS];
 	struct cfs *fs;
 	pthread_t threads[PREFETCH_THREADS];
@@ -86,8 +88,9 @@ void prefetch_start(struct prefetch *p, struct cfs *fs);
 void prefetch_stop(struct prefetch *p);
 
 /* Queues a fetch unless the same one is queued or running. kind applies
- * to PREFETCH_ENVS; uuid is copied. Never blocks on the network. */
-void prefetch_add(struct prefetch *p, enum prefetch_what what,
+ * to PREFETCH_ENVS; uuid is copied. Never blocks on the network. False
+ * when what it would fetch is fresh in the cache. */
+bool prefetch_add(struct prefetch *p, enum prefetch_what what,
 		  enum res_kind kind, const char *uuid);
 
 /* After res's `what` list (envs or deployments) was listed: queues the
