@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uthash.h>
+
 #include "jsonlist.h"
 #include "log.h"
 #include "xalloc.h"
@@ -393,11 +395,117 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 	return -ENOENT;
 }
 
+/* ---- which project holds an environment ---- */
+
+/* More environments than this and the hints start over. */
+#define ENV_HINTS_MAX 4096
+
+struct env_hint {
+	long env_id;
+	char *project_uuid;
+	UT_hash_handle hh;
+};
+
+void store_hints_init(struct env_hints *h)
+{
+	pthread_mutex_init(&h->lock, NULL);
+	h->table = NULL;
+	h->n = 0;
+}
+
+static void hints_drop(struct env_hints *h)
+{
+	struct env_hint *e, *t;
+
+	HASH_ITER (hh, h->table, e, t) {
+		HASH_DEL(h->table, e);
+		free(e->project_uuid);
+		free(e);
+	}
+	h->n = 0;
+}
+
+void store_hints_release(struct env_hints *h)
+{
+	hints_drop(h);
+	pthread_mutex_destroy(&h->lock);
+}
+
+/* The project last seen to hold env_id, for the caller to free; NULL
+ * when none was. */
+static char *hint_get(struct env_hints *h, long env_id)
+{
+	struct env_hint *e;
+	char *uuid = NULL;
+
+	pthread_mutex_lock(&h->lock);
+	HASH_FIND(hh, h->table, &env_id, sizeof(env_id), e);
+	if (e)
+		uuid = xstrdup(e->project_uuid);
+	pthread_mutex_unlock(&h->lock);
+	return uuid;
+}
+
+static void hint_set(struct env_hints *h, long env_id, const char *uuid)
+{
+	struct env_hint *e;
+
+	pthread_mutex_lock(&h->lock);
+	HASH_FIND(hh, h->table, &env_id, sizeof(env_id), e);
+	if (!e) {
+		if (h->n >= ENV_HINTS_MAX)
+			hints_drop(h);
+		e = xcalloc(1, sizeof(*e));
+		e->env_id = env_id;
+		HASH_ADD(hh, h->table, env_id, sizeof(e->env_id), e);
+		h->n++;
+	}
+	if (!e->project_uuid || strcmp(e->project_uuid, uuid)) {
+		free(e->project_uuid);
+		e->project_uuid = xstrdup(uuid);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Whether the project uuid holds env_id; if so, its detail in *out. */
+static bool project_holds(struct cfs *fs, const char *uuid, long env_id,
+			  struct cval **out, const struct model_env **env)
+{
+	struct cval *dv;
+	const struct model_env *e;
+
+	if (store_project(fs, uuid, &dv))
+		return false;
+	e = model_project_env_by_id(dv->data, env_id);
+	if (!e) {
+		cval_put(dv);
+		return false;
+	}
+	*out = dv;
+	*env = e;
+	return true;
+}
+
+static bool listed(const struct model_projects *ps, const char *uuid)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].uuid, uuid))
+			return true;
+	return false;
+}
+
+/* Every uuid/ link asks this twice per `ls -l`; going through every
+ * project's detail was a twentieth of a warm `ls -lR`. The hint makes it
+ * one detail, the one a search would have found, as the project is in
+ * the current project list too. */
 int store_find_env(struct cfs *fs, long env_id, struct cval **out,
 		   const struct model_env **env)
 {
 	const struct model_projects *ps;
 	struct cval *pv;
+	char *hint;
 	size_t i;
 	int rc;
 
@@ -405,22 +513,20 @@ int store_find_env(struct cfs *fs, long env_id, struct cval **out,
 	if (rc)
 		return rc;
 	ps = pv->data;
+	hint = hint_get(&fs->env_hints, env_id);
+	if (hint && listed(ps, hint) &&
+	    project_holds(fs, hint, env_id, out, env))
+		goto out;
 	rc = -ENOENT;
 	for (i = 0; i < ps->n; i++) {
-		const struct model_env *e;
-		struct cval *dv;
-
-		if (store_project(fs, ps->v[i].uuid, &dv))
-			continue;
-		e = model_project_env_by_id(dv->data, env_id);
-		if (e) {
-			*out = dv;
-			*env = e;
+		if (project_holds(fs, ps->v[i].uuid, env_id, out, env)) {
+			hint_set(&fs->env_hints, env_id, ps->v[i].uuid);
 			rc = 0;
 			break;
 		}
-		cval_put(dv);
 	}
+out:
+	free(hint);
 	cval_put(pv);
 	return rc;
 }

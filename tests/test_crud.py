@@ -548,3 +548,16 @@ def test_a_partial_object_changes_only_what_it_names(site):
     assert writes(fake) == [("PATCH", "/applications/" + uuid, "", {"description": "just this"})]
     got = json.load(open(f))
     assert got["description"] == "just this" and got["name"] == "web"
+
+
+def test_uuid_links_follow_a_renamed_project(site, tmp_path):
+    # The link's target is looked up through the project that last held
+    # the environment; a rename must still show at once.
+    fake, m = site
+    link = m.p("uuid", api_app(fake)["uuid"])
+    assert os.readlink(link) == "../" + APPS + "/web"
+    pj = m.p("projects", "website", "project.json")
+    run("jq '.name=\"storefront\"' %s > %s/p && cp %s/p %s" % (pj, tmp_path, tmp_path, pj))
+    assert project(fake, "storefront")
+    assert os.readlink(link) == "../" + APPS.replace("website", "storefront") + "/web"
+    assert open(os.path.join(link, "status")).read() == api_app(fake)["status"] + "\n"
