@@ -320,6 +320,29 @@ _STATUSES = ("running:healthy", "running:unhealthy", "running:healthy", "exited"
              "running (healthy)")
 
 
+def _proxy_labels(uuid, host, port):
+    """The Traefik and Caddy labels Coolify writes for an application with
+    one domain: each names the application's uuid and host, so generated
+    objects differ as much as real ones do (a memory measurement on
+    near-identical objects would flatter any compression)."""
+    r = "traefik.http.routers."
+    lines = ["traefik.enable=true", "traefik.http.middlewares.gzip.compress=true",
+             "traefik.http.middlewares.redirect-to-https.redirectscheme.scheme=https"]
+    for scheme in ("http", "https"):
+        name = "%s-0-%s" % (scheme, uuid)
+        lines += ["%s%s.entryPoints=%s" % (r, name, scheme),
+                  "%s%s.middlewares=%s" % (r, name, "redirect-to-https" if scheme == "http" else "gzip"),
+                  "%s%s.rule=Host(`%s`) && PathPrefix(`/`)" % (r, name, host),
+                  "%s%s.service=%s" % (r, name, name),
+                  "traefik.http.services.%s.loadbalancer.server.port=%d" % (name, port)]
+    lines += ["%shttps-0-%s.tls.certresolver=letsencrypt" % (r, uuid),
+              "%shttps-0-%s.tls=true" % (r, uuid),
+              "caddy_0.encode=zstd gzip", "caddy_0.handle_path.0_reverse_proxy={{upstreams %d}}" % port,
+              "caddy_0.handle_path=/*", "caddy_0.header=-Server",
+              "caddy_0=https://%s" % host, "caddy_ingress_network=coolify"]
+    return util.b64encode("\n".join(lines))
+
+
 def generated(state, n_projects, n_apps, n_dbs, n_services):
     """P projects with a production environment each; resources spread round-robin."""
     _team_and_users(state)
@@ -334,10 +357,18 @@ def generated(state, n_projects, n_apps, n_dbs, n_services):
         env = envs[i % len(envs)]
         build_pack = _BUILD_PACKS[i % len(_BUILD_PACKS)]
         created = base + 86400 + i * 97
+        uuid = state.new_uuid()
+        port = rng.choice((80, 3000, 5000, 8000, 8080))
+        host = "app-%03d.%s.example.com" % (i + 1, rng.choice(("eu", "us", "staging", "shop")))
         app = _app(state, i + 1, "app-%03d" % (i + 1), env, rng.choice(_STATUSES), created,
-                   created + rng.randint(3600, 86400 * 60), dest=i % 2,
-                   fqdn="https://app-%03d.example.com" % (i + 1), git_repository="acme/app-%03d" % (i + 1),
-                   git_branch="main", build_pack=build_pack, health_check_enabled=i % 3 == 0)
+                   created + rng.randint(3600, 86400 * 60), dest=i % 2, uuid=uuid,
+                   fqdn="https://" + host, git_repository="acme/app-%03d" % (i + 1),
+                   git_branch=rng.choice(("main", "main", "release/%d.%d" % (i % 7, i % 11))),
+                   git_commit_sha="%040x" % rng.getrandbits(160),
+                   build_pack=build_pack, health_check_enabled=i % 3 == 0,
+                   ports_exposes=str(port), custom_labels=_proxy_labels(uuid, host, port),
+                   description="App %d of team %s, %s" % (i + 1, rng.choice(("web", "data", "ops")),
+                                                          util.new_uuid(rng)[:8]))
         _envs(state, app, [("PORT", "3000", {}), ("NODE_ENV", "production", {"is_build_time": True}),
                            ("SECRET_%03d" % (i + 1), util.new_uuid(rng), {})], created + 60)
         if i % 4 == 0:
