@@ -221,7 +221,7 @@ static int resource_json_render(const struct node *n, struct buf *out)
  * an inflate and a hash of the text per stat. */
 static int resource_json_size(const struct node *n, off_t *size)
 {
-	/* The memo is the one field a node may write. */
+	/* The memo is one of the two fields a node may write (model.h). */
 	struct model_resource *r = (struct model_resource *)n->res;
 	char *json;
 	int rc;

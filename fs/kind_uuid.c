@@ -191,7 +191,9 @@ static int uuid_readlink(const struct node *n, struct buf *out)
 	buf_adds(out, "../projects/");
 	if (!n->res)
 		return buf_adds(out, n->project->dirname);
-	rc = store_find_env(n->fs, n->res->env_id, &dv, &e);
+	/* The hint is one of the two fields a node may write (model.h). */
+	rc = store_find_env(n->fs, n->res->env_id,
+			    (env_hint *)&n->res->home, &dv, &e);
 	if (rc)
 		return rc;
 	d = dv->data;

@@ -19,7 +19,6 @@
 #include "cfs.h"
 #include "log.h"
 #include "ops.h"
-#include "store.h"
 #include "xalloc.h"
 
 /* SIGHUP drops the caches (SPEC §4): the handler only counts, and the
@@ -222,7 +221,6 @@ int main(int argc, char *argv[])
 	pthread_mutex_init(&fs.handles_lock, NULL);
 	gone_init(&fs.gone);
 	sizes_init(&fs.sizes);
-	store_hints_init(&fs.env_hints);
 	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
 	cache_store(&fs.cache, "/version", version, version_free);
@@ -233,7 +231,6 @@ int main(int argc, char *argv[])
 	pthread_mutex_destroy(&fs.handles_lock);
 	gone_release(&fs.gone);
 	sizes_release(&fs.sizes);
-	store_hints_release(&fs.env_hints);
 	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);
 	shadows_release(&fs.shadows);

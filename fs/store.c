@@ -2,11 +2,10 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <uthash.h>
 
 #include "jsonlist.h"
 #include "log.h"
@@ -395,78 +394,6 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 	return -ENOENT;
 }
 
-/* ---- which project holds an environment ---- */
-
-/* More environments than this and the hints start over. */
-#define ENV_HINTS_MAX 4096
-
-struct env_hint {
-	long env_id;
-	char *project_uuid;
-	UT_hash_handle hh;
-};
-
-void store_hints_init(struct env_hints *h)
-{
-	pthread_mutex_init(&h->lock, NULL);
-	h->table = NULL;
-	h->n = 0;
-}
-
-static void hints_drop(struct env_hints *h)
-{
-	struct env_hint *e, *t;
-
-	HASH_ITER (hh, h->table, e, t) {
-		HASH_DEL(h->table, e);
-		free(e->project_uuid);
-		free(e);
-	}
-	h->n = 0;
-}
-
-void store_hints_release(struct env_hints *h)
-{
-	hints_drop(h);
-	pthread_mutex_destroy(&h->lock);
-}
-
-/* The project last seen to hold env_id, for the caller to free; NULL
- * when none was. */
-static char *hint_get(struct env_hints *h, long env_id)
-{
-	struct env_hint *e;
-	char *uuid = NULL;
-
-	pthread_mutex_lock(&h->lock);
-	HASH_FIND(hh, h->table, &env_id, sizeof(env_id), e);
-	if (e)
-		uuid = xstrdup(e->project_uuid);
-	pthread_mutex_unlock(&h->lock);
-	return uuid;
-}
-
-static void hint_set(struct env_hints *h, long env_id, const char *uuid)
-{
-	struct env_hint *e;
-
-	pthread_mutex_lock(&h->lock);
-	HASH_FIND(hh, h->table, &env_id, sizeof(env_id), e);
-	if (!e) {
-		if (h->n >= ENV_HINTS_MAX)
-			hints_drop(h);
-		e = xcalloc(1, sizeof(*e));
-		e->env_id = env_id;
-		HASH_ADD(hh, h->table, env_id, sizeof(e->env_id), e);
-		h->n++;
-	}
-	if (!e->project_uuid || strcmp(e->project_uuid, uuid)) {
-		free(e->project_uuid);
-		e->project_uuid = xstrdup(uuid);
-	}
-	pthread_mutex_unlock(&h->lock);
-}
-
 /* Whether the project uuid holds env_id; if so, its detail in *out. */
 static bool project_holds(struct cfs *fs, const char *uuid, long env_id,
 			  struct cval **out, const struct model_env **env)
@@ -486,47 +413,36 @@ static bool project_holds(struct cfs *fs, const char *uuid, long env_id,
 	return true;
 }
 
-static bool listed(const struct model_projects *ps, const char *uuid)
-{
-	size_t i;
-
-	for (i = 0; i < ps->n; i++)
-		if (!strcmp(ps->v[i].uuid, uuid))
-			return true;
-	return false;
-}
-
 /* Every uuid/ link asks this twice per `ls -l`; going through every
  * project's detail was a twentieth of a warm `ls -lR`. The hint makes it
- * one detail, the one a search would have found, as the project is in
- * the current project list too. */
-int store_find_env(struct cfs *fs, long env_id, struct cval **out,
-		   const struct model_env **env)
+ * one detail: environment ids are unique, so a project that holds env_id
+ * is the one the search would have found. */
+int store_find_env(struct cfs *fs, long env_id, env_hint *hint,
+		   struct cval **out, const struct model_env **env)
 {
 	const struct model_projects *ps;
 	struct cval *pv;
-	char *hint;
-	size_t i;
+	size_t i, at;
 	int rc;
 
 	rc = store_projects(fs, &pv);
 	if (rc)
 		return rc;
 	ps = pv->data;
-	hint = hint_get(&fs->env_hints, env_id);
-	if (hint && listed(ps, hint) &&
-	    project_holds(fs, hint, env_id, out, env))
+	at = atomic_load_explicit(hint, memory_order_relaxed);
+	if (at && at <= ps->n &&
+	    project_holds(fs, ps->v[at - 1].uuid, env_id, out, env))
 		goto out;
 	rc = -ENOENT;
 	for (i = 0; i < ps->n; i++) {
 		if (project_holds(fs, ps->v[i].uuid, env_id, out, env)) {
-			hint_set(&fs->env_hints, env_id, ps->v[i].uuid);
+			atomic_store_explicit(hint, i + 1,
+					      memory_order_relaxed);
 			rc = 0;
 			break;
 		}
 	}
 out:
-	free(hint);
 	cval_put(pv);
 	return rc;
 }

@@ -21,15 +21,6 @@
 #include "sizes.h"
 
 struct fh;
-struct env_hint;
-
-/* Which project holds each environment id (store_find_env()): a hint,
- * checked against the project's detail at each use. */
-struct env_hints {
-	pthread_mutex_t lock; /* guards table and n */
-	struct env_hint *table;
-	unsigned n;
-};
 
 struct cfs {
 	struct conf conf;
@@ -41,7 +32,6 @@ struct cfs {
 	struct gone gone;         /* deleted, maybe still listed (gone.h) */
 	struct prefetch prefetch; /* fetches ahead of a walk */
 	struct sizes sizes;       /* of rendered JSON files */
-	struct env_hints env_hints;
 	/* Guards handles and every handle's prev and next. */
 	pthread_mutex_t handles_lock;
 	struct fh *handles; /* open handles the kernel has not released */

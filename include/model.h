@@ -12,6 +12,7 @@
 #ifndef CFS_MODEL_H
 #define CFS_MODEL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -20,6 +21,10 @@
 #include "sizes.h"
 
 struct json_object;
+
+/* Where in the project list a resource's environment was last found: its
+ * index plus one, 0 before. Atomic: written by whichever thread looks. */
+typedef _Atomic size_t env_hint;
 
 struct model_project {
 	char *uuid;
@@ -68,7 +73,10 @@ struct model_resource {
 	 * with model_resource_json(). None when only /resources listed it. */
 	struct packed json;
 	const struct pack_dict *dict;
+	/* Memos, written by whichever stat or readlink first finds them:
+	 * the only fields that change once the list is made. */
 	size_memo shown_size; /* of json as application.json shows it */
+	env_hint home; /* which project holds env_id (store_find_env()) */
 };
 
 /* The resource's compact JSON, for the caller to free; NULL when only

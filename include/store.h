@@ -64,10 +64,10 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 			const struct model_resource **res);
 
 /* Finds the project and environment that hold environment id env_id:
- * 0 with a reference to the project detail in *out, or -ENOENT. */
-void store_hints_init(struct env_hints *h);
-void store_hints_release(struct env_hints *h);
-int store_find_env(struct cfs *fs, long env_id, struct cval **out,
-		   const struct model_env **env);
+ * 0 with a reference to the project detail in *out, or -ENOENT. *hint
+ * is where the caller keeps which project that was (0 before the first
+ * call), so that the next call asks that project first. */
+int store_find_env(struct cfs *fs, long env_id, env_hint *hint,
+		   struct cval **out, const struct model_env **env);
 
 #endif

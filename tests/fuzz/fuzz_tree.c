@@ -63,12 +63,10 @@ static void fs_init(struct cfs *fs)
 	pending_init(&fs->pending);
 	gone_init(&fs->gone);
 	sizes_init(&fs->sizes);
-	store_hints_init(&fs->env_hints);
 }
 
 static void fs_release(struct cfs *fs)
 {
-	store_hints_release(&fs->env_hints);
 	sizes_release(&fs->sizes);
 	gone_release(&fs->gone);
 	pending_release(&fs->pending);
