@@ -44,7 +44,7 @@ class Fake:
         self.proc.wait(5)
 
     def call(self, method, path, token=ROOT, body=None, accept=True, raw_body=None,
-             content_type="application/json"):
+             content_type="application/json", timeout=10):
         """(status, headers, parsed JSON or text) for an API request."""
         data = raw_body if raw_body is not None else (
             json.dumps(body).encode() if body is not None else None)
@@ -57,7 +57,7 @@ class Fake:
         if data is not None and content_type:
             req.add_header("Content-Type", content_type)
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
                 status, headers, raw = resp.status, resp.headers, resp.read()
         except urllib.error.HTTPError as err:
             status, headers, raw = err.code, err.headers, err.read()
@@ -504,3 +504,24 @@ def test_request_log_and_reset(fake):
     fake.ctl("reset", {})
     assert len(fake.ok("GET", "/api/v1/projects")) == 3
     assert len(fake.ctl("log")) == 1
+
+
+def test_down_but_listening_closes_or_hangs(fake):
+    """`down: "close"` accepts and closes unanswered; `down: "hang"` never
+    answers; the control API on the same port keeps working; neither is
+    logged as an API request."""
+    fake.ctl("log/clear", {})
+    fake.ctl("fault", {"down": "close"})
+    try:
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+            fake.get("/api/v1/version")
+        assert fake.ctl("fault")["unanswered"] == "close"
+        fake.ctl("fault", {"down": "hang"})
+        t = time.time()
+        with pytest.raises((TimeoutError, OSError)):
+            fake.get("/api/v1/version", timeout=1)
+        assert time.time() - t >= 0.9
+    finally:
+        fake.ctl("fault", {"down": False})
+    assert fake.get("/api/v1/version")[0] == 200
+    assert [e["path"] for e in fake.ctl("log")] == ["/api/v1/version"]

@@ -59,6 +59,7 @@ def _fault(fake, api, state, data, conn):
     if data.get("clear"):
         faults.items.clear()
         faults.latency_ms = state.config.latency_ms
+        faults.unanswered = None
         state.instance["is_api_enabled"] = True
         state.objects_for_lists = None
         for token in state.tokens.values():
@@ -84,7 +85,11 @@ def _fault(fake, api, state, data, conn):
         token["revoked"] = True
     after = None
     headers = {}
-    if data.get("down") is True:
+    if data.get("down") in ("close", "hang"):
+        # Still listening, but nobody answers: a dead upstream behind a proxy or a firewall
+        # that eats the requests. Control requests keep working on the same port.
+        faults.unanswered = data["down"]
+    elif data.get("down") is True:
         up_after = data.get("up_after_ms")
         if up_after:
             threading.Timer(float(up_after) / 1000.0, api.go_up).start()
@@ -102,9 +107,10 @@ def _fault(fake, api, state, data, conn):
         else:
             api.go_down()
     elif data.get("down") is False:
+        faults.unanswered = None
         api.go_up()
     body = faults.describe()
-    body["up"] = api.is_up
+    body["up"] = api.is_up and not faults.unanswered
     return _json(200, body, headers), after
 
 

@@ -24,6 +24,9 @@ class Faults:
     def __init__(self, latency_ms=0):
         self.latency_ms = latency_ms
         self.items = []
+        # None, or how the API fails to answer while "down" but listening: "close" accepts
+        # each request and closes the connection without a word, "hang" never answers.
+        self.unanswered = None
 
     def add(self, kind, value, spec):
         count = int(spec.get("count", 1 if kind != "hang" else -1))
@@ -48,4 +51,5 @@ class Faults:
         return fault.value if fault else 0
 
     def describe(self):
-        return {"latency_ms": self.latency_ms, "faults": [f.describe() for f in self.items]}
+        return {"latency_ms": self.latency_ms, "unanswered": self.unanswered,
+                "faults": [f.describe() for f in self.items]}

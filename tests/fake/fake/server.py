@@ -325,9 +325,30 @@ class FakeServer:
         self.go_down()
 
     # -- one API request ---------------------------------------------------------------------
+    def _unanswered(self, handler):
+        """The `down` faults "close" and "hang": no answer, not even an error. Never logged."""
+        with self.state.lock:
+            how = self.state.faults.unanswered
+        if how == "hang":
+            # Held open until the fault is cleared (or the server stops), then closed unanswered.
+            while how == "hang" and self.is_up:
+                time.sleep(0.05)
+                with self.state.lock:
+                    how = self.state.faults.unanswered
+        elif how is None:
+            return False
+        handler.close_connection = True
+        try:
+            handler.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        return True
+
     def serve_api(self, handler, req):
         state = self.state
         started = time.time()
+        if self._unanswered(handler):
+            return
         state.tick()
         with state.lock:
             latency = state.faults.latency_ms
