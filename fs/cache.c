@@ -112,7 +112,7 @@ static bool entry_fresh(const struct cache_entry *e, unsigned ttl)
 static bool unreachable(int rc)
 {
 	return rc == -ECONNREFUSED || rc == -EHOSTUNREACH || rc == -ETIMEDOUT ||
-	       rc == -EIO || rc == -EAGAIN;
+	       rc == -ECONNRESET || rc == -EIO || rc == -EAGAIN;
 }
 
 int cache_fetch(struct cache *c, const char *key, unsigned ttl,
@@ -122,6 +122,7 @@ int cache_fetch(struct cache *c, const char *key, unsigned ttl,
 	struct cache_entry *e;
 	void *data = NULL;
 	unsigned gen;
+	bool stale;
 	int rc;
 
 	pthread_mutex_lock(&c->lock);
@@ -133,9 +134,12 @@ int cache_fetch(struct cache *c, const char *key, unsigned ttl,
 		while (e->loading)
 			pthread_cond_wait(&c->loaded, &c->lock);
 		/* Another thread just asked the instance: share its outcome
-		 * rather than asking again. */
+		 * rather than asking again. A load the budget turned away
+		 * (-EAGAIN: a prefetch, or a caller that had the stale value)
+		 * is no answer: without a value, ask and wait in turn. */
 		if (e->loads != seen && e->last_rc &&
-		    !(e->val && unreachable(e->last_rc))) {
+		    !(e->val && unreachable(e->last_rc)) &&
+		    e->last_rc != -EAGAIN) {
 			rc = e->last_rc;
 			pthread_mutex_unlock(&c->lock);
 			return rc;
@@ -155,10 +159,11 @@ int cache_fetch(struct cache *c, const char *key, unsigned ttl,
 	}
 	e->loading = true;
 	gen = e->gen;
+	stale = e->val != NULL;
 	c->misses++;
 	pthread_mutex_unlock(&c->lock);
 
-	rc = load(arg, key, &data, &free_data);
+	rc = load(arg, key, stale, &data, &free_data);
 
 	pthread_mutex_lock(&c->lock);
 	/* The entry cannot have been freed: only cache_release frees

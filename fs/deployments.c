@@ -220,7 +220,7 @@ struct load_ctx {
 	bool sort;
 };
 
-static int load_list(void *arg, const char *key, void **data,
+static int load_list(void *arg, const char *key, bool stale, void **data,
 		     void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -229,7 +229,8 @@ static int load_list(void *arg, const char *key, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL, 0, &resp);
+	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && deploy_list_parse(resp.body.buf, &l)) {
 		log_error("GET %s: the answer is not the JSON the API "
 			  "documents",

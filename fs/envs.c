@@ -141,7 +141,7 @@ struct envs_load {
 	struct cfs *fs;
 };
 
-static int envs_load(void *arg, const char *key, void **data,
+static int envs_load(void *arg, const char *key, bool stale, void **data,
 		     void (**free_data)(void *))
 {
 	struct envs_load *ctx = arg;
@@ -150,7 +150,8 @@ static int envs_load(void *arg, const char *key, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL, 0, &resp);
+	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && env_list_parse(resp.body.buf, &l)) {
 		log_error("GET %s: the answer is not a list of variables", key);
 		rc = -EIO;

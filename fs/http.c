@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,9 +32,33 @@ static void share_unlock(CURL *handle, curl_lock_data data, void *userp)
 	pthread_mutex_unlock(&h->locks[data]);
 }
 
-static void handle_free(void *p)
+/* What the client keeps per thread: curl forbids sharing a handle
+ * between threads, and the operation's deadline belongs to the thread
+ * that serves it. */
+struct http_thread {
+	CURL *curl;      /* kept, so that its connection is reused */
+	long deadline;   /* monotonic ms the operation must end by; 0: none */
+	bool background; /* a prefetching thread */
+};
+
+static void thread_free(void *p)
 {
-	curl_easy_cleanup(p);
+	struct http_thread *t = p;
+
+	if (t->curl)
+		curl_easy_cleanup(t->curl);
+	free(t);
+}
+
+static struct http_thread *thread_state(struct http *h)
+{
+	struct http_thread *t = pthread_getspecific(h->thread_key);
+
+	if (!t) {
+		t = xcalloc(1, sizeof(*t));
+		pthread_setspecific(h->thread_key, t);
+	}
+	return t;
 }
 
 int http_init(struct http *h, const char *url, const char *token,
@@ -67,20 +92,30 @@ int http_init(struct http *h, const char *url, const char *token,
 	curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(h->share, CURLSHOPT_SHARE,
 			  CURL_LOCK_DATA_SSL_SESSION);
-	pthread_key_create(&h->handle_key, handle_free);
+	pthread_key_create(&h->thread_key, thread_free);
+	pthread_mutex_init(&h->budget.lock, NULL);
+	pthread_cond_init(&h->budget.changed, NULL);
+	h->budget.last_remaining = -1;
+	pthread_mutex_init(&h->probe_lock, NULL);
+	pthread_cond_init(&h->probe_wake, NULL);
 	return 0;
 }
 
 void http_release(struct http *h)
 {
-	CURL *mine = pthread_getspecific(h->handle_key);
+	struct http_thread *mine = pthread_getspecific(h->thread_key);
 	int i;
 
+	http_probe_stop(h);
 	if (mine) {
-		pthread_setspecific(h->handle_key, NULL);
-		curl_easy_cleanup(mine);
+		pthread_setspecific(h->thread_key, NULL);
+		thread_free(mine);
 	}
-	pthread_key_delete(h->handle_key);
+	pthread_key_delete(h->thread_key);
+	pthread_mutex_destroy(&h->budget.lock);
+	pthread_cond_destroy(&h->budget.changed);
+	pthread_mutex_destroy(&h->probe_lock);
+	pthread_cond_destroy(&h->probe_wake);
 	curl_share_cleanup(h->share);
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_destroy(&h->locks[i]);
@@ -100,6 +135,8 @@ void http_response_init(struct http_response *r)
 	r->sink_rc = 0;
 	r->json = false;
 	r->retry_after = 0;
+	r->rate_limit = -1;
+	r->rate_remaining = -1;
 	r->error[0] = '\0';
 }
 
@@ -135,6 +172,22 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 	return len;
 }
 
+/* A header's count, or -1 when it is none. The line ends in CRLF. */
+static long header_count(const char *v)
+{
+	char *end;
+	long n;
+
+	v += strspn(v, " \t");
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || n > INT_MAX || (*end && !strchr(" \t\r\n", *end)))
+		return -1;
+	return n;
+}
+
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct http_response *r = userp;
@@ -147,6 +200,11 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 		r->json = !strncasecmp(v, "application/json", 16);
 	} else if (len > 12 && !strncasecmp(data, "Retry-After:", 12)) {
 		r->retry_after = (unsigned)strtoul(data + 12, NULL, 10);
+	} else if (len > 18 && !strncasecmp(data, "X-RateLimit-Limit:", 18)) {
+		r->rate_limit = header_count(data + 18);
+	} else if (len > 22 &&
+		   !strncasecmp(data, "X-RateLimit-Remaining:", 22)) {
+		r->rate_remaining = header_count(data + 22);
 	}
 	return len;
 }
@@ -167,20 +225,44 @@ static void sleep_ms(long ms)
 		;
 }
 
-static CURL *thread_handle(struct http *h)
+/* The absolute CLOCK_REALTIME time ms from now, for a timed wait. */
+static struct timespec abs_in(long ms)
 {
-	CURL *c = pthread_getspecific(h->handle_key);
+	struct timespec ts;
 
-	if (!c) {
-		c = curl_easy_init();
-		if (!c)
-			return NULL;
-		pthread_setspecific(h->handle_key, c);
-	} else {
-		/* Resets options only; the connection stays open for reuse. */
-		curl_easy_reset(c);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
 	}
-	return c;
+	return ts;
+}
+
+static CURL *thread_handle(struct http_thread *t)
+{
+	if (!t->curl)
+		t->curl = curl_easy_init();
+	else
+		/* Resets options only; the connection stays open for reuse. */
+		curl_easy_reset(t->curl);
+	return t->curl;
+}
+
+void http_op_begin(struct http *h)
+{
+	thread_state(h)->deadline = now_ms() + h->timeout_ms;
+}
+
+void http_op_end(struct http *h)
+{
+	thread_state(h)->deadline = 0;
+}
+
+void http_thread_background(struct http *h)
+{
+	thread_state(h)->background = true;
 }
 
 /* errno for a transfer that got no complete answer. */
@@ -201,6 +283,12 @@ static int curl_errno(CURL *c, CURLcode code)
 		return -ETIMEDOUT;
 	case CURLE_WRITE_ERROR:
 		return -EFBIG; /* only our body cap refuses data */
+	/* Accepted, then closed without a word: nobody serves there. (A
+	 * dead kept-alive connection curl retries by itself.) */
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		return -ECONNRESET;
 	default:
 		return -EIO;
 	}
@@ -220,7 +308,9 @@ int http_status_errno(long status)
 	case 404:
 		return -ENOENT;
 	case 405:
-		return -ENOSYS;
+		/* Never ENOSYS: from a flush, the kernel would stop sending
+		 * flushes for the whole mount (SPEC §5). */
+		return -EOPNOTSUPP;
 	case 409:
 		return -EEXIST;
 	case 429:
@@ -330,9 +420,125 @@ static bool may_retry(bool idempotent, int rc, long status)
 		return true;
 	if (!idempotent)
 		return false;
-	if (rc == -EIO || status == 502 || status == 503 || status == 500)
+	if (rc == -EIO || rc == -ECONNRESET || status == 502 || status == 503 ||
+	    status == 500)
 		return true;
 	return false;
+}
+
+/* -- the rate-limit budget ------------------------------------------- */
+
+static long budget_reserve(const struct http_budget *b)
+{
+	long r = b->limit / HTTP_RESERVE_DIV;
+
+	return r > 0 ? r : 1;
+}
+
+/* Takes one request from the budget before it is sent: 0, or -EAGAIN
+ * when the caller must not wait (a prefetch below the reserve, or a
+ * caller with a stale answer at hand), or -EINTR. *waited grows by the
+ * milliseconds spent waiting for the window to end. */
+static int budget_take(struct http *h, bool background, bool stale_ok,
+		       long *waited)
+{
+	struct http_budget *b = &h->budget;
+	int rc = 0;
+
+	pthread_mutex_lock(&b->lock);
+	for (;;) {
+		long now = now_ms(), need;
+		struct timespec until;
+
+		if (!b->limit)
+			break; /* no limit announced: nothing to spend */
+		if (b->reset_ms && now >= b->reset_ms) {
+			/* The window has surely ended: a full one begins. */
+			b->left = b->limit;
+			b->reset_ms = 0;
+		}
+		need = background ? budget_reserve(b) : 0;
+		if (b->left > need)
+			break;
+		if (background || stale_ok) {
+			rc = -EAGAIN;
+			goto out_unlock;
+		}
+		if (!b->reset_ms)
+			break; /* spent; only a 429 can say until when */
+		if (h->interrupted && h->interrupted()) {
+			rc = -EINTR;
+			goto out_unlock;
+		}
+		/* Short naps: an interrupt is seen by polling. */
+		until =
+		    abs_in(b->reset_ms - now < 200 ? b->reset_ms - now : 200);
+		pthread_cond_timedwait(&b->changed, &b->lock, &until);
+		*waited += now_ms() - now;
+	}
+	b->left--;
+	b->inflight++;
+out_unlock:
+	pthread_mutex_unlock(&b->lock);
+	return rc;
+}
+
+/* Learns from an attempt's answer what the budget holds (NOTES §1.7).
+ * Within a window Remaining only falls, except that answers to requests
+ * in flight together may come in any order; one higher by more than
+ * that means a new window began. */
+static void budget_note(struct http *h, const struct http_response *r)
+{
+	struct http_budget *b = &h->budget;
+	long now = now_ms(), left;
+
+	pthread_mutex_lock(&b->lock);
+	if (b->inflight)
+		b->inflight--;
+	if (r->rate_limit > 0)
+		b->limit = r->rate_limit;
+	if (r->status == 429) {
+		b->left = 0;
+		b->last_remaining = 0;
+		b->reset_ms =
+		    now + (long)(r->retry_after ? r->retry_after : 1) * 1000;
+	} else if (r->rate_remaining >= 0 && b->limit) {
+		left = r->rate_remaining - (long)b->inflight;
+		if (r->rate_remaining >
+		    b->last_remaining + (long)b->inflight + 1) {
+			/* It began at most now: it ends within a minute. */
+			b->reset_ms = now + 60 * 1000;
+			b->left = left;
+		} else if (left < b->left) {
+			b->left = left;
+		}
+		if (b->left < 0)
+			b->left = 0;
+		b->last_remaining = r->rate_remaining;
+	}
+	pthread_cond_broadcast(&b->changed);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* A request taken from the budget that was never sent. */
+static void budget_untake(struct http *h)
+{
+	struct http_budget *b = &h->budget;
+
+	pthread_mutex_lock(&b->lock);
+	if (b->inflight)
+		b->inflight--;
+	if (b->limit)
+		b->left++;
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* -- reachability ---------------------------------------------------- */
+
+static bool is_unreachable(int rc)
+{
+	return rc == -ECONNREFUSED || rc == -EHOSTUNREACH || rc == -ETIMEDOUT ||
+	       rc == -ECONNRESET;
 }
 
 /* Opens or closes the window in which calls are not even tried. An
@@ -340,72 +546,198 @@ static bool may_retry(bool idempotent, int rc, long status)
  * too: an operation that needs several requests (a lookup per path
  * level) then fails, or falls back on cached data, after one timeout
  * rather than one per request (SPEC §4: no operation blocks longer than
- * timeout). */
+ * timeout). While the probe runs, the window stays open until it finds
+ * the instance back. */
 static void note_reachability(struct http *h, int rc)
 {
 	long was = __atomic_load_n(&h->down_until, __ATOMIC_RELAXED);
+	bool probe;
 
-	if (rc == -ECONNREFUSED || rc == -EHOSTUNREACH || rc == -ETIMEDOUT) {
-		__atomic_store_n(&h->down_errno, rc, __ATOMIC_RELAXED);
-		__atomic_store_n(&h->down_until, now_ms() + HTTP_DOWN_MS,
-				 __ATOMIC_RELAXED);
-		if (!was)
-			log_error("the instance is unreachable (%s)",
-				  strerror(-rc));
-	} else if (was) {
-		__atomic_store_n(&h->down_until, 0, __ATOMIC_RELAXED);
-		log_info("the instance answers again");
+	if (!is_unreachable(rc)) {
+		if (was) {
+			__atomic_store_n(&h->down_until, 0, __ATOMIC_RELAXED);
+			log_info("the instance answers again");
+		}
+		return;
 	}
+	pthread_mutex_lock(&h->probe_lock);
+	probe = h->probe_on;
+	__atomic_store_n(&h->down_errno, rc, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->down_until,
+			 probe ? LONG_MAX : now_ms() + HTTP_DOWN_MS,
+			 __ATOMIC_RELAXED);
+	if (probe)
+		pthread_cond_signal(&h->probe_wake);
+	pthread_mutex_unlock(&h->probe_lock);
+	if (!was)
+		log_error("the instance is unreachable (%s)%s", strerror(-rc),
+			  probe ? "; serving cached data until it answers"
+				: "");
 }
+
+/* One GET /health: whether anything answered. */
+static bool probe_once(struct http *h, struct http_thread *t)
+{
+	struct http_response resp;
+	char *url = xasprintf("%s/health", h->base);
+	CURL *c = thread_handle(t);
+	long timeout = h->timeout_ms < 2000 ? h->timeout_ms : 2000;
+	int rc;
+
+	if (!c) {
+		free(url);
+		return false;
+	}
+	http_response_init(&resp);
+	rc = http_once(h, c, "GET", url, NULL, timeout, &resp);
+	log_debug("probe: GET /health -> %ld", resp.status);
+	http_response_release(&resp);
+	free(url);
+	return !rc && resp.status;
+}
+
+static void *probe_main(void *arg)
+{
+	struct http *h = arg;
+	struct http_thread *t = thread_state(h);
+
+	pthread_mutex_lock(&h->probe_lock);
+	while (!h->probe_stop) {
+		struct timespec until = abs_in(HTTP_PROBE_MS);
+
+		if (!__atomic_load_n(&h->down_until, __ATOMIC_RELAXED)) {
+			pthread_cond_wait(&h->probe_wake, &h->probe_lock);
+			continue;
+		}
+		pthread_cond_timedwait(&h->probe_wake, &h->probe_lock, &until);
+		if (h->probe_stop ||
+		    !__atomic_load_n(&h->down_until, __ATOMIC_RELAXED))
+			continue;
+		/* Unlocked while asking (STYLE §7). */
+		pthread_mutex_unlock(&h->probe_lock);
+		if (probe_once(h, t))
+			note_reachability(h, 0);
+		pthread_mutex_lock(&h->probe_lock);
+	}
+	pthread_mutex_unlock(&h->probe_lock);
+	return NULL;
+}
+
+int http_probe_start(struct http *h)
+{
+	int rc;
+
+	pthread_mutex_lock(&h->probe_lock);
+	h->probe_stop = false;
+	rc = h->probe_on ? 0 : -pthread_create(&h->probe, NULL, probe_main, h);
+	if (!rc)
+		h->probe_on = true;
+	pthread_mutex_unlock(&h->probe_lock);
+	return rc;
+}
+
+void http_probe_stop(struct http *h)
+{
+	bool on;
+
+	pthread_mutex_lock(&h->probe_lock);
+	on = h->probe_on;
+	h->probe_on = false;
+	h->probe_stop = true;
+	pthread_cond_signal(&h->probe_wake);
+	pthread_mutex_unlock(&h->probe_lock);
+	if (on)
+		pthread_join(h->probe, NULL);
+}
+
+/* -- a call ---------------------------------------------------------- */
 
 int http_call(struct http *h, const char *method, const char *path,
 	      const char *body, unsigned flags, struct http_response *resp)
 {
 	bool idempotent = !strcmp(method, "GET") && !(flags & HTTP_ONCE);
+	bool stale_ok = flags & HTTP_STALE_OK;
+	struct http_thread *t = thread_state(h);
 	long start = now_ms(), deadline = start + h->timeout_ms;
 	long backoff = 100;
-	int attempt, rc;
+	int attempt, refused = 0, rc = 0, last = 0;
 	char *url;
 	CURL *c;
 
 	if (start < __atomic_load_n(&h->down_until, __ATOMIC_RELAXED))
 		return __atomic_load_n(&h->down_errno, __ATOMIC_RELAXED);
-	c = thread_handle(h);
+	/* One timeout for the whole operation (SPEC §4). */
+	if (t->deadline && t->deadline < deadline)
+		deadline = t->deadline;
+	c = thread_handle(t);
 	if (!c)
 		return -ENOMEM;
 	url = xasprintf("%s%s", h->base, path);
 	for (attempt = 1;; attempt++) {
-		long left = deadline - now_ms(), wait;
+		long left, waited = 0;
 
+		rc = budget_take(h, t->background, stale_ok, &waited);
+		if (rc == -EAGAIN) {
+			log_debug("%s %s: not sent: the rate limit's window "
+				  "is spent",
+				  method, path);
+			goto out_free;
+		}
+		if (rc)
+			goto out_free; /* interrupted */
+		/* The instance said when it would answer: the wait for
+		 * its budget is not the instance being slow. */
+		deadline += waited;
+		if (t->deadline)
+			t->deadline += waited;
+		left = deadline - now_ms();
 		if (left <= 0) {
-			rc = resp->status ? 0 : -ETIMEDOUT;
+			budget_untake(h);
+			if (attempt == 1) {
+				/* The operation's time went on other
+				 * requests: this one was not even sent. */
+				rc = -ETIMEDOUT;
+				goto out_log;
+			}
+			rc = last;
 			break;
 		}
 		rc = http_once(h, c, method, url, body, left, resp);
+		last = rc;
+		budget_note(h, resp);
 		log_debug("%s %s -> %ld%s (%ld ms)", method, path, resp->status,
 			  rc ? " (no answer)" : "", now_ms() - start);
 		if (resp->sink_rc)
 			break; /* an answer the sink refused: not the network */
+		if (resp->status == 429) {
+			/* Prefetching yields at the first 429, and a caller
+			 * with an older answer serves it. The rest wait for
+			 * the window (budget_take) and ask again, unless the
+			 * instance keeps refusing past its own Retry-After. */
+			if (t->background || stale_ok || ++refused > 3)
+				break;
+			continue;
+		}
+		if (is_unreachable(rc) && rc != -ECONNREFUSED)
+			break; /* nobody answers: no use asking again */
 		if (attempt >= 4 || !may_retry(idempotent, rc, resp->status))
 			break;
-		wait = resp->status == 429 ? (long)resp->retry_after * 1000
-					   : backoff;
-		if (wait <= 0)
-			wait = backoff;
-		if (now_ms() + wait >= deadline)
+		if (now_ms() + backoff >= deadline)
 			break;
-		sleep_ms(wait);
+		sleep_ms(backoff);
 		backoff *= 2;
 	}
-	free(url);
 	/* A body the sink refused came from an instance that answers. */
 	note_reachability(h, resp->sink_rc ? 0 : rc);
-	if (resp->sink_rc)
-		return resp->sink_rc;
-
+	if (resp->sink_rc) {
+		rc = resp->sink_rc;
+		goto out_free;
+	}
 	if (!rc)
 		rc = http_status_errno(resp->status);
-	if (rc && !(flags & HTTP_QUIET)) {
+out_log:
+	/* A prefetch turned away is not the user's error. */
+	if (rc && !(flags & HTTP_QUIET) && !(t->background && rc == -EAGAIN)) {
 		struct buf msg = BUF_INIT;
 
 		if (resp->status)
@@ -416,5 +748,7 @@ int http_call(struct http *h, const char *method, const char *path,
 		log_error("%s %s: %s", method, path, msg.buf);
 		buf_release(&msg);
 	}
+out_free:
+	free(url);
 	return rc;
 }

@@ -25,7 +25,7 @@ static const struct objlist_spec servers_spec = { "uuid", NULL, NULL };
 static const struct objlist_spec keys_spec = { "uuid", key_secrets, NULL };
 static const struct objlist_spec teams_spec = { "id", NULL, teams_reserved };
 
-static int load_list(void *arg, const char *key, void **data,
+static int load_list(void *arg, const char *key, bool stale, void **data,
 		     void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -34,7 +34,8 @@ static int load_list(void *arg, const char *key, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL, 0, &resp);
+	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && objlist_parse(resp.body.buf, ctx->spec, &l)) {
 		log_error("GET %s: the answer is not the JSON the API "
 			  "documents",

@@ -21,6 +21,29 @@ struct cfs *cfs_get(void)
 	return fuse_get_context()->private_data;
 }
 
+/* An operation begins: the log names its file, and the requests it makes
+ * share one timeout (SPEC §4: however many levels of the path are
+ * stale). Each operation that may reach the API is bracketed by
+ * op_begin and op_end. */
+static void op_begin(const char *path)
+{
+	log_set_path(path);
+	http_op_begin(&cfs_get()->http);
+}
+
+static void op_end(void)
+{
+	http_op_end(&cfs_get()->http);
+	log_set_path(NULL);
+}
+
+/* Whether the user gave up on the request this thread serves (Ctrl-C):
+ * a wait for the rate limit's window then ends (http.h). */
+static bool op_interrupted(void)
+{
+	return fuse_interrupted() != 0;
+}
+
 static struct fh *fh_of(const struct fuse_file_info *fi)
 {
 	return fi ? (struct fh *)(uintptr_t)fi->fh : NULL;
@@ -131,6 +154,12 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * ahead could be used. */
 	if (fs->conf.cache_ttl)
 		prefetch_start(&fs->prefetch, fs);
+	/* Set here, once fuse_new() has made the request context that
+	 * fuse_interrupted() reads. */
+	fs->http.interrupted = op_interrupted;
+	if (http_probe_start(&fs->http))
+		log_info("no probe thread: a down instance is asked again "
+			 "every few seconds");
 	return fs;
 }
 
@@ -148,6 +177,7 @@ static void cfs_destroy(void *private_data)
 	for (waited = 0; waited < 500 && handles_open(fs); waited++)
 		usleep(10000);
 	prefetch_stop(&fs->prefetch);
+	http_probe_stop(&fs->http);
 	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
 		  "prefetches run: %lu",
 		  fs->http.sent, fs->cache.hits, fs->cache.misses,
@@ -161,7 +191,7 @@ static int cfs_getattr(const char *path, struct stat *st,
 	struct node n;
 	int rc;
 
-	log_set_path(path);
+	op_begin(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
 		rc = node_stat(&n, st);
@@ -186,7 +216,7 @@ static int cfs_getattr(const char *path, struct stat *st,
 			fh->kind->refresh(fh);
 		st->st_size = (off_t)fh->data.len;
 	}
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -241,7 +271,7 @@ static int cfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 	int rc = 0;
 	size_t i;
 
-	log_set_path(path);
+	op_begin(path);
 	/* From the start (rewinddir included), the directory is listed
 	 * anew; the rest of a listing comes from what was listed. */
 	if (!off || !fill->listed) {
@@ -255,7 +285,7 @@ static int cfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 			   e->plus ? FUSE_FILL_DIR_PLUS : 0))
 			break;
 	}
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -282,7 +312,7 @@ static int cfs_open(const char *path, struct fuse_file_info *fi)
 	struct node n;
 	int rc;
 
-	log_set_path(path);
+	op_begin(path);
 	if (writing)
 		commit_pending(fs, path);
 	else
@@ -322,7 +352,7 @@ out_free:
 out_release:
 	node_release(&n);
 out:
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -336,7 +366,7 @@ static int cfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	int rc;
 
 	(void)mode;
-	log_set_path(path);
+	op_begin(path);
 	name = split_path(path, &dirpath);
 	rc = tree_resolve(fs, dirpath, &dir);
 	if (rc)
@@ -361,7 +391,7 @@ out_release:
 	node_release(&dir);
 out:
 	free(dirpath);
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -375,9 +405,9 @@ static int cfs_read(const char *path, char *buf, size_t size, off_t off,
 		return -EBADF;
 	if (fh->kind->refresh) {
 		/* A growing file (tail -f) reads what came since open. */
-		log_set_path(fh->path);
+		op_begin(fh->path);
 		fh->kind->refresh(fh);
-		log_set_path(NULL);
+		op_end();
 	}
 	if (off < 0 || (size_t)off >= fh->data.len)
 		return 0;
@@ -417,7 +447,7 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 		return -EBADF;
 	if (off < 0)
 		return -EINVAL;
-	log_set_path(fh->path);
+	op_begin(fh->path);
 	if (fh->flags & O_APPEND)
 		off = (off_t)fh->data.len;
 	if (!fh->wrote)
@@ -426,7 +456,7 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 	fh->wrote = true;
 	if (!rc)
 		rc = fh->kind->written(fh);
-	log_set_path(NULL);
+	op_end();
 	return rc ? rc : (int)size;
 }
 
@@ -437,14 +467,14 @@ static int fh_commit(struct fh *fh)
 
 	if (!fh || !fh->dirty || !fh->kind->commit)
 		return 0;
-	log_set_path(fh->path);
+	op_begin(fh->path);
 	rc = fh->kind->commit(fh);
 	/* Sent once, even when refused: close() or fsync() reports the
 	 * failure, a failed save changes nothing (SPEC §3.1), and a request
 	 * that may have reached the instance is not sent again by the next
 	 * flush or the release (SPEC §3.3). */
 	fh->dirty = false;
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -512,7 +542,7 @@ static int cfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 		fh->dirty = true;
 		return 0;
 	}
-	log_set_path(path);
+	op_begin(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
 		rc = n.kind->truncate && !n.fs->conf.ro
@@ -520,7 +550,7 @@ static int cfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 			 : refuse();
 		node_release(&n);
 	}
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -530,7 +560,7 @@ static int remove_node(const char *path, bool dir)
 	struct node n;
 	int rc;
 
-	log_set_path(path);
+	op_begin(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
 		int (*op)(const struct node *) =
@@ -544,7 +574,7 @@ static int remove_node(const char *path, bool dir)
 			rc = op && !n.fs->conf.ro ? op(&n) : refuse();
 		node_release(&n);
 	}
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -567,7 +597,7 @@ static int cfs_mkdir(const char *path, mode_t mode)
 	int rc;
 
 	(void)mode;
-	log_set_path(path);
+	op_begin(path);
 	name = split_path(path, &dirpath);
 	rc = tree_resolve(fs, dirpath, &dir);
 	if (!rc) {
@@ -577,7 +607,7 @@ static int cfs_mkdir(const char *path, mode_t mode)
 		node_release(&dir);
 	}
 	free(dirpath);
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -589,7 +619,7 @@ static int cfs_rename(const char *from, const char *to, unsigned int flags)
 	const char *newname;
 	int rc;
 
-	log_set_path(from);
+	op_begin(from);
 	split_path(from, &fromdir);
 	newname = split_path(to, &todir);
 	/* Every directory is a different API collection: nothing moves
@@ -612,7 +642,7 @@ static int cfs_rename(const char *from, const char *to, unsigned int flags)
 out:
 	free(fromdir);
 	free(todir);
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -658,7 +688,7 @@ static int cfs_getxattr(const char *path, const char *name, char *value,
 	 * a walk then costs no request per file for them. */
 	if (strncmp(name, "user.", 5))
 		return -ENOTSUP;
-	log_set_path(path);
+	op_begin(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
 		rc = n.kind->getxattr ? n.kind->getxattr(&n, name, &out)
@@ -672,7 +702,7 @@ static int cfs_getxattr(const char *path, const char *name, char *value,
 	if (!rc)
 		rc = (int)out.len;
 	buf_release(&out);
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -682,7 +712,7 @@ static int cfs_listxattr(const char *path, char *list, size_t size)
 	struct node n;
 	int rc;
 
-	log_set_path(path);
+	op_begin(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
 		rc = n.kind->listxattr ? n.kind->listxattr(&n, &out) : 0;
@@ -695,7 +725,7 @@ static int cfs_listxattr(const char *path, char *list, size_t size)
 	if (!rc)
 		rc = (int)out.len;
 	buf_release(&out);
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -705,7 +735,7 @@ static int cfs_setxattr(const char *path, const char *name, const char *value,
 	struct node n;
 	int rc;
 
-	log_set_path(path);
+	op_begin(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (!rc) {
 		if (n.fs->conf.ro)
@@ -716,7 +746,7 @@ static int cfs_setxattr(const char *path, const char *name, const char *value,
 			rc = -ENOTSUP;
 		node_release(&n);
 	}
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 
@@ -741,7 +771,7 @@ static int cfs_readlink(const char *path, char *buf, size_t size)
 	struct node n;
 	int rc;
 
-	log_set_path(path);
+	op_begin(path);
 	rc = tree_resolve(cfs_get(), path, &n);
 	if (rc)
 		goto out;
@@ -758,7 +788,7 @@ static int cfs_readlink(const char *path, char *buf, size_t size)
 	buf_release(&target);
 	node_release(&n);
 out:
-	log_set_path(NULL);
+	op_end();
 	return rc;
 }
 

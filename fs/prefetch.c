@@ -1,5 +1,6 @@
 #include "prefetch.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,10 @@ static bool job_fresh(struct cfs *fs, enum prefetch_what what,
 	return false;
 }
 
-/* Runs one job through the cache; the value stays there for the walk. */
-static void job_run(struct cfs *fs, const struct prefetch_job *j)
+/* Runs one job through the cache; the value stays there for the walk.
+ * Returns what the fetch did: -EAGAIN when the rate limit's window holds
+ * no more than what is kept for the user (http.h). */
+static int job_run(struct cfs *fs, const struct prefetch_job *j)
 {
 	struct cval *v = NULL;
 	int rc = 0;
@@ -78,13 +81,30 @@ static void job_run(struct cfs *fs, const struct prefetch_job *j)
 	}
 	if (!rc)
 		cval_put(v);
+	return rc;
+}
+
+/* Caller holds p->lock. */
+static void drop_queue(struct prefetch *p)
+{
+	struct prefetch_job *j, *next;
+
+	for (j = p->head; j; j = next) {
+		next = j->next;
+		HASH_DEL(p->keys, j);
+		job_free(j);
+	}
+	p->head = p->tail = NULL;
+	p->queued = 0;
 }
 
 static void *worker(void *arg)
 {
 	struct prefetch *p = arg;
 	struct prefetch_job *j;
+	int rc;
 
+	http_thread_background(&p->fs->http);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->head && !p->stopping)
@@ -100,11 +120,19 @@ static void *worker(void *arg)
 		 * for the network (STYLE §7). j stays in keys, so the same
 		 * fetch is not queued again meanwhile. */
 		pthread_mutex_unlock(&p->lock);
-		job_run(p->fs, j);
+		rc = job_run(p->fs, j);
 		pthread_mutex_lock(&p->lock);
 		HASH_DEL(p->keys, j);
 		job_free(j);
 		p->done++;
+		/* The budget is down to the user's reserve: what is queued
+		 * would only spend it. The walk fetches it as it goes. */
+		if (rc == -EAGAIN && p->queued) {
+			log_debug("prefetch: %u fetches dropped: the rate "
+				  "limit's reserve is reached",
+				  p->queued);
+			drop_queue(p);
+		}
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -126,18 +154,11 @@ void prefetch_start(struct prefetch *p, struct cfs *fs)
 
 void prefetch_stop(struct prefetch *p)
 {
-	struct prefetch_job *j, *next;
 	int i;
 
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
-	for (j = p->head; j; j = next) {
-		next = j->next;
-		HASH_DEL(p->keys, j);
-		job_free(j);
-	}
-	p->head = p->tail = NULL;
-	p->queued = 0;
+	drop_queue(p);
 	pthread_cond_broadcast(&p->wake);
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->nthreads; i++)

@@ -22,13 +22,15 @@ struct load_ctx {
 	enum res_kind kind;
 };
 
-static int get_body(struct cfs *fs, const char *path, struct buf *body)
+static int get_body(struct cfs *fs, const char *path, bool stale,
+		    struct buf *body)
 {
 	struct http_response resp;
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	rc = http_call(&fs->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
+		       &resp);
 	if (!rc) {
 		*body = resp.body;
 		buf_init(&resp.body, HTTP_BODY_MAX);
@@ -43,7 +45,7 @@ static int malformed(const char *path)
 	return -EIO;
 }
 
-static int load_projects(void *arg, const char *key, void **data,
+static int load_projects(void *arg, const char *key, bool stale, void **data,
 			 void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -52,7 +54,7 @@ static int load_projects(void *arg, const char *key, void **data,
 	int rc;
 
 	(void)key;
-	rc = get_body(ctx->fs, "/projects", &body);
+	rc = get_body(ctx->fs, "/projects", stale, &body);
 	if (!rc && model_projects_parse(body.buf, &ps))
 		rc = malformed("/projects");
 	if (!rc) {
@@ -81,7 +83,7 @@ unsigned store_detail_ttl(const struct cfs *fs)
 	return fs->conf.cache_ttl * 6;
 }
 
-static int load_project(void *arg, const char *key, void **data,
+static int load_project(void *arg, const char *key, bool stale, void **data,
 			void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -89,7 +91,7 @@ static int load_project(void *arg, const char *key, void **data,
 	struct buf body = BUF_INIT;
 	int rc;
 
-	rc = get_body(ctx->fs, key, &body);
+	rc = get_body(ctx->fs, key, stale, &body);
 	if (!rc && model_project_detail_parse(body.buf, &d))
 		rc = malformed(key);
 	if (!rc) {
@@ -172,8 +174,9 @@ static int list_add(void *arg, struct json_object *item)
 /* GET path into a new list of kind through add(): its body is parsed as
  * it arrives and never held whole (a list of thousands of resources is
  * tens of MB). 0 with *out, or a negative errno, logged. */
-static int get_list(struct cfs *fs, const char *path, enum res_kind kind,
-		    jsonlist_fn add, struct model_resources **out)
+static int get_list(struct cfs *fs, const char *path, bool stale,
+		    enum res_kind kind, jsonlist_fn add,
+		    struct model_resources **out)
 {
 	struct list_read lr = { model_resources_new(kind), add, NULL };
 	struct http_sink sink = { list_start, list_feed, &lr };
@@ -183,7 +186,8 @@ static int get_list(struct cfs *fs, const char *path, enum res_kind kind,
 	lr.jl = jsonlist_new(list_add, &lr);
 	http_response_init(&resp);
 	resp.sink = &sink;
-	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	rc = http_call(&fs->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
+		       &resp);
 	if (!rc)
 		rc = jsonlist_end(lr.jl);
 	if (rc && (resp.sink_rc || resp.status / 100 == 2))
@@ -198,7 +202,7 @@ static int get_list(struct cfs *fs, const char *path, enum res_kind kind,
 	return 0;
 }
 
-static int load_db_members(void *arg, const char *key, void **data,
+static int load_db_members(void *arg, const char *key, bool stale, void **data,
 			   void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -221,7 +225,7 @@ static int load_db_members(void *arg, const char *key, void **data,
 			return -EIO;
 		}
 	} else {
-		rc = get_list(ctx->fs, "/resources", RES_DB,
+		rc = get_list(ctx->fs, "/resources", stale, RES_DB,
 			      model_resources_add_db_member, &rs);
 	}
 	if (!rc) {
@@ -243,7 +247,7 @@ static int store_db_members(struct cfs *fs, struct cval **out)
 			   load_db_members, &ctx, out);
 }
 
-static int load_resources(void *arg, const char *key, void **data,
+static int load_resources(void *arg, const char *key, bool stale, void **data,
 			  void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -256,7 +260,7 @@ static int load_resources(void *arg, const char *key, void **data,
 		if (rc)
 			return rc;
 	}
-	rc = get_list(ctx->fs, key, ctx->kind, model_resources_add, &rs);
+	rc = get_list(ctx->fs, key, stale, ctx->kind, model_resources_add, &rs);
 	if (!rc) {
 		if (members)
 			model_resources_merge(rs, members->data);
@@ -295,7 +299,7 @@ unsigned store_status_ttl(const struct cfs *fs)
 	return fs->conf.cache_ttl < 2 ? fs->conf.cache_ttl : 2;
 }
 
-static int load_text(void *arg, const char *key, void **data,
+static int load_text(void *arg, const char *key, bool stale, void **data,
 		     void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -304,7 +308,7 @@ static int load_text(void *arg, const char *key, void **data,
 	char *text;
 	int rc;
 
-	rc = get_body(ctx->fs, key, &body);
+	rc = get_body(ctx->fs, key, stale, &body);
 	if (rc)
 		return rc;
 	start = strspn(body.buf, " \t\r\n\"");
@@ -333,7 +337,7 @@ static int accept_any(void *arg, struct json_object *item)
 	return 0;
 }
 
-static int load_json(void *arg, const char *key, void **data,
+static int load_json(void *arg, const char *key, bool stale, void **data,
 		     void (**free_data)(void *))
 {
 	struct load_ctx *ctx = arg;
@@ -341,7 +345,7 @@ static int load_json(void *arg, const char *key, void **data,
 	bool big;
 	int rc;
 
-	rc = get_body(ctx->fs, key, &body);
+	rc = get_body(ctx->fs, key, stale, &body);
 	if (rc)
 		return rc;
 	/* Validate once here, so a file never opens onto garbage. A list

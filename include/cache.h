@@ -36,9 +36,11 @@ struct cval {
 };
 
 /* Produces a fresh value for key: 0 with data and free_data set, or
- * -errno. */
-typedef int (*cache_load_fn)(void *arg, const char *key, void **data,
-			     void (**free_data)(void *));
+ * -errno. stale says that an older value is at hand, which the cache
+ * serves if the load fails because the instance is away or its rate
+ * limit is spent: the loader need not wait for it (HTTP_STALE_OK). */
+typedef int (*cache_load_fn)(void *arg, const char *key, bool stale,
+			     void **data, void (**free_data)(void *));
 
 struct cache_entry;
 

@@ -130,7 +130,7 @@ static bool loader_wait(struct loader *l, const int *field, int value)
 	return ok;
 }
 
-static int load(void *arg, const char *key, void **data,
+static int load(void *arg, const char *key, bool stale, void **data,
 		void (**free_data)(void *))
 {
 	struct loader *l = arg;

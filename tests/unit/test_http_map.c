@@ -29,7 +29,7 @@ static void test_spec_table(void)
 	} table[] = {
 		{ 400, -EINVAL }, { 422, -EINVAL }, { 401, -EACCES },
 		{ 403, -EACCES }, { 404, -ENOENT }, { 409, -EEXIST },
-		{ 405, -ENOSYS }, { 429, -EAGAIN }, { 500, -EIO },
+		{ 405, -EOPNOTSUPP }, { 429, -EAGAIN }, { 500, -EIO },
 		{ 502, -EIO },    { 503, -EIO },    { 599, -EIO },
 	};
 	size_t i;
