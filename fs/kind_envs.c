@@ -51,6 +51,71 @@ static bool key_name(const char *name)
 	return dotenv_key_valid(name);
 }
 
+#define JB_TMP "___jb_tmp___"
+#define JB_OLD "___jb_old___"
+
+/* Whether name ends in suffix, with something before it. */
+static bool ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcmp(name + n - k, suffix);
+}
+
+/* Whether a key-shaped name is one a tool makes beside the key it saves
+ * (SPEC §3.1, research/editors.md): JetBrains' safe write uses
+ * KEY___jb_tmp___ and KEY___jb_old___; write-file-atomic (npm and the
+ * tools built on it) writes KEY.N, N its 32-bit hash in decimal. A key
+ * may hold '.', so KEY.N is taken for a temporary name only when N is 1
+ * to 10 digits and KEY is a key of this directory, or N has 6 digits or
+ * more (a hash below 100000, one save in 40000, of a new key is created
+ * and renamed as before). */
+static bool tool_suffix(const struct node *dir, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	size_t digits;
+	char *prefix;
+	bool known;
+
+	if (ends_with(name, JB_TMP) || ends_with(name, JB_OLD))
+		return true;
+	if (!dot || dot == name)
+		return false;
+	digits = strlen(dot + 1);
+	if (!digits || digits > 10 || strspn(dot + 1, "0123456789") != digits)
+		return false;
+	if (digits >= 6)
+		return true;
+	prefix = xstrndup(name, (size_t)(dot - name));
+	known = envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, prefix,
+				dir->variant == 1);
+	free(prefix);
+	return known;
+}
+
+/* Whether a file of this name in dir is temporary, a shadow, by its name
+ * alone: it cannot be a key, or it has a tool's suffix and is not a key
+ * at the API already (a variable the API holds is always shown as one). */
+static bool temp_name(const struct node *dir, const char *name)
+{
+	if (!key_name(name))
+		return true;
+	return tool_suffix(dir, name) &&
+	       !envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, name,
+				dir->variant == 1);
+}
+
+/* A value cannot hold a NUL: the API's strings end there, so what was
+ * written would be cut short without a word (`printf 'a\0b'`). */
+static int check_value(const struct buf *data, const char *key)
+{
+	if (!memchr(data->buf, '\0', data->len))
+		return 0;
+	log_error("not saved, nothing sent: the value of %s holds a NUL byte",
+		  key);
+	return -EINVAL;
+}
+
 /* ---- envs/ ---- */
 
 static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
@@ -150,7 +215,7 @@ static int envs_dir_create(const struct node *dir, const char *name, int flags,
 	int rc;
 
 	fh->rkind = dir->res->kind;
-	if (!key_name(name) || mkstemp_like) {
+	if (mkstemp_like || temp_name(dir, name)) {
 		char *sdir =
 		    shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
 
@@ -213,13 +278,15 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 		goto out;
 	}
 	if (from->kind == &kind_env_shadow) {
-		if (to_shadow || !key_name(newname)) {
+		if (to_shadow || temp_name(dir, newname)) {
 			rc = shadow_rename(sh, sdir, from->name, newname);
 			goto out;
 		}
 		/* Saving through a temporary file: its contents become
 		 * the key's value (sed -i, perl -pi, mkstemp+rename). */
 		rc = shadow_read(sh, sdir, from->name, &data);
+		if (!rc)
+			rc = check_value(&data, newname);
 		if (rc)
 			goto out;
 		if (data.len && data.buf[data.len - 1] == '\n')
@@ -233,8 +300,9 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 		rc = -EACCES;
 		goto out;
 	}
-	if (to_shadow || !key_name(newname)) {
-		/* KEY -> KEY~: a backup copy; the variable stays. */
+	if (to_shadow || temp_name(dir, newname)) {
+		/* KEY -> KEY~ (vim), KEY -> KEY___jb_old___ (JetBrains): a
+		 * backup copy; the variable stays. */
 		rc = env_contents(from->var, &data);
 		if (!rc) {
 			shadow_write(sh, sdir, newname, data.buf, data.len);
@@ -306,9 +374,13 @@ static char *value_of(const struct buf *data)
 static int env_commit(struct fh *fh)
 {
 	struct env_target t = target_of_fh(fh);
-	char *value = value_of(&fh->data);
+	char *value;
 	int rc;
 
+	rc = check_value(&fh->data, fh->name);
+	if (rc)
+		return rc;
+	value = value_of(&fh->data);
 	rc = envs_set(fh->fs, &t, fh->name, value, NULL);
 	explicit_bzero(value, strlen(value));
 	free(value);
@@ -346,9 +418,18 @@ static int env_truncate(const struct node *n, off_t size)
 		env_contents(n->var, &data);
 	if ((size_t)size < data.len)
 		buf_truncate(&data, (size_t)size);
+	if ((size_t)size > data.len) {
+		/* The file would read as the value and NULs. */
+		log_error("not saved, nothing sent: %s cannot grow to %lld "
+			  "bytes, a value holds no NUL byte",
+			  n->name, (long long)size);
+		rc = -EINVAL;
+		goto out;
+	}
 	value = value_of(&data);
 	rc = envs_set(n->fs, &t, n->name, value, NULL);
 	free(value);
+out:
 	buf_release(&data);
 	return rc;
 }
