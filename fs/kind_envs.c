@@ -105,6 +105,62 @@ static bool temp_name(const struct node *dir, const char *name)
 				dir->variant == 1);
 }
 
+/* tar -x and install unlink a key and create it again: the variable a
+ * tombstone remembers gives the new one its flags (shadow.h). */
+static void bury(const struct node *n)
+{
+	char *sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	unsigned flags = 0, has = 0;
+	int f;
+
+	for (f = 0; f < ENV_FLAGS; f++) {
+		flags |= (unsigned)n->var->flags[f] << f;
+		has |= (unsigned)n->var->has[f] << f;
+	}
+	shadow_bury(&n->fs->shadows, sdir, n->name, flags, has);
+	free(sdir);
+}
+
+/* The flags a key's tombstone holds, as the variable to take them from
+ * (into like); false when it has none. */
+static bool buried_like(struct cfs *fs, enum res_kind kind, const char *uuid,
+			int variant, const char *key, struct env_var *like)
+{
+	char *sdir = shadow_dir(kind, uuid, variant);
+	unsigned flags, has;
+	bool found;
+	int f;
+
+	found = shadow_tombstone(&fs->shadows, sdir, key, &flags, &has);
+	free(sdir);
+	memset(like, 0, sizeof(*like));
+	for (f = 0; found && f < ENV_FLAGS; f++) {
+		like->flags[f] = flags >> f & 1;
+		like->has[f] = has >> f & 1;
+	}
+	return found;
+}
+
+/* Sets key as envs_set() does; a key created again right after its
+ * unlink takes the flags it had. */
+static int set_value(struct cfs *fs, enum res_kind kind, const char *uuid,
+		     int variant, const char *key, const char *value)
+{
+	struct env_target t = { kind, uuid, variant == 1 };
+	struct env_var like;
+	bool buried = buried_like(fs, kind, uuid, variant, key, &like);
+	int rc;
+
+	rc = envs_set(fs, &t, key, value, buried ? &like : NULL);
+	if (!rc && buried) {
+		char *sdir = shadow_dir(kind, uuid, variant);
+
+		shadow_forget(&fs->shadows, sdir, key);
+		free(sdir);
+	}
+	return rc;
+}
+
 /* A value cannot hold a NUL: the API's strings end there, so what was
  * written would be cut short without a word (`printf 'a\0b'`). */
 static int check_value(const struct buf *data, const char *key)
@@ -291,7 +347,8 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 			goto out;
 		if (data.len && data.buf[data.len - 1] == '\n')
 			buf_truncate(&data, data.len - 1);
-		rc = envs_set(dir->fs, &t, newname, data.buf, NULL);
+		rc = set_value(dir->fs, dir->res->kind, dir->res->uuid,
+			       dir->variant, newname, data.buf);
 		if (!rc)
 			shadow_unlink(sh, sdir, from->name, NULL);
 		goto out;
@@ -373,7 +430,6 @@ static char *value_of(const struct buf *data)
 
 static int env_commit(struct fh *fh)
 {
-	struct env_target t = target_of_fh(fh);
 	char *value;
 	int rc;
 
@@ -381,7 +437,8 @@ static int env_commit(struct fh *fh)
 	if (rc)
 		return rc;
 	value = value_of(&fh->data);
-	rc = envs_set(fh->fs, &t, fh->name, value, NULL);
+	rc = set_value(fh->fs, fh->rkind, fh->uuid, fh->variant, fh->name,
+		       value);
 	explicit_bzero(value, strlen(value));
 	free(value);
 	return rc;
@@ -439,13 +496,17 @@ static int env_unlink(const struct node *n)
 	struct env_target t = target_of(n);
 	char *sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
 	bool backed_up;
+	int rc;
 
 	/* vim's failed save: the key goes, then its backup comes back. */
 	backed_up = shadow_set_key_gone(&n->fs->shadows, sdir, n->name, true);
 	free(sdir);
 	if (backed_up)
 		return 0;
-	return envs_delete(n->fs, &t, n->name);
+	rc = envs_delete(n->fs, &t, n->name);
+	if (!rc)
+		bury(n);
+	return rc;
 }
 
 #define XATTR_PREFIX "user.coolify."
