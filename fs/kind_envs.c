@@ -705,10 +705,12 @@ static int envs_env_render(const struct node *n, struct buf *out)
 	for (i = 0; i < l->n && !rc; i++) {
 		if (l->v[i].preview)
 			continue;
-		/* A hidden value cannot be shown, and a file that left it
-		 * out would delete it when saved back. */
+		/* A hidden value (no read:sensitive, or is_shown_once on
+		 * current Coolify) is a comment, so the file stays readable
+		 * (grep -r); a save never deletes it (envs_apply). */
 		if (!l->v[i].value)
-			rc = -EACCES;
+			buf_addf(out, "# %s: value not readable\n",
+				 l->v[i].key);
 		else
 			dotenv_format(out, l->v[i].key, l->v[i].value);
 	}

@@ -3,6 +3,7 @@ write-file-atomic, JetBrains' safe write, mktemp + mv, rsync, tar -x,
 install, nvim and touch. Each changes one variable on a real mount, and
 the fake's request log shows exactly what reached the API: one request
 for the value, no temporary name, nothing left behind in either set."""
+import json
 import os
 import shutil
 import subprocess
@@ -190,3 +191,86 @@ def test_nul_in_a_value_is_EINVAL_and_sends_nothing(site):
     assert e.value.errno == 22
     assert site.writes() == []
     assert site.server()["NODE_ENV"] == old
+
+
+# Values every reader of envs.env must give back as the API holds them.
+# (Where no one form serves all readers, SPEC §3.1 says which loses; none
+# of those is here: no ${NAME}, which python-dotenv expands even in single
+# quotes, no \\, no value with both ' and ".)
+TRICKY = {
+    "DB_URL": "postgres://u:p@db:5432/app?sslmode=require&pool=5",
+    "SEMI": "a;b; c",
+    "DOLLAR": "costs $5 and $HOME",
+    "DQUOTE": 'say "hi"',
+    "SQUOTE": "it's here",
+    "BACKSLASH": "C:\\path\\to",
+    "MULTI": "line one\nline two",
+    "HASH": "a #b",
+    "HASH2": "a#b",
+    "STAR": "*.example.com",
+    "TILDE": "~/x",
+    "BACKTICK": "echo `id`",
+    "AMP_AND_PIPE": "a&&b||c|d",
+    "PLAIN": "abc-1.2_3",
+}
+
+READ_ENVS = {
+    "python-dotenv": [
+        "/usr/bin/python3", "-c",
+        "import json,sys; from dotenv import dotenv_values; "
+        # interpolate=False: python-dotenv 0.21 expands ${NAME} even in
+        # single quotes, which no quoting can prevent (TEMPLATE has one).
+        "print(json.dumps(dict(dotenv_values(sys.argv[1], interpolate=False))))"],
+    "node-dotenv": [
+        "node", "-e",
+        "const fs=require('fs'); console.log(JSON.stringify("
+        "require('dotenv').parse(fs.readFileSync(process.argv[1]))))"],
+    "bash": [
+        "/bin/bash", "-c",
+        "set -a; . \"$1\"; set +a; /usr/bin/python3 -c "
+        "'import json,os,sys; print(json.dumps(dict(os.environ)))'", "bash"],
+}
+
+
+@pytest.mark.parametrize("reader", sorted(READ_ENVS))
+def test_envs_env_reads_the_same_in_every_parser(site, reader, node_modules):
+    for k, v in TRICKY.items():
+        with open(site.p(k), "w") as f:
+            f.write(v + "\n")
+    server = site.server()
+    for k, v in TRICKY.items():
+        assert server[k] == v, k
+    r = run(READ_ENVS[reader] + [os.path.join(site.dir, "envs.env")],
+            env=dict(os.environ, NODE_PATH=node_modules))
+    got = json.loads(r.stdout)
+    for k, v in server.items():
+        if k.isidentifier():  # bash cannot take a key with '.'
+            assert got.get(k) == v, (reader, k, got.get(k), v)
+
+
+def test_shown_once_value_is_a_comment_and_the_file_readable(mount_factory, tmp_path):
+    """Current Coolify hides an is_shown_once value even from root: the
+    file shows it as a comment, grep -r works, and a save that drops the
+    comment keeps the variable."""
+    fk = Fake(mode="latest")
+    try:
+        m = mount_factory(fk)
+        site = EnvSite(fk, m, name="metabase")
+        hidden = [k for k, v in site.server_vars().items() if v.get("is_shown_once")]
+        assert hidden
+        path = os.path.join(site.dir, "envs.env")
+        text = open(path).read()
+        for k in hidden:
+            assert "# %s: value not readable\n" % k in text
+        run(["grep", "-r", "-q", "MB_", os.path.dirname(os.path.dirname(site.dir))])
+        fk.clear_log()
+        kept = [l for l in text.splitlines() if not l.startswith("#")]
+        (tmp_path / "e.env").write_text("\n".join(kept + ["ADDED=1"]) + "\n")
+        run(["cp", str(tmp_path / "e.env"), path])
+        assert [m for m, _ in site.writes()] == ["PATCH"], site.writes()
+        now = site.server_vars()
+        for k in hidden:
+            assert k in now
+        assert now["ADDED"]["value"] == "1"
+    finally:
+        fk.stop()
