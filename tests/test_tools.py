@@ -274,3 +274,32 @@ def test_shown_once_value_is_a_comment_and_the_file_readable(mount_factory, tmp_
         assert now["ADDED"]["value"] == "1"
     finally:
         fk.stop()
+
+
+@pytest.mark.parametrize("tool", ["write-file-atomic", "jetbrains"])
+def test_refused_save_changes_nothing(site, tool, node_modules):
+    """The API refuses the PATCH: the tool reports it, the value and its
+    uuid stay, and no temporary name reached the API."""
+    prod, prev = snapshot(site)
+    site.fake.fault(status=422, count=1, match="/envs", method="PATCH")
+    if tool == "write-file-atomic":
+        r = run(["node", "-e", "require('write-file-atomic').sync('NODE_ENV', 'beta\\n')"],
+                cwd=site.envs, env=dict(os.environ, NODE_PATH=node_modules), check=False)
+        assert r.returncode and "EINVAL" in r.stderr, r
+    else:
+        key, tmp, old = (site.p("NODE_ENV"), site.p("NODE_ENV___jb_tmp___"),
+                         site.p("NODE_ENV___jb_old___"))
+        with open(tmp, "w") as f:
+            f.write("beta\n")
+        os.rename(key, old)
+        with pytest.raises(OSError) as e:
+            os.rename(tmp, key)
+        assert e.value.errno == 22
+        # What the IDE does then: the old file goes back, the new one away.
+        os.rename(old, key)
+        os.unlink(tmp)
+    assert site.writes() == [("PATCH", "envs")], site.writes()
+    now, now_prev = snapshot(site)
+    assert now == prod and now_prev == prev
+    assert sorted(os.listdir(site.envs)) == sorted(prod)
+    assert open(site.p("NODE_ENV")).read() == prod["NODE_ENV"]["value"] + "\n"
