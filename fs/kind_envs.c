@@ -705,9 +705,10 @@ static int envs_env_render(const struct node *n, struct buf *out)
 	for (i = 0; i < l->n && !rc; i++) {
 		if (l->v[i].preview)
 			continue;
-		/* A hidden value (no read:sensitive, or is_shown_once on
-		 * current Coolify) is a comment, so the file stays readable
-		 * (grep -r); a save never deletes it (envs_apply). */
+		/* A hidden value (no read:sensitive, NOTES §1.5; or
+		 * is_shown_once, hidden even from root, NOTES §17.4) is a
+		 * comment, so the file stays readable (grep -r); a save
+		 * never deletes it (envs_apply). */
 		if (!l->v[i].value)
 			buf_addf(out, "# %s: value not readable\n",
 				 l->v[i].key);

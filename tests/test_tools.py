@@ -262,7 +262,16 @@ def test_shown_once_value_is_a_comment_and_the_file_readable(mount_factory, tmp_
         text = open(path).read()
         for k in hidden:
             assert "# %s: value not readable\n" % k in text
-        run(["grep", "-r", "-q", "MB_", os.path.dirname(os.path.dirname(site.dir))])
+        # grep -r over the project reads envs.env; the only file it cannot
+        # read is the hidden key's own (EACCES by design, never empty).
+        r = run(["grep", "-r", "-l", "MB_", os.path.dirname(os.path.dirname(site.dir))],
+                check=False)
+        assert path + "\n" in r.stdout, r
+        errors = r.stderr.splitlines()
+        assert len(errors) == len(hidden), errors
+        for k in hidden:
+            assert any(os.path.join(site.envs, k) in e and "Permission denied" in e
+                       for e in errors), errors
         fk.clear_log()
         kept = [l for l in text.splitlines() if not l.startswith("#")]
         (tmp_path / "e.env").write_text("\n".join(kept + ["ADDED=1"]) + "\n")
