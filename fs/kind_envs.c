@@ -5,11 +5,14 @@
  * plus a newline) or a shadow: a temporary file an editor or tool made
  * there, kept in memory only (shadow.h). A name that cannot be a key is
  * always a shadow; so is a file created the way mkstemp creates them
- * (O_RDWR|O_CREAT|O_EXCL), which is how sed -i, perl -pi and python make
- * key-shaped temporary names. Renaming a shadow onto a key saves it as
+ * (O_RDWR|O_CREAT|O_EXCL), which is how sed -i, perl -pi, python and
+ * mktemp make key-shaped temporary names, and one with a tool's suffix
+ * (tool_suffix(): write-file-atomic's KEY.N, JetBrains' KEY___jb_tmp___)
+ * that the API does not hold. Renaming a shadow onto a key saves it as
  * that key; renaming a key onto a temporary name copies it into a shadow
  * and keeps the variable, since the editor's next step writes the key
- * again (vim's KEY -> KEY~ backup). */
+ * again (vim's KEY -> KEY~ backup). A key unlinked and created again at
+ * once (tar -x, install) takes its old flags from a tombstone. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
