@@ -246,23 +246,26 @@ int dotenv_parse(const char *text, size_t len, struct dotenv *d,
 	return rc;
 }
 
+/* A byte a value may hold bare: one that compose, python-dotenv, node's
+ * dotenv and a shell all read as itself, wherever it stands. */
+static bool plain(char c)
+{
+	return c && (isalnum((unsigned char)c) || strchr("_-.,:/@%+=", c));
+}
+
 void dotenv_format(struct buf *out, const char *key, const char *value)
 {
-	size_t len = strlen(value);
-	bool dq = len && (is_blank(value[0]) || is_blank(value[len - 1]));
-	bool sq = false;
 	const char *p;
+	bool bare = true;
 
-	for (p = value; *p && !dq; p++) {
-		if (strchr("\n\"\\#'", *p))
-			dq = true;
-		else if (*p == '$' || *p == ' ')
-			sq = true;
-	}
+	for (p = value; *p && bare; p++)
+		bare = plain(*p);
 	buf_addf(out, "%s=", key);
-	if (!dq && !sq) {
+	if (bare) {
 		buf_adds(out, value);
-	} else if (!dq) {
+	} else if (!strchr(value, '\'')) {
+		/* Literal for every reader, newlines included: bash does not
+		 * split at '&' or ';' in it, nobody expands '$'. */
 		buf_addf(out, "'%s'", value);
 	} else {
 		buf_addch(out, '"');

@@ -5,11 +5,14 @@
  * plus a newline) or a shadow: a temporary file an editor or tool made
  * there, kept in memory only (shadow.h). A name that cannot be a key is
  * always a shadow; so is a file created the way mkstemp creates them
- * (O_RDWR|O_CREAT|O_EXCL), which is how sed -i, perl -pi and python make
- * key-shaped temporary names. Renaming a shadow onto a key saves it as
+ * (O_RDWR|O_CREAT|O_EXCL), which is how sed -i, perl -pi, python and
+ * mktemp make key-shaped temporary names, and one with a tool's suffix
+ * (tool_suffix(): write-file-atomic's KEY.N, JetBrains' KEY___jb_tmp___)
+ * that the API does not hold. Renaming a shadow onto a key saves it as
  * that key; renaming a key onto a temporary name copies it into a shadow
  * and keeps the variable, since the editor's next step writes the key
- * again (vim's KEY -> KEY~ backup). */
+ * again (vim's KEY -> KEY~ backup). A key unlinked and created again at
+ * once (tar -x, install) takes its old flags from a tombstone. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,6 +52,127 @@ static char *shadow_dir(enum res_kind kind, const char *uuid, int variant)
 static bool key_name(const char *name)
 {
 	return dotenv_key_valid(name);
+}
+
+#define JB_TMP "___jb_tmp___"
+#define JB_OLD "___jb_old___"
+
+/* Whether name ends in suffix, with something before it. */
+static bool ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcmp(name + n - k, suffix);
+}
+
+/* Whether a key-shaped name is one a tool makes beside the key it saves
+ * (SPEC §3.1, research/editors.md): JetBrains' safe write uses
+ * KEY___jb_tmp___ and KEY___jb_old___; write-file-atomic (npm and the
+ * tools built on it) writes KEY.N, N its 32-bit hash in decimal. A key
+ * may hold '.', so KEY.N is taken for a temporary name only when N is 1
+ * to 10 digits and KEY is a key of this directory, or N has 6 digits or
+ * more (a hash below 100000, one save in 40000, of a new key is created
+ * and renamed as before). */
+static bool tool_suffix(const struct node *dir, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	size_t digits;
+	char *prefix;
+	bool known;
+
+	if (ends_with(name, JB_TMP) || ends_with(name, JB_OLD))
+		return true;
+	if (!dot || dot == name)
+		return false;
+	digits = strlen(dot + 1);
+	if (!digits || digits > 10 || strspn(dot + 1, "0123456789") != digits)
+		return false;
+	if (digits >= 6)
+		return true;
+	prefix = xstrndup(name, (size_t)(dot - name));
+	known = envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, prefix,
+				dir->variant == 1);
+	free(prefix);
+	return known;
+}
+
+/* Whether a file of this name in dir is temporary, a shadow, by its name
+ * alone: it cannot be a key, or it has a tool's suffix and is not a key
+ * at the API already (a variable the API holds is always shown as one). */
+static bool temp_name(const struct node *dir, const char *name)
+{
+	if (!key_name(name))
+		return true;
+	return tool_suffix(dir, name) &&
+	       !envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, name,
+				dir->variant == 1);
+}
+
+/* tar -x and install unlink a key and create it again: the variable a
+ * tombstone remembers gives the new one its flags (shadow.h). */
+static void bury(const struct node *n)
+{
+	char *sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	unsigned flags = 0, has = 0;
+	int f;
+
+	for (f = 0; f < ENV_FLAGS; f++) {
+		flags |= (unsigned)n->var->flags[f] << f;
+		has |= (unsigned)n->var->has[f] << f;
+	}
+	shadow_bury(&n->fs->shadows, sdir, n->name, flags, has);
+	free(sdir);
+}
+
+/* The flags a key's tombstone holds, as the variable to take them from
+ * (into like); false when it has none. */
+static bool buried_like(struct cfs *fs, enum res_kind kind, const char *uuid,
+			int variant, const char *key, struct env_var *like)
+{
+	char *sdir = shadow_dir(kind, uuid, variant);
+	unsigned flags, has;
+	bool found;
+	int f;
+
+	found = shadow_tombstone(&fs->shadows, sdir, key, &flags, &has);
+	free(sdir);
+	memset(like, 0, sizeof(*like));
+	for (f = 0; found && f < ENV_FLAGS; f++) {
+		like->flags[f] = flags >> f & 1;
+		like->has[f] = has >> f & 1;
+	}
+	return found;
+}
+
+/* Sets key as envs_set() does; a key created again right after its
+ * unlink takes the flags it had. */
+static int set_value(struct cfs *fs, enum res_kind kind, const char *uuid,
+		     int variant, const char *key, const char *value)
+{
+	struct env_target t = { kind, uuid, variant == 1 };
+	struct env_var like;
+	bool buried = buried_like(fs, kind, uuid, variant, key, &like);
+	int rc;
+
+	rc = envs_set(fs, &t, key, value, buried ? &like : NULL);
+	if (!rc && buried) {
+		char *sdir = shadow_dir(kind, uuid, variant);
+
+		shadow_forget(&fs->shadows, sdir, key);
+		free(sdir);
+	}
+	return rc;
+}
+
+/* A value cannot hold a NUL: the API's strings end there, so what was
+ * written would be cut short without a word (`printf 'a\0b'`). */
+static int check_value(const struct buf *data, const char *key)
+{
+	if (!memchr(data->buf, '\0', data->len))
+		return 0;
+	log_error("not saved, nothing sent: the value of %s holds a NUL byte",
+		  key);
+	return -EINVAL;
 }
 
 /* ---- envs/ ---- */
@@ -150,7 +274,7 @@ static int envs_dir_create(const struct node *dir, const char *name, int flags,
 	int rc;
 
 	fh->rkind = dir->res->kind;
-	if (!key_name(name) || mkstemp_like) {
+	if (mkstemp_like || temp_name(dir, name)) {
 		char *sdir =
 		    shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
 
@@ -213,18 +337,21 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 		goto out;
 	}
 	if (from->kind == &kind_env_shadow) {
-		if (to_shadow || !key_name(newname)) {
+		if (to_shadow || temp_name(dir, newname)) {
 			rc = shadow_rename(sh, sdir, from->name, newname);
 			goto out;
 		}
 		/* Saving through a temporary file: its contents become
 		 * the key's value (sed -i, perl -pi, mkstemp+rename). */
 		rc = shadow_read(sh, sdir, from->name, &data);
+		if (!rc)
+			rc = check_value(&data, newname);
 		if (rc)
 			goto out;
 		if (data.len && data.buf[data.len - 1] == '\n')
 			buf_truncate(&data, data.len - 1);
-		rc = envs_set(dir->fs, &t, newname, data.buf, NULL);
+		rc = set_value(dir->fs, dir->res->kind, dir->res->uuid,
+			       dir->variant, newname, data.buf);
 		if (!rc)
 			shadow_unlink(sh, sdir, from->name, NULL);
 		goto out;
@@ -233,8 +360,9 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 		rc = -EACCES;
 		goto out;
 	}
-	if (to_shadow || !key_name(newname)) {
-		/* KEY -> KEY~: a backup copy; the variable stays. */
+	if (to_shadow || temp_name(dir, newname)) {
+		/* KEY -> KEY~ (vim), KEY -> KEY___jb_old___ (JetBrains): a
+		 * backup copy; the variable stays. */
 		rc = env_contents(from->var, &data);
 		if (!rc) {
 			shadow_write(sh, sdir, newname, data.buf, data.len);
@@ -305,11 +433,15 @@ static char *value_of(const struct buf *data)
 
 static int env_commit(struct fh *fh)
 {
-	struct env_target t = target_of_fh(fh);
-	char *value = value_of(&fh->data);
+	char *value;
 	int rc;
 
-	rc = envs_set(fh->fs, &t, fh->name, value, NULL);
+	rc = check_value(&fh->data, fh->name);
+	if (rc)
+		return rc;
+	value = value_of(&fh->data);
+	rc = set_value(fh->fs, fh->rkind, fh->uuid, fh->variant, fh->name,
+		       value);
 	explicit_bzero(value, strlen(value));
 	free(value);
 	return rc;
@@ -346,9 +478,18 @@ static int env_truncate(const struct node *n, off_t size)
 		env_contents(n->var, &data);
 	if ((size_t)size < data.len)
 		buf_truncate(&data, (size_t)size);
+	if ((size_t)size > data.len) {
+		/* The file would read as the value and NULs. */
+		log_error("not saved, nothing sent: %s cannot grow to %lld "
+			  "bytes, a value holds no NUL byte",
+			  n->name, (long long)size);
+		rc = -EINVAL;
+		goto out;
+	}
 	value = value_of(&data);
 	rc = envs_set(n->fs, &t, n->name, value, NULL);
 	free(value);
+out:
 	buf_release(&data);
 	return rc;
 }
@@ -358,13 +499,17 @@ static int env_unlink(const struct node *n)
 	struct env_target t = target_of(n);
 	char *sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
 	bool backed_up;
+	int rc;
 
 	/* vim's failed save: the key goes, then its backup comes back. */
 	backed_up = shadow_set_key_gone(&n->fs->shadows, sdir, n->name, true);
 	free(sdir);
 	if (backed_up)
 		return 0;
-	return envs_delete(n->fs, &t, n->name);
+	rc = envs_delete(n->fs, &t, n->name);
+	if (!rc)
+		bury(n);
+	return rc;
 }
 
 #define XATTR_PREFIX "user.coolify."
@@ -563,10 +708,13 @@ static int envs_env_render(const struct node *n, struct buf *out)
 	for (i = 0; i < l->n && !rc; i++) {
 		if (l->v[i].preview)
 			continue;
-		/* A hidden value cannot be shown, and a file that left it
-		 * out would delete it when saved back. */
+		/* A hidden value (no read:sensitive, NOTES §1.5; or
+		 * is_shown_once, hidden even from root, NOTES §17.4) is a
+		 * comment, so the file stays readable (grep -r); a save
+		 * never deletes it (envs_apply). */
 		if (!l->v[i].value)
-			rc = -EACCES;
+			buf_addf(out, "# %s: value not readable\n",
+				 l->v[i].key);
 		else
 			dotenv_format(out, l->v[i].key, l->v[i].value);
 	}

@@ -184,6 +184,17 @@ static void cfs_destroy(void *private_data)
 		  fs->cache.stale, fs->prefetch.done);
 }
 
+/* The attributes of a file that is not at the API: empty, ours. */
+static void unborn_stat(const struct cfs *fs, mode_t perm, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFREG | perm;
+	st->st_nlink = 1;
+	st->st_uid = fs->uid;
+	st->st_gid = fs->gid;
+	st->st_mtime = st->st_ctime = st->st_atime = fs->mount_time;
+}
+
 static int cfs_getattr(const char *path, struct stat *st,
 		       struct fuse_file_info *fi)
 {
@@ -197,19 +208,21 @@ static int cfs_getattr(const char *path, struct stat *st,
 		rc = node_stat(&n, st);
 		node_release(&n);
 	}
+	/* A key created and still open, not committed yet, exists by its
+	 * path too: touch sets its times by path before it closes it
+	 * (utimensat, then a stat) and would fail with ENOENT. */
+	if (rc == -ENOENT && !fh &&
+	    pending_truncated(&cfs_get()->pending, path)) {
+		unborn_stat(cfs_get(), 0600, st);
+		rc = 0;
+	}
 	if (fh) {
 		/* fstat of an open file describes what reads return. */
 		if (rc) {
 			/* Not at the API (yet, or any more): a created key
 			 * before its commit, or a file unlinked while open. */
-			memset(st, 0, sizeof(*st));
-			st->st_mode =
-			    S_IFREG | (fh->kind->perm ? fh->kind->perm : 0400);
-			st->st_nlink = 1;
-			st->st_uid = fh->fs->uid;
-			st->st_gid = fh->fs->gid;
-			st->st_mtime = st->st_ctime = st->st_atime =
-			    fh->fs->mount_time;
+			unborn_stat(fh->fs,
+				    fh->kind->perm ? fh->kind->perm : 0400, st);
 			rc = 0;
 		}
 		if (fh->kind->refresh)

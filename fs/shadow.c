@@ -19,10 +19,24 @@ struct shadow {
 	UT_hash_handle hh;
 };
 
+struct tombstone {
+	char *key; /* "dir\nname", as a shadow's */
+	unsigned flags, has;
+	time_t when;
+	UT_hash_handle hh;
+};
+
 void shadows_init(struct shadows *s)
 {
 	pthread_mutex_init(&s->lock, NULL);
 	s->table = NULL;
+	s->buried = NULL;
+}
+
+static void tombstone_free(struct tombstone *t)
+{
+	free(t->key);
+	free(t);
 }
 
 static void shadow_free(struct shadow *sh)
@@ -37,9 +51,15 @@ void shadows_release(struct shadows *s)
 {
 	struct shadow *sh, *tmp;
 
+	struct tombstone *t, *ttmp;
+
 	HASH_ITER (hh, s->table, sh, tmp) {
 		HASH_DEL(s->table, sh);
 		shadow_free(sh);
+	}
+	HASH_ITER (hh, s->buried, t, ttmp) {
+		HASH_DEL(s->buried, t);
+		tombstone_free(t);
 	}
 	pthread_mutex_destroy(&s->lock);
 }
@@ -265,4 +285,73 @@ char **shadow_names(struct shadows *s, const char *dir)
 	}
 	pthread_mutex_unlock(&s->lock);
 	return names;
+}
+
+/* Caller holds s->lock. Drops the tombstones that have expired, so the
+ * table holds only what a few seconds of unlinks left. */
+static void prune(struct shadows *s, time_t now)
+{
+	struct tombstone *t, *tmp;
+
+	HASH_ITER (hh, s->buried, t, tmp) {
+		if (now - t->when > SHADOW_TOMBSTONE_TTL) {
+			HASH_DEL(s->buried, t);
+			tombstone_free(t);
+		}
+	}
+}
+
+void shadow_bury(struct shadows *s, const char *dir, const char *key,
+		 unsigned flags, unsigned has)
+{
+	char *k = xasprintf("%s\n%s", dir, key);
+	struct tombstone *t;
+
+	pthread_mutex_lock(&s->lock);
+	prune(s, time(NULL));
+	HASH_FIND_STR(s->buried, k, t);
+	if (t) {
+		free(k);
+	} else {
+		t = xcalloc(1, sizeof(*t));
+		t->key = k;
+		HASH_ADD_KEYPTR(hh, s->buried, t->key, strlen(t->key), t);
+	}
+	t->flags = flags;
+	t->has = has;
+	t->when = time(NULL);
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool shadow_tombstone(struct shadows *s, const char *dir, const char *key,
+		      unsigned *flags, unsigned *has)
+{
+	char *k = xasprintf("%s\n%s", dir, key);
+	struct tombstone *t;
+
+	pthread_mutex_lock(&s->lock);
+	prune(s, time(NULL));
+	HASH_FIND_STR(s->buried, k, t);
+	if (t && flags)
+		*flags = t->flags;
+	if (t && has)
+		*has = t->has;
+	pthread_mutex_unlock(&s->lock);
+	free(k);
+	return t != NULL;
+}
+
+void shadow_forget(struct shadows *s, const char *dir, const char *key)
+{
+	char *k = xasprintf("%s\n%s", dir, key);
+	struct tombstone *t;
+
+	pthread_mutex_lock(&s->lock);
+	HASH_FIND_STR(s->buried, k, t);
+	if (t) {
+		HASH_DEL(s->buried, t);
+		tombstone_free(t);
+	}
+	pthread_mutex_unlock(&s->lock);
+	free(k);
 }

@@ -4,11 +4,17 @@
  * Reading: blank lines and lines starting with '#' are skipped, an
  * optional "export " prefix is allowed, unquoted values are trimmed and
  * end at " #", double-quoted values take \n, \t, \", \\ escapes and may
- * span lines, single-quoted values are literal. Writing quotes a value
- * only when it must be: double quotes for newlines, quotes, backslashes,
- * '#' and surrounding spaces; single quotes for '$', which compose would
- * otherwise interpolate. Parsing what dotenv_format() wrote gives back the
- * same pairs. Pure functions, no I/O. */
+ * span lines, single-quoted values are literal. Writing leaves a value
+ * bare only when every byte is a letter, a digit or one of _-.,:/@%+=;
+ * anything else (spaces, quotes, '#', '$', '&', ';', backslashes,
+ * newlines, bytes past ASCII) goes in single quotes, literally, when the
+ * value holds no '\''; otherwise in double quotes with \n, \", \\ and \$
+ * escapes. compose, python-dotenv, node's dotenv and bash's `set -a; .`
+ * then read the same value, except where no form serves all of them
+ * (SPEC §3.1: python-dotenv reads \\ in single quotes as one backslash,
+ * node's dotenv keeps \" and \\ in double quotes). Parsing what
+ * dotenv_format() wrote gives back the same pairs. Pure functions, no
+ * I/O. */
 #ifndef CFS_DOTENV_H
 #define CFS_DOTENV_H
 

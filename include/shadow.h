@@ -17,9 +17,12 @@
 
 struct shadow;
 
+struct tombstone;
+
 struct shadows {
-	pthread_mutex_t lock; /* guards table and every shadow in it */
+	pthread_mutex_t lock; /* guards both tables and every entry */
 	struct shadow *table;
+	struct tombstone *buried; /* keys unlinked a moment ago */
 };
 
 void shadows_init(struct shadows *s);
@@ -62,6 +65,22 @@ bool shadow_set_key_gone(struct shadows *s, const char *dir, const char *key,
 /* Renames from to to in dir, replacing to; -ENOENT if from is missing. */
 int shadow_rename(struct shadows *s, const char *dir, const char *from,
 		  const char *to);
+/* Tombstones. tar -x and install unlink a key and create it again at
+ * once, which the API sees as a DELETE and a POST; the new variable takes
+ * the old one's flags from its tombstone. A tombstone lasts
+ * SHADOW_TOMBSTONE_TTL seconds: long enough for a tool's next call, too
+ * short for a variable deleted on purpose and made again later. flags
+ * and has are bit sets the caller defines. */
+#define SHADOW_TOMBSTONE_TTL 3
+void shadow_bury(struct shadows *s, const char *dir, const char *key,
+		 unsigned flags, unsigned has);
+/* Whether key in dir has a live tombstone; if so its bits (either
+ * pointer may be NULL). */
+bool shadow_tombstone(struct shadows *s, const char *dir, const char *key,
+		      unsigned *flags, unsigned *has);
+/* Drops key's tombstone, once the new variable has its flags. */
+void shadow_forget(struct shadows *s, const char *dir, const char *key);
+
 /* The names of dir's shadows: a NULL-terminated array the caller frees
  * (each name and the array). */
 char **shadow_names(struct shadows *s, const char *dir);
