@@ -75,13 +75,6 @@ def test_429_is_retried_after_retry_after(fresh, mount_factory):
     assert api_requests(fresh).count(("GET", "/api/v1/projects")) == 2
 
 
-def test_429_beyond_timeout_is_EAGAIN(fresh, mount_factory):
-    m = mount_factory(fresh, opts=["cache_ttl=0", "timeout=2"])
-    fresh.fault(status=429, count=5, retry_after=30, match="/api/v1/projects")
-    r = ls(m.p("projects"))
-    assert r.returncode and "Resource temporarily unavailable" in r.stderr
-
-
 def test_slow_answer_times_out_and_unmount_works(fresh, mount_factory):
     m = mount_factory(fresh, opts=["cache_ttl=0", "timeout=2"])
     fresh.fault(hang_ms=10000, count=10, match="/api/v1/projects")
