@@ -220,7 +220,7 @@ int http_status_errno(long status)
 	case 404:
 		return -ENOENT;
 	case 405:
-		return -ENOSYS;
+		return -EOPNOTSUPP; /* SPEC §5: never ENOSYS */
 	case 409:
 		return -EEXIST;
 	case 429:
