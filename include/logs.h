@@ -53,7 +53,9 @@ size_t logs_overlap(const char *prev, size_t plen, const char *win,
 		    size_t wlen);
 
 /* The length of the docker timestamp and space that start line (what
- * `docker logs -t` adds, e.g. "2025-05-27T13:10:21.482311Z "), or 0. */
+ * `docker logs -t` adds: exactly "2025-05-27T13:10:21.482311123Z ", nine
+ * fraction digits, Z, one space), or 0 for any other start, an
+ * application's own ISO timestamp included. */
 size_t logs_ts_len(const char *line, size_t len);
 
 /* ---- streams ---- */

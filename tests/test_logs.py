@@ -246,6 +246,56 @@ def test_service_logs_show_each_container(mount_factory):
         fake.stop()
 
 
+def test_timestamps_are_asked_for_as_the_spec_types_them(mount_factory):
+    """NOTES §17.5: show_timestamps is a boolean in the current spec: sent
+    as `true`, not `1`."""
+    fake = Fake(mode="latest")
+    try:
+        rel, app = resource(Tree(fake), "applications", "web")
+        m = mount_factory(fake)
+        fake.clear_log()
+        open(m.p(rel, "logs")).read()
+        queries = [e["query"] for e in fake.log() if e["path"].endswith("/logs")]
+        assert queries and all("show_timestamps=true" in q.split("&") for q in queries), queries
+    finally:
+        fake.stop()
+
+
+OWN = ["2025-05-11T10:00:00.123Z own millisecond stamp",
+       "2025-05-11T10:00:00Z own second stamp",
+       "2025-05-11T10:00:00.123456789+02:00 own offset stamp",
+       "2025-05-11T10:00:00.123456789Z own stamp in docker's very shape"]
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_application_timestamps_stay(ignored, mount_factory):
+    """Only docker's own prefix is taken off. With an instance that ignores
+    show_timestamps (ignored=True) every line is the application's text,
+    its own ISO timestamps included; with docker's prefix, only that goes.
+    (The last OWN line has docker's shape: with the parameter ignored it
+    cannot be told from docker's, and is the one line that may lose it.)"""
+    fake = Fake(mode="latest")
+    try:
+        rel, app = resource(Tree(fake), "applications", "web")
+        fake.set(ignore_show_timestamps=ignored)
+        fake.set(resource=app["uuid"], log_append="\n".join(OWN))
+        fake.set(log_growth=False)
+        m = mount_factory(fake, opts=["log_lines=100"])
+        got = open(m.p(rel, "logs")).read().splitlines()
+        want = api_lines(fake, "applications", app["uuid"], 100)
+        assert [l for l in want if l.startswith("2025-05-11T10:00:00")] == OWN
+        # The generated lines that begin with the application's own time.
+        assert [l for l in want if re.match(r"\d{4}-\d\d-\d\dT[\d:.]+Z info:", l)]
+        if ignored:
+            assert got[:-1] == want[:-1]
+            assert got[-1] in (OWN[-1], OWN[-1][31:])
+        else:
+            assert got == want
+    finally:
+        fake.stop()
+
+
+# -- deployments ------------------------------------------------------------------------
 # -- deployments ------------------------------------------------------------------------
 
 
