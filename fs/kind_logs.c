@@ -232,7 +232,7 @@ static int logs_refresh(struct fh *fh)
 	struct logs_handle *h = fh->priv;
 
 	return logs_reader_refresh(&h->reader, period(h->src.fs), logs_fetch,
-				   &h->src, &fh->data);
+				   &h->src, &fh->data, &fh->lock);
 }
 
 /* Gets n's stream (put it), polled first when poll says. */

@@ -688,11 +688,19 @@ int logs_reader_open(struct logs_reader *r, struct logs *l, const char *key,
 }
 
 int logs_reader_refresh(struct logs_reader *r, unsigned period,
-			logs_fetch_fn fetch, void *arg, struct buf *data)
+			logs_fetch_fn fetch, void *arg, struct buf *data,
+			pthread_mutex_t *data_lock)
 {
+	int rc;
+
 	/* The stream has text already: a failed poll keeps it. */
 	logs_stream_poll(r->s, period, fetch, arg);
-	return logs_stream_copy(r->s, data, &r->gen);
+	/* Lock order: data_lock, then the stream's. r->gen goes with
+	 * data, so it is under data_lock too. */
+	pthread_mutex_lock(data_lock);
+	rc = logs_stream_copy(r->s, data, &r->gen);
+	pthread_mutex_unlock(data_lock);
+	return rc;
 }
 
 void logs_reader_close(struct logs_reader *r)

@@ -136,9 +136,12 @@ struct logs_reader {
 int logs_reader_open(struct logs_reader *r, struct logs *l, const char *key,
 		     bool keep, unsigned period, logs_fetch_fn fetch, void *arg,
 		     struct buf *data);
-/* Polls when due and brings data up to date. Returns 0 or -EFBIG. */
+/* Polls when due (holding no lock of the caller's) and brings data up to
+ * date while holding data_lock, which guards data against the readers
+ * that copy from it (struct fh's lock). Returns 0 or -EFBIG. */
 int logs_reader_refresh(struct logs_reader *r, unsigned period,
-			logs_fetch_fn fetch, void *arg, struct buf *data);
+			logs_fetch_fn fetch, void *arg, struct buf *data,
+			pthread_mutex_t *data_lock);
 void logs_reader_close(struct logs_reader *r);
 
 #endif

@@ -3,10 +3,12 @@ with `tail -f` while the fake's containers write, and the build logs of
 deployments. The oracle is the fake's own logs endpoint, cleaned the way
 NOTES §9.1 says a reader must (ANSI codes out, the 2025 doubling undone)."""
 import os
+import random
 import re
 import subprocess
 import threading
 import time
+import zlib
 
 import pytest
 
@@ -291,6 +293,83 @@ def test_application_timestamps_stay(ignored, mount_factory):
             assert got[-1] in (OWN[-1], OWN[-1][31:])
         else:
             assert got == want
+    finally:
+        fake.stop()
+
+
+def test_concurrent_reads_of_one_handle_while_it_grows(mount_factory):
+    """The FUSE loop is multi-threaded: reads of one open logs file run at
+    once, and the read that polls grows the handle's copy (moving it when
+    it outgrows its allocation) while the others copy from it. Each cycle
+    opens the file afresh (a log nobody reads starts again from its latest
+    window), so the poll after an append of a whole window doubles the
+    copy and must move it. Every read must be what the file finally holds
+    at its offset, and the mount must survive (under ASan too)."""
+    fake = Fake(mode="latest")
+    try:
+        rel, app = resource(Tree(fake), "applications", "web")
+        fake.set(log_growth=False)
+        window, pad = 2000, "x" * 480
+        m = mount_factory(fake, opts=["cache_ttl=1", "log_lines=%d" % window])
+        path = m.p(rel, "logs")
+
+        def append(k):
+            fake.set(resource=app["uuid"], log_append="\n".join(
+                "A%04d-%04d %s" % (k, i, pad) for i in range(window)))
+
+        for cycle in range(10):
+            append(2 * cycle)
+            fd = os.open(path, os.O_RDONLY)
+            opened = os.fstat(fd).st_size
+            # Processes, not threads: the GIL would take turns where the
+            # daemon's threads must not. They share the open file.
+            pids, results = [], []
+            for i in range(4):
+                rfd, wfd = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    os.close(rfd)
+                    rng, out = random.Random(cycle * 10 + i), []
+                    end = time.time() + 1.8
+                    try:
+                        while time.time() < end:
+                            size = os.fstat(fd).st_size
+                            off = rng.randrange(max(size, 1))
+                            data = os.pread(fd, 131072, off)
+                            out.append("%d %d %d" % (off, len(data), zlib.crc32(data)))
+                    except OSError as e:
+                        out.append("error %s" % e)
+                    os.write(wfd, "\n".join(out).encode())
+                    os._exit(0)
+                os.close(wfd)
+                pids.append(pid)
+                results.append(rfd)
+            time.sleep(0.2)
+            append(2 * cycle + 1)
+            seen, errors = [], []
+            for pid, rfd in zip(pids, results):
+                with os.fdopen(rfd, "rb") as f:
+                    for line in f.read().decode().splitlines():
+                        if line.startswith("error"):
+                            errors.append(line)
+                        else:
+                            seen.append(tuple(int(x) for x in line.split()))
+                os.waitpid(pid, 0)
+            chunks, off = [], 0
+            while True:
+                data = os.pread(fd, 1 << 20, off)
+                if not data:
+                    break
+                chunks.append(data)
+                off += len(data)
+            os.close(fd)
+            final = b"".join(chunks)
+            assert not errors, (errors, m.stderr())
+            assert len(final) > opened * 3 // 2, (cycle, opened, len(final))
+            assert len(seen) > 20
+            bad = [(o, n) for o, n, crc in seen if zlib.crc32(final[o:o + n]) != crc]
+            assert not bad, bad[:5]
+        assert "logs" in os.listdir(m.p(rel))  # the daemon is alive
     finally:
         fake.stop()
 
