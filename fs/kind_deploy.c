@@ -436,7 +436,7 @@ static int log_refresh(struct fh *fh)
 	if (!h)
 		return 0;
 	return logs_reader_refresh(&h->reader, log_period(h->src.fs), dep_fetch,
-				   &h->src, &fh->data);
+				   &h->src, &fh->data, &fh->lock);
 }
 
 static int log_render(const struct node *n, struct buf *out)

@@ -156,10 +156,13 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 
 	/* Current Coolify can prefix docker's timestamps: they tell
 	 * repeated lines apart when matching windows, and order the lines
-	 * of a service's containers. They are not shown. */
+	 * of a service's containers. They are not shown. NOTES §17.5: the
+	 * spec types the parameter boolean, so it is sent as "true"; an
+	 * instance that ignores it sends lines without them, and only
+	 * docker's exact prefix is taken off (logs_ts_len). */
 	if (fs->current_api) {
 		logs_feed_timestamps(feed);
-		ts = "&show_timestamps=1";
+		ts = "&show_timestamps=true";
 	}
 	if (src->kind != RES_SVC) {
 		buf_addf(&path, "/%s/%s/logs?lines=%u%s",
@@ -229,7 +232,7 @@ static int logs_refresh(struct fh *fh)
 	struct logs_handle *h = fh->priv;
 
 	return logs_reader_refresh(&h->reader, period(h->src.fs), logs_fetch,
-				   &h->src, &fh->data);
+				   &h->src, &fh->data, &fh->lock);
 }
 
 /* Gets n's stream (put it), polled first when poll says. */

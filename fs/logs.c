@@ -194,53 +194,38 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* What `docker logs -t` puts before each line: RFC 3339 in UTC with a
+ * fraction of exactly nine digits (Go's RFC3339NanoFixed), then one
+ * space. Only this exact shape is docker's: an application's own ISO
+ * timestamp ("2025-05-11T10:00:00.123Z", "...+02:00") is its text. */
+static const char docker_ts[] = "dddd-dd-ddTdd:dd:dd.dddddddddZ ";
+
+#define DOCKER_TS_LEN (sizeof(docker_ts) - 1)
+
 size_t logs_ts_len(const char *line, size_t len)
 {
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
+	size_t i, n = DOCKER_TS_LEN;
 
-	if (len < sizeof(shape))
+	/* An empty last line loses its space to the API's trim(). */
+	if (len == n - 1)
+		n--;
+	if (len < n)
 		return 0;
-	for (i = 0; i < sizeof(shape) - 1; i++) {
-		if (shape[i] == 'd' ? !is_digit(line[i]) : line[i] != shape[i])
+	for (i = 0; i < n; i++) {
+		if (docker_ts[i] == 'd' ? !is_digit(line[i])
+					: line[i] != docker_ts[i])
 			return 0;
 	}
-	for (; i < len && line[i] != ' '; i++) {
-		if (!is_digit(line[i]) && !strchr(".:Z+-", line[i]))
-			return 0;
-	}
-	return i < len ? i + 1 : 0;
+	return n;
 }
 
-/* Orders two docker timestamps (of lengths la, lb, 0 for none). The
- * fraction has its trailing zeros cut (RFC 3339 "nano"), so it is
- * compared as digits padded to nine. */
+/* Orders two lines by their docker timestamps (of lengths la, lb: 0 for
+ * none, else DOCKER_TS_LEN). The shape is fixed, so bytes order them. */
 static int ts_cmp(const char *a, size_t la, const char *b, size_t lb)
 {
-	int c, i;
-
 	if (!la || !lb)
 		return 0;
-	c = memcmp(a, b, 19);
-	if (c)
-		return c;
-	a += 19, la -= 19, b += 19, lb -= 19;
-	if (la && *a == '.')
-		a++, la--;
-	if (lb && *b == '.')
-		b++, lb--;
-	for (i = 0; i < 9; i++) {
-		char x = la && is_digit(*a) ? *a : '0';
-		char y = lb && is_digit(*b) ? *b : '0';
-
-		if (x != y)
-			return x - y;
-		if (la && is_digit(*a))
-			a++, la--;
-		if (lb && is_digit(*b))
-			b++, lb--;
-	}
-	return 0;
+	return memcmp(a, b, DOCKER_TS_LEN - 1);
 }
 
 /* ---- feeds ---- */
@@ -703,11 +688,19 @@ int logs_reader_open(struct logs_reader *r, struct logs *l, const char *key,
 }
 
 int logs_reader_refresh(struct logs_reader *r, unsigned period,
-			logs_fetch_fn fetch, void *arg, struct buf *data)
+			logs_fetch_fn fetch, void *arg, struct buf *data,
+			pthread_mutex_t *data_lock)
 {
+	int rc;
+
 	/* The stream has text already: a failed poll keeps it. */
 	logs_stream_poll(r->s, period, fetch, arg);
-	return logs_stream_copy(r->s, data, &r->gen);
+	/* Lock order: data_lock, then the stream's. r->gen goes with
+	 * data, so it is under data_lock too. */
+	pthread_mutex_lock(data_lock);
+	rc = logs_stream_copy(r->s, data, &r->gen);
+	pthread_mutex_unlock(data_lock);
+	return rc;
 }
 
 void logs_reader_close(struct logs_reader *r)

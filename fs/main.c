@@ -17,6 +17,7 @@
 #include <fuse_lowlevel.h>
 
 #include "cfs.h"
+#include "instance.h"
 #include "log.h"
 #include "ops.h"
 #include "xalloc.h"
@@ -58,16 +59,16 @@ static int check_instance(struct cfs *fs, char **version)
 	rc = http_call(&fs->http, "GET", "/version", NULL, HTTP_QUIET, &resp);
 	if (resp.status)
 		http_api_message(&resp, &msg);
-	if (!rc && (resp.json || strchr(resp.body.buf, '<'))) {
-		fprintf(stderr,
-			"coolifyfs: %s does not answer like a Coolify API "
-			"(GET /api/v1/version gave no version)\n",
-			url);
-		rc = -1;
-	} else if (!rc) {
-		size_t n = strcspn(resp.body.buf, "\r\n");
-
-		*version = xstrndup(resp.body.buf, n);
+	/* NOTES §13: Coolify answers plain text; the official spec says a
+	 * JSON string. Either is a version; a web page is not. */
+	if (!rc) {
+		rc = instance_version_parse(resp.body.buf, resp.body.len,
+					    version);
+		if (rc)
+			fprintf(stderr,
+				"coolifyfs: %s does not answer like a Coolify "
+				"API (GET /api/v1/version gave no version)\n",
+				url);
 	} else if (resp.status == 401) {
 		fprintf(stderr, "coolifyfs: %s refused the token (401 %s)\n",
 			url, msg.buf);
@@ -210,7 +211,7 @@ int main(int argc, char *argv[])
 	if (check_instance(&fs, &version))
 		goto out_http;
 	fs.version = xstrdup(version);
-	fs.current_api = strncmp(version, "4.0.0-beta", 10) != 0;
+	fs.current_api = instance_version_current(version);
 	fs.uid = getuid();
 	fs.gid = getgid();
 	fs.mount_time = time(NULL);

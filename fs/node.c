@@ -176,6 +176,7 @@ void node_forget_dir_of(const char *path, const char *uuid)
 void fh_init(struct fh *fh, const struct node *n, const char *path, int flags)
 {
 	memset(fh, 0, sizeof(*fh));
+	pthread_mutex_init(&fh->lock, NULL);
 	fh->fs = n->fs;
 	fh->kind = n->kind;
 	buf_init(&fh->data, 0);
@@ -195,4 +196,5 @@ void fh_release(struct fh *fh)
 	free(fh->path);
 	free(fh->name);
 	free(fh->uuid);
+	pthread_mutex_destroy(&fh->lock);
 }

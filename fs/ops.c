@@ -227,7 +227,9 @@ static int cfs_getattr(const char *path, struct stat *st,
 		}
 		if (fh->kind->refresh)
 			fh->kind->refresh(fh);
+		pthread_mutex_lock(&fh->lock);
 		st->st_size = (off_t)fh->data.len;
+		pthread_mutex_unlock(&fh->lock);
 	}
 	op_end();
 	return rc;
@@ -422,11 +424,15 @@ static int cfs_read(const char *path, char *buf, size_t size, off_t off,
 		fh->kind->refresh(fh);
 		op_end();
 	}
+	/* Another read's refresh may be growing (moving) data. */
+	pthread_mutex_lock(&fh->lock);
 	if (off < 0 || (size_t)off >= fh->data.len)
-		return 0;
-	if (size > fh->data.len - (size_t)off)
+		size = 0;
+	else if (size > fh->data.len - (size_t)off)
 		size = fh->data.len - (size_t)off;
-	memcpy(buf, fh->data.buf + off, size);
+	if (size)
+		memcpy(buf, fh->data.buf + off, size);
+	pthread_mutex_unlock(&fh->lock);
 	return (int)size;
 }
 

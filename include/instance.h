@@ -9,6 +9,9 @@
 #ifndef CFS_INSTANCE_H
 #define CFS_INSTANCE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "buf.h"
 #include "cache.h"
 #include "cfs.h"
@@ -28,5 +31,16 @@ int instance_teams(struct cfs *fs, struct cval **out);
 /* The id of the token's team into out (appended): GET /team on current
  * Coolify, GET /teams/current on 2025 instances, which lack /team. */
 int instance_current_team(struct cfs *fs, struct buf *out);
+
+/* The version in an answer to GET /version (NOTES §13): the plain body
+ * Coolify sends ("4.0.0-beta.419"), or a JSON string as the official
+ * spec documents it ("\"v4.0.0\""). Returns 0 and the version, without
+ * quotes, into *version (caller frees), or -EPROTO for anything else (an
+ * HTML page, a JSON object, an empty body, text that is no version). */
+int instance_version_parse(const char *body, size_t len, char **version);
+
+/* Whether version is current Coolify (NOTES §17) rather than the 2025
+ * seed's 4.0.0-beta.4xx, with or without a leading "v". */
+bool instance_version_current(const char *version);
 
 #endif

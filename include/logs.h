@@ -53,7 +53,9 @@ size_t logs_overlap(const char *prev, size_t plen, const char *win,
 		    size_t wlen);
 
 /* The length of the docker timestamp and space that start line (what
- * `docker logs -t` adds, e.g. "2025-05-27T13:10:21.482311Z "), or 0. */
+ * `docker logs -t` adds: exactly "2025-05-27T13:10:21.482311123Z ", nine
+ * fraction digits, Z, one space), or 0 for any other start, an
+ * application's own ISO timestamp included. */
 size_t logs_ts_len(const char *line, size_t len);
 
 /* ---- streams ---- */
@@ -134,9 +136,12 @@ struct logs_reader {
 int logs_reader_open(struct logs_reader *r, struct logs *l, const char *key,
 		     bool keep, unsigned period, logs_fetch_fn fetch, void *arg,
 		     struct buf *data);
-/* Polls when due and brings data up to date. Returns 0 or -EFBIG. */
+/* Polls when due (holding no lock of the caller's) and brings data up to
+ * date while holding data_lock, which guards data against the readers
+ * that copy from it (struct fh's lock). Returns 0 or -EFBIG. */
 int logs_reader_refresh(struct logs_reader *r, unsigned period,
-			logs_fetch_fn fetch, void *arg, struct buf *data);
+			logs_fetch_fn fetch, void *arg, struct buf *data,
+			pthread_mutex_t *data_lock);
 void logs_reader_close(struct logs_reader *r);
 
 #endif

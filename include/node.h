@@ -16,6 +16,7 @@
 #ifndef CFS_NODE_H
 #define CFS_NODE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -58,6 +59,12 @@ struct dir_fill {
 struct fh {
 	struct cfs *fs;
 	const struct node_kind *kind;
+	/* Guards data (its bytes, length and allocation) for the handles
+	 * whose kind has a refresh: the refresh of one read grows data
+	 * (and may move it) while another thread's read of the same open
+	 * file copies from it. Held only to copy or measure data, never
+	 * across a request. */
+	pthread_mutex_t lock;
 	struct buf data; /* the contents: rendered at open, then written */
 	int flags;       /* open(2) flags */
 	bool dirty;      /* changed since the last commit */
@@ -127,7 +134,9 @@ struct node_kind {
 	int (*size)(const struct node *n, off_t *size);
 	/* Files: brings an open handle's contents up to date before a read
 	 * or fstat, for files that grow while open (logs); NULL: the
-	 * contents are what open gave. */
+	 * contents are what open gave. Called without fh->lock, from any
+	 * number of threads at once: it asks the API unlocked and changes
+	 * fh->data only while holding fh->lock. */
 	int (*refresh)(struct fh *fh);
 };
 

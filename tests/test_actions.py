@@ -167,6 +167,28 @@ def test_405_to_both_is_not_ENOSYS(seed, mount_factory):
     assert ctl(m, rel, "restart").returncode == 0
 
 
+def test_405_on_a_save_is_EOPNOTSUPP_and_flush_keeps_coming(seed, mount_factory):
+    """SPEC §5: a 405 outside an action is EOPNOTSUPP. ENOSYS returned
+    from flush would make the kernel stop sending flush to the whole
+    mount, so a later save's refusal would no longer reach close()."""
+    import errno
+    from envhelp import EnvSite
+    m = mount_factory(seed)
+    site = EnvSite(seed, m)
+    for _ in range(2):
+        seed.fault(status=405, count=1, match="/envs", method="PATCH")
+        fd = os.open(site.p("NODE_ENV"), os.O_WRONLY | os.O_TRUNC)
+        try:
+            os.write(fd, b"refused")  # no newline: saved by the flush
+        finally:
+            with pytest.raises(OSError) as e:
+                os.close(fd)
+        assert e.value.errno == errno.EOPNOTSUPP, e.value
+    seed.fault(clear=True)
+    run("echo saved > %s" % site.p("NODE_ENV"))
+    assert site.server()["NODE_ENV"] == "saved"
+
+
 def test_current_coolify_is_never_sent_a_get(current, mount_factory):
     tree = Tree(current)
     m = mount_factory(current)

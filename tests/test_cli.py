@@ -223,3 +223,74 @@ def test_token_never_in_debug_output(fake, mount_factory):
     assert "GET /projects" in err
     assert "root-token" not in err and ROOT_TOKEN not in err
     assert "Authorization" not in err
+
+
+def logs_queries(fake):
+    """The query strings of the runtime-log requests the fake received."""
+    return [e["query"] for e in fake.log() if e["path"].endswith("/logs")]
+
+
+def read_a_log(fake, m):
+    from expected import Tree
+    for rel, kind, obj, _ in Tree(fake).walk():
+        if kind == "applications" and obj["status"].startswith("running"):
+            return open(m.p(rel, "logs")).read()
+    raise LookupError("no running application")
+
+
+@pytest.mark.parametrize("mode,version,current", [
+    ("seed", None, False),                 # "4.0.0-beta.419" as a JSON string
+    ("seed", "v4.0.0-beta.419", False),    # the spec's "v", still the 2025 API
+    ("latest", None, True),                # "4.3.11"
+    ("latest", "v4.0.0", True),            # the spec's own example
+])
+def test_version_as_a_json_string(mode, version, current, mount_factory):
+    """NOTES §13: Coolify answers /version as plain text, the official spec
+    as a JSON string. Both mount, the version file shows it without quotes,
+    and the 2025 API is told from current Coolify either way (seen in the
+    logs request: only current Coolify is asked for timestamps)."""
+    f = Fake(mode=mode, extra=("--version-json",))
+    try:
+        if version:
+            f.set(version=version)
+        status, answer = f.api("/version")
+        assert status == 200 and isinstance(answer, str)
+        m = mount_factory(f)
+        assert open(m.p("version")).read() == answer + "\n"
+        f.clear_log()
+        read_a_log(f, m)
+        queries = logs_queries(f)
+        assert queries, f.log()
+        for q in queries:
+            assert ("show_timestamps=true" in q) == current, q
+    finally:
+        f.stop()
+
+
+def test_plain_text_version_with_v_is_still_the_2025_api(mount_factory):
+    f = Fake(mode="seed")
+    try:
+        f.set(version="v4.0.0-beta.419")
+        m = mount_factory(f)
+        assert open(m.p("version")).read() == "v4.0.0-beta.419\n"
+        f.clear_log()
+        read_a_log(f, m)
+        assert logs_queries(f) and not [q for q in logs_queries(f) if "show_timestamps" in q]
+    finally:
+        f.stop()
+
+
+def test_a_json_object_is_not_a_version(tmp_path):
+    """A server whose /api/v1/version is JSON but no string is refused."""
+    (tmp_path / "api" / "v1").mkdir(parents=True)
+    (tmp_path / "api" / "v1" / "version").write_text('{"version": "4.3.11"}')
+    srv = subprocess.Popen(["/usr/bin/python3", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                            "--directory", str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        line = srv.stdout.readline()
+        port = int(line.split("port ")[1].split()[0])
+        tf = secret_file(ROOT_TOKEN)
+        refused(coolifyfs([mountpoint(), "-o", "url=http://127.0.0.1:%d,token_file=%s" % (port, tf)]),
+                "does not answer like a Coolify API")
+    finally:
+        srv.kill()

@@ -30,8 +30,8 @@ DEPLOY = "5|deploy-token-000000000000000000000000000000000"
 class Fake:
     """A running fake server and a tiny client for it."""
 
-    def __init__(self, mode):
-        self.proc = subprocess.Popen([sys.executable, FAKE, "--mode", mode, "--port", "0"],
+    def __init__(self, mode, extra=()):
+        self.proc = subprocess.Popen([sys.executable, FAKE, "--mode", mode, "--port", "0", *extra],
                                      stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         match = re.match(r"listening on http://127\.0\.0\.1:(\d+)", line)
@@ -126,6 +126,36 @@ def latest_only(fake):
 
 
 # -- transport, auth, abilities (NOTES §1) -------------------------------------------------
+
+def test_version_as_the_spec_documents_it(fake):
+    """The official spec's /version is a JSON string ("v4.0.0"): through
+    /_fake/set, with any version string, and back to text on reset."""
+    plain = fake.get("/api/v1/version")[2]
+    fake.ctl("set", {"version_json": True})
+    status, headers, value = fake.get("/api/v1/version")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert value == plain
+    fake.ctl("set", {"version": "v4.0.0"})
+    assert fake.get("/api/v1/version", accept=False)[2] == "v4.0.0"
+    fake.ctl("set", {"version_json": False})
+    assert fake.get("/api/v1/version")[2] == "v4.0.0"
+    fake.ctl("reset", {})
+    assert fake.get("/api/v1/version")[2] == plain
+
+
+def test_version_json_flag():
+    server = Fake("latest", extra=("--version-json",))
+    try:
+        req = urllib.request.Request("http://127.0.0.1:%d/api/v1/version" % server.port)
+        req.add_header("Authorization", "Bearer " + ROOT)
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert resp.headers["Content-Type"] == "application/json"
+            assert resp.read() == b'"4.3.11"'
+        server.ctl("reset", {})
+        assert server.get("/api/v1/version")[2] == "4.3.11"  # still JSON after a reset
+    finally:
+        server.close()
+
 
 def test_version_and_health_are_plain_text(fake):
     status, headers, text = fake.get("/api/v1/version")
@@ -356,6 +386,55 @@ def test_logs_duplication_and_growth(fake):
     stopped = fake.app("api", "dockerimage")["uuid"]
     assert fake.get("/api/v1/applications/%s/logs" % stopped)[2] == \
         {"message": "Application is not running."}
+
+
+DOCKER_TS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z ")
+
+
+def test_show_timestamps_is_docker_prefix_in_any_boolean_form(fake):
+    """NOTES §17.5: `docker logs -t` when show_timestamps is true, in the
+    forms Laravel's $request->boolean() takes; its prefix is exactly RFC
+    3339 with nine fraction digits and Z, then one space."""
+    web = fake.app("web", "nixpacks")["uuid"]
+    path = "/api/v1/applications/%s/logs?lines=50" % web
+    fake.get(path)  # the container's backlog, then no more lines
+    fake.ctl("set", {"log_growth": False})
+    plain = fake.ok("GET", path)["logs"].split("\n")
+    for value in ("true", "1", "TRUE", "on", "yes"):
+        lines = fake.ok("GET", path + "&show_timestamps=" + value)["logs"].split("\n")
+        if fake.mode == "seed":
+            assert lines == plain, value  # no such parameter in 2025
+            continue
+        assert len(lines) == len(plain), value
+        for line, text in zip(lines, plain):
+            assert DOCKER_TS.match(line), (value, line)
+            assert line[31:] == text
+    for value in ("false", "0", "", "no", "off", "maybe"):
+        assert fake.ok("GET", path + "&show_timestamps=" + value)["logs"].split("\n") == plain, value
+
+
+def test_ignore_show_timestamps(fake):
+    """An instance (or a proxy) that drops the parameter: no prefix."""
+    latest_only(fake)
+    web = fake.app("web", "nixpacks")["uuid"]
+    path = "/api/v1/applications/%s/logs?lines=50" % web
+    fake.get(path)
+    fake.ctl("set", {"log_growth": False, "ignore_show_timestamps": True})
+    assert fake.ok("GET", path + "&show_timestamps=true")["logs"] == fake.ok("GET", path)["logs"]
+    fake.ctl("reset", {})
+    fake.get(path)
+    assert DOCKER_TS.match(fake.ok("GET", path + "&show_timestamps=true")["logs"])
+
+
+def test_application_lines_carry_their_own_iso_timestamps(fake):
+    """Some generated lines begin with the application's own ISO 8601 time
+    (milliseconds, Z): a reader that strips any ISO-looking prefix as
+    docker's would eat it."""
+    web = fake.app("web", "nixpacks")["uuid"]
+    lines = fake.ok("GET", "/api/v1/applications/%s/logs?lines=10000" % web)["logs"].split("\n")
+    own = [l for l in lines if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ", l)]
+    assert own, lines
+    assert not [l for l in lines if DOCKER_TS.match(l)]
 
 
 # -- actions and deployments (NOTES §8, §11) -------------------------------------------------

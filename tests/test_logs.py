@@ -3,10 +3,12 @@ with `tail -f` while the fake's containers write, and the build logs of
 deployments. The oracle is the fake's own logs endpoint, cleaned the way
 NOTES §9.1 says a reader must (ANSI codes out, the 2025 doubling undone)."""
 import os
+import random
 import re
 import subprocess
 import threading
 import time
+import zlib
 
 import pytest
 
@@ -246,6 +248,133 @@ def test_service_logs_show_each_container(mount_factory):
         fake.stop()
 
 
+def test_timestamps_are_asked_for_as_the_spec_types_them(mount_factory):
+    """NOTES §17.5: show_timestamps is a boolean in the current spec: sent
+    as `true`, not `1`."""
+    fake = Fake(mode="latest")
+    try:
+        rel, app = resource(Tree(fake), "applications", "web")
+        m = mount_factory(fake)
+        fake.clear_log()
+        open(m.p(rel, "logs")).read()
+        queries = [e["query"] for e in fake.log() if e["path"].endswith("/logs")]
+        assert queries and all("show_timestamps=true" in q.split("&") for q in queries), queries
+    finally:
+        fake.stop()
+
+
+OWN = ["2025-05-11T10:00:00.123Z own millisecond stamp",
+       "2025-05-11T10:00:00Z own second stamp",
+       "2025-05-11T10:00:00.123456789+02:00 own offset stamp",
+       "2025-05-11T10:00:00.123456789Z own stamp in docker's very shape"]
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_application_timestamps_stay(ignored, mount_factory):
+    """Only docker's own prefix is taken off. With an instance that ignores
+    show_timestamps (ignored=True) every line is the application's text,
+    its own ISO timestamps included; with docker's prefix, only that goes.
+    (The last OWN line has docker's shape: with the parameter ignored it
+    cannot be told from docker's, and is the one line that may lose it.)"""
+    fake = Fake(mode="latest")
+    try:
+        rel, app = resource(Tree(fake), "applications", "web")
+        fake.set(ignore_show_timestamps=ignored)
+        fake.set(resource=app["uuid"], log_append="\n".join(OWN))
+        fake.set(log_growth=False)
+        m = mount_factory(fake, opts=["log_lines=100"])
+        got = open(m.p(rel, "logs")).read().splitlines()
+        want = api_lines(fake, "applications", app["uuid"], 100)
+        assert [l for l in want if l.startswith("2025-05-11T10:00:00")] == OWN
+        # The generated lines that begin with the application's own time.
+        assert [l for l in want if re.match(r"\d{4}-\d\d-\d\dT[\d:.]+Z info:", l)]
+        if ignored:
+            assert got[:-1] == want[:-1]
+            assert got[-1] in (OWN[-1], OWN[-1][31:])
+        else:
+            assert got == want
+    finally:
+        fake.stop()
+
+
+def test_concurrent_reads_of_one_handle_while_it_grows(mount_factory):
+    """The FUSE loop is multi-threaded: reads of one open logs file run at
+    once, and the read that polls grows the handle's copy (moving it when
+    it outgrows its allocation) while the others copy from it. Each cycle
+    opens the file afresh (a log nobody reads starts again from its latest
+    window), so the poll after an append of a whole window doubles the
+    copy and must move it. Every read must be what the file finally holds
+    at its offset, and the mount must survive (under ASan too)."""
+    fake = Fake(mode="latest")
+    try:
+        rel, app = resource(Tree(fake), "applications", "web")
+        fake.set(log_growth=False)
+        window, pad = 2000, "x" * 480
+        m = mount_factory(fake, opts=["cache_ttl=1", "log_lines=%d" % window])
+        path = m.p(rel, "logs")
+
+        def append(k):
+            fake.set(resource=app["uuid"], log_append="\n".join(
+                "A%04d-%04d %s" % (k, i, pad) for i in range(window)))
+
+        for cycle in range(10):
+            append(2 * cycle)
+            fd = os.open(path, os.O_RDONLY)
+            opened = os.fstat(fd).st_size
+            # Processes, not threads: the GIL would take turns where the
+            # daemon's threads must not. They share the open file.
+            pids, results = [], []
+            for i in range(4):
+                rfd, wfd = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    os.close(rfd)
+                    rng, out = random.Random(cycle * 10 + i), []
+                    end = time.time() + 1.8
+                    try:
+                        while time.time() < end:
+                            size = os.fstat(fd).st_size
+                            off = rng.randrange(max(size, 1))
+                            data = os.pread(fd, 131072, off)
+                            out.append("%d %d %d" % (off, len(data), zlib.crc32(data)))
+                    except OSError as e:
+                        out.append("error %s" % e)
+                    os.write(wfd, "\n".join(out).encode())
+                    os._exit(0)
+                os.close(wfd)
+                pids.append(pid)
+                results.append(rfd)
+            time.sleep(0.2)
+            append(2 * cycle + 1)
+            seen, errors = [], []
+            for pid, rfd in zip(pids, results):
+                with os.fdopen(rfd, "rb") as f:
+                    for line in f.read().decode().splitlines():
+                        if line.startswith("error"):
+                            errors.append(line)
+                        else:
+                            seen.append(tuple(int(x) for x in line.split()))
+                os.waitpid(pid, 0)
+            chunks, off = [], 0
+            while True:
+                data = os.pread(fd, 1 << 20, off)
+                if not data:
+                    break
+                chunks.append(data)
+                off += len(data)
+            os.close(fd)
+            final = b"".join(chunks)
+            assert not errors, (errors, m.stderr())
+            assert len(final) > opened * 3 // 2, (cycle, opened, len(final))
+            assert len(seen) > 20
+            bad = [(o, n) for o, n, crc in seen if zlib.crc32(final[o:o + n]) != crc]
+            assert not bad, bad[:5]
+        assert "logs" in os.listdir(m.p(rel))  # the daemon is alive
+    finally:
+        fake.stop()
+
+
+# -- deployments ------------------------------------------------------------------------
 # -- deployments ------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 
     coolify_fake.py [--host 127.0.0.1] [--port 0] [--mode seed|latest]
                     [--data demo|gen:P:A[:D[:S]]] [--port-file PATH] [--seed N]
-                    [--latency-ms N] [--rate-limit N] [--control-port N]
+                    [--latency-ms N] [--rate-limit N] [--control-port N] [--version-json]
 
 Prints "listening on http://127.0.0.1:PORT" once it accepts connections.
 See README.md beside this file for the tokens, the datasets and the control API.
@@ -31,6 +31,8 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--rate-limit", type=int, default=200)
+    parser.add_argument("--version-json", action="store_true",
+                        help="answer GET /version as a JSON string, as the official spec documents")
     parser.add_argument("--control-port", type=int, default=None,
                         help="also serve /_fake/ on this port (stays up while the API is down)")
     args = parser.parse_args(argv)
@@ -41,7 +43,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    state = State(Config(args.mode, args.data, args.seed, args.latency_ms, args.rate_limit))
+    state = State(Config(args.mode, args.data, args.seed, args.latency_ms, args.rate_limit,
+                          args.version_json))
     api = FakeServer(state, args.host, args.port)
     api.start()
     control = None

@@ -47,6 +47,17 @@ static void test_gateway_timeout_is_eio(void)
 	CHECK_INT(http_status_errno(504), -EIO);
 }
 
+/* SPEC §5: ENOSYS from a flush makes the kernel stop sending flush for
+ * the whole mount, so no answer of the API may become it. */
+static void test_no_status_is_enosys(void)
+{
+	long status;
+
+	for (status = 100; status < 700; status++)
+		if (!CHECK(http_status_errno(status) != -ENOSYS))
+			printf("#   status %ld\n", status);
+}
+
 static void test_other_statuses_are_errors(void)
 {
 	static const long other[] = { 100, 199, 300, 301, 302, 304,
@@ -200,6 +211,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_2xx_is_success),
 	CHECK_TEST(test_spec_table),
 	CHECK_TEST(test_gateway_timeout_is_eio),
+	CHECK_TEST(test_no_status_is_enosys),
 	CHECK_TEST(test_other_statuses_are_errors),
 	CHECK_TEST(test_message_from_json_body),
 	CHECK_TEST(test_message_with_validation_errors),

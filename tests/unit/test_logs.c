@@ -105,17 +105,65 @@ static void test_overlap_of_sliding_windows(void)
 	CHECK_INT(overlap("a\na\na\n", "a\na\n"), 4);
 }
 
+/* Only docker's exact prefix (RFC 3339, nine fraction digits, Z, one
+ * space) is taken off; any other timestamp is the application's text. */
 static void test_docker_timestamps(void)
 {
 	const char *l1 = "2025-05-27T13:10:21.482311123Z hello";
-	const char *l2 = "2025-05-27T13:10:21Z x";
+	const char *own = "2025-05-27T13:10:21.482311123Z 2025-05-27T13:10:"
+			  "21.482Z GET /";
 
 	CHECK_INT(logs_ts_len(l1, strlen(l1)), 31);
-	CHECK_INT(logs_ts_len(l2, strlen(l2)), 21);
+	/* docker's prefix, then the application's own: only docker's. */
+	CHECK_INT(logs_ts_len(own, strlen(own)), 31);
+	CHECK_INT(logs_ts_len(own + 31, strlen(own + 31)), 0);
+	/* An empty line at the end of a trimmed answer: no space left. */
+	CHECK_INT(logs_ts_len(l1, 30), 30);
+	CHECK_INT(logs_ts_len(l1, 31), 31);
+	CHECK_INT(logs_ts_len(l1, 29), 0);
 	/* An application's own timestamp without docker's is kept. */
 	CHECK_INT(logs_ts_len("2025-05-27 13:10:21 x", 21), 0);
 	CHECK_INT(logs_ts_len("hello world", 11), 0);
 	CHECK_INT(logs_ts_len("2025-05-27T13:10:21.4", 21), 0);
+}
+
+/* The ISO shapes applications print themselves are never docker's. */
+static void test_application_timestamps_are_kept(void)
+{
+	static const char *const own[] = {
+		"2025-05-27T13:10:21Z x",
+		"2025-05-27T13:10:21.482Z x",
+		"2025-05-27T13:10:21.482311Z x",
+		"2025-05-27T13:10:21.4823111234Z x",  /* ten digits */
+		"2025-05-27T13:10:21.48231112Z x",    /* eight digits */
+		"2025-05-27T13:10:21.482311123+00:00 x",
+		"2025-05-27T13:10:21.482311123-02:00 x",
+		"2025-05-27T13:10:21.482311123 x",    /* no zone */
+		"2025-05-27T13:10:21.482311123Zx",    /* no space */
+		"2025-05-27T13:10:21.482311123Z\tx",  /* not a space */
+		"2025-05-27t13:10:21.482311123Z x",   /* lower-case t */
+		"2025-05-27T13:10:21,482311123Z x",   /* comma */
+		"2025-05-27T13:10:21.48231112aZ x",
+		"20250527T131021.482311123Z x",
+		" 2025-05-27T13:10:21.482311123Z x",  /* not at the start */
+		"[2025-05-27T13:10:21.482311123Z] x",
+		"",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (!CHECK_INT(logs_ts_len(own[i], strlen(own[i])), 0))
+			printf("#   \"%s\"\n", own[i]);
+}
+
+/* A length shorter than the string: nothing past it is looked at. */
+static void test_docker_timestamp_respects_length(void)
+{
+	const char *l = "2025-05-27T13:10:21.482311123Z x";
+	size_t n;
+
+	for (n = 0; n < 30; n++)
+		CHECK_INT(logs_ts_len(l, n), 0);
 }
 
 /* ---- streams ---- */
@@ -357,15 +405,15 @@ static void test_stream_merges_containers_by_time(void)
 	static const struct step steps[] = {
 		{ .labelled = true,
 		  .timestamps = true,
-		  .a = "2025-01-01T00:00:01.5Z a1\n"
-		       "2025-01-01T00:00:03Z a3\n",
-		  .b = "2025-01-01T00:00:02.25Z b2\n" },
+		  .a = "2025-01-01T00:00:01.500000000Z a1\n"
+		       "2025-01-01T00:00:03.000000000Z a3\n",
+		  .b = "2025-01-01T00:00:02.250000000Z b2\n" },
 		{ .labelled = true,
 		  .timestamps = true,
-		  .a = "2025-01-01T00:00:03Z a3\n"
-		       "2025-01-01T00:00:05Z a5\n",
-		  .b = "2025-01-01T00:00:02.25Z b2\n"
-		       "2025-01-01T00:00:04.1Z b4\n" },
+		  .a = "2025-01-01T00:00:03.000000000Z a3\n"
+		       "2025-01-01T00:00:05.000000000Z a5\n",
+		  .b = "2025-01-01T00:00:02.250000000Z b2\n"
+		       "2025-01-01T00:00:04.100000000Z b4\n" },
 	};
 	struct script sc = { steps, 2, 0, 0 };
 	struct logs l;
@@ -387,11 +435,11 @@ static void test_stream_matches_repeated_lines_by_timestamp(void)
 	/* The same text twice in a row: only the timestamps tell. */
 	static const struct step steps[] = {
 		{ .timestamps = true,
-		  .a = "2025-01-01T00:00:01Z tick\n"
-		       "2025-01-01T00:00:02Z tick\n" },
+		  .a = "2025-01-01T00:00:01.000000000Z tick\n"
+		       "2025-01-01T00:00:02.000000000Z tick\n" },
 		{ .timestamps = true,
-		  .a = "2025-01-01T00:00:02Z tick\n"
-		       "2025-01-01T00:00:03Z tick\n" },
+		  .a = "2025-01-01T00:00:02.000000000Z tick\n"
+		       "2025-01-01T00:00:03.000000000Z tick\n" },
 	};
 	struct script sc = { steps, 2, 0, 0 };
 	struct logs l;
@@ -403,6 +451,35 @@ static void test_stream_matches_repeated_lines_by_timestamp(void)
 	logs_stream_poll(s, 0, scripted_fetch, &sc);
 	logs_stream_poll(s, 0, scripted_fetch, &sc);
 	CHECK_STR(text_of(s), "tick\ntick\ntick\n");
+	logs_stream_close(s);
+	logs_stream_put(&l, s);
+	logs_release(&l);
+}
+
+/* An instance that ignores show_timestamps: the lines begin with the
+ * application's own ISO timestamps, which are its text and stay. */
+static void test_stream_keeps_application_timestamps(void)
+{
+	static const struct step steps[] = {
+		{ .timestamps = true,
+		  .a = "2025-01-01T00:00:01.123Z GET /\n"
+		       "2025-01-01T00:00:02+00:00 tick\n" },
+		{ .timestamps = true,
+		  .a = "2025-01-01T00:00:03.000000000Z 2025-01-01T00:00:03Z "
+		       "both\n" },
+	};
+	struct script sc = { steps, 2, 0, 0 };
+	struct logs l;
+	struct logs_stream *s;
+
+	logs_init(&l);
+	s = logs_stream_get(&l, "logs:x", true);
+	logs_stream_open(s);
+	logs_stream_poll(s, 0, scripted_fetch, &sc);
+	logs_stream_poll(s, 0, scripted_fetch, &sc);
+	CHECK_STR(text_of(s), "2025-01-01T00:00:01.123Z GET /\n"
+			      "2025-01-01T00:00:02+00:00 tick\n"
+			      "2025-01-01T00:00:03Z both\n");
 	logs_stream_close(s);
 	logs_stream_put(&l, s);
 	logs_release(&l);
@@ -471,14 +548,107 @@ static void test_reader_follows_the_stream(void)
 	struct logs l;
 	struct logs_reader r;
 	struct buf data = BUF_INIT;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 	logs_init(&l);
 	CHECK_INT(logs_reader_open(&r, &l, "logs:x", true, 0, scripted_fetch,
 				   &sc, &data),
 		  0);
 	CHECK_STR(data.buf, "1\n2\n");
-	CHECK_INT(logs_reader_refresh(&r, 0, scripted_fetch, &sc, &data), 0);
+	CHECK_INT(logs_reader_refresh(&r, 0, scripted_fetch, &sc, &data,
+				      &lock),
+		  0);
 	CHECK_STR(data.buf, "1\n2\n3\n");
+	logs_reader_close(&r);
+	buf_release(&data);
+	logs_release(&l);
+}
+
+/* A log that gains a line at every poll: the window is its last three. */
+#define GROW_LINE "line %06u of a log that grows while it is read\n"
+#define GROW_LEN  (sizeof("line 000000 of a log that grows while it is read\n") - 1)
+
+static unsigned growing_n;
+
+static int growing_fetch(void *arg, struct logs_feed *feed)
+{
+	struct buf w = BUF_INIT;
+	unsigned n = __atomic_add_fetch(&growing_n, 1, __ATOMIC_SEQ_CST);
+	unsigned i;
+
+	(void)arg;
+	for (i = n > 3 ? n - 3 : 0; i < n; i++)
+		buf_addf(&w, GROW_LINE, i);
+	logs_feed_window(feed, NULL, w.buf, w.len);
+	buf_release(&w);
+	return 0;
+}
+
+struct racer {
+	struct logs_reader *r;
+	struct buf *data;
+	pthread_mutex_t *lock;
+	int bad;
+};
+
+/* What a FUSE read does: refresh, then copy under the handle's lock. */
+static void *race_reads(void *arg)
+{
+	struct racer *rc = arg;
+	char copy[64];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		size_t off;
+
+		logs_reader_refresh(rc->r, 0, growing_fetch, NULL, rc->data,
+				    rc->lock);
+		pthread_mutex_lock(rc->lock);
+		off = rc->data->len > GROW_LEN ? rc->data->len - GROW_LEN : 0;
+		off -= off % GROW_LEN;
+		memcpy(copy, rc->data->buf + off, rc->data->len - off);
+		if (memcmp(copy, "line ", 5))
+			rc->bad++;
+		pthread_mutex_unlock(rc->lock);
+	}
+	return NULL;
+}
+
+/* Reads of one open file refresh it from several threads at once (the
+ * FUSE loop is multi-threaded): each refresh grows the handle's copy,
+ * which must never move under another thread's copying. ASan sees the
+ * use-after-free if the lock is not kept. */
+static void test_reader_refreshed_from_many_threads(void)
+{
+	struct logs l;
+	struct logs_reader r;
+	struct buf data = BUF_INIT;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct racer rc = { &r, &data, &lock, 0 };
+	pthread_t t[4];
+	size_t i;
+
+	growing_n = 0;
+	logs_init(&l);
+	if (!CHECK_INT(logs_reader_open(&r, &l, "logs:g", true, 0,
+					growing_fetch, NULL, &data),
+		       0))
+		return;
+	for (i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, race_reads, &rc);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	CHECK_INT(rc.bad, 0);
+	/* Every line once, in order. */
+	for (i = 0; i < data.len / GROW_LEN; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), GROW_LINE, (unsigned)i);
+		if (!CHECK(!memcmp(data.buf + i * GROW_LEN, want, GROW_LEN)))
+			break;
+	}
+	CHECK_INT(data.len % GROW_LEN, 0);
+	CHECK(data.len / GROW_LEN > 100);
 	logs_reader_close(&r);
 	buf_release(&data);
 	logs_release(&l);
@@ -490,6 +660,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_clean_line_ends),
 	CHECK_TEST(test_overlap_of_sliding_windows),
 	CHECK_TEST(test_docker_timestamps),
+	CHECK_TEST(test_application_timestamps_are_kept),
+	CHECK_TEST(test_docker_timestamp_respects_length),
 	CHECK_TEST(test_stream_grows_while_open),
 	CHECK_TEST(test_stream_shows_the_latest_window_when_closed),
 	CHECK_TEST(test_stream_polls_once_a_period),
@@ -499,8 +671,10 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_unkept_stream_is_forgotten_when_unused),
 	CHECK_TEST(test_stream_merges_containers_by_time),
 	CHECK_TEST(test_stream_matches_repeated_lines_by_timestamp),
+	CHECK_TEST(test_stream_keeps_application_timestamps),
 	CHECK_TEST(test_first_poll_is_shared),
 	CHECK_TEST(test_reader_follows_the_stream),
+	CHECK_TEST(test_reader_refreshed_from_many_threads),
 };
 
 CHECK_MAIN(tests)

@@ -128,7 +128,10 @@ def parse_lines(ctx):
 def logs_text(ctx, log):
     """NOTES §9.1: raw + ANSI-stripped copy at the seed; once at HEAD (§17.5)."""
     count = parse_lines(ctx)
-    timestamps = ctx.latest and util.laravel_boolean(ctx.req.query.get("show_timestamps"))
+    # NOTES §17.5: `docker logs -t` when asked, in any form $request->boolean()
+    # takes (true, 1, "on"...); an instance told to ignore it never adds them.
+    timestamps = (ctx.latest and not ctx.state.timestamps_ignored
+                  and util.laravel_boolean(ctx.req.query.get("show_timestamps")))
     output = containers.render(ctx.state, log, count, ctx.latest, timestamps)
     output = output.strip(" \t\n\r\0\x0b")
     if ctx.latest:

@@ -35,6 +35,13 @@ def _app_line(rng, ts, n):
     if roll < 0.36:
         return "stdout", "[%s] worker %d processed job #%d in %d ms" % (
             stamp, rng.randint(1, 4), 1000 + n, rng.randint(3, 300))
+    if roll < 0.44:
+        # The application's own ISO timestamp at the start of the line
+        # (pino, winston, Go's slog): not docker's, whose fraction has
+        # nine digits, so a reader that strips a loose prefix eats it.
+        return "stdout", "%sZ info: %s %s served in %d ms" % (
+            _clock(ts, "%Y-%m-%dT%H:%M:%S"), rng.choice(_METHODS), rng.choice(_PATHS),
+            rng.randint(1, 400))
     return "stdout", "%s \x1b[32mINFO\x1b[39m  %s %s %d - %.1f ms" % (
         stamp, rng.choice(_METHODS), rng.choice(_PATHS), rng.choice((200, 200, 200, 201, 304, 404)),
         rng.uniform(0.4, 90))
@@ -144,6 +151,12 @@ def set_running(state, uuid, kind, was_running, running):
         log.stop(state.now())
 
 
+def docker_timestamp(ts):
+    """What `docker logs -t` puts before a line: Go's RFC3339NanoFixed in
+    UTC (always nine fraction digits, `Z`) and one space."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + ".%09dZ " % int((ts % 1) * 1e9)
+
+
 def render(state, log, count, latest, timestamps=False):
     """The text `docker logs -n count` prints (NOTES §9.1, §17.5)."""
     lines = log.tail(state.now(), count)
@@ -153,6 +166,6 @@ def render(state, log, count, latest, timestamps=False):
     out = []
     for ts, _, text in lines:
         if timestamps:
-            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + ".%09dZ " % int((ts % 1) * 1e9) + text
+            text = docker_timestamp(ts) + text
         out.append(text)
     return "\n".join(out)

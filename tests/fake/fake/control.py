@@ -149,6 +149,12 @@ def _set(state, data):
         state.next_deploy_outcome = data["deploy_outcome"]
     if "log_growth" in data:
         state.log_growth = bool(data["log_growth"])
+    if "version_json" in data:
+        state.version_json = bool(data["version_json"])
+    if "version" in data:
+        state.version_override = None if data["version"] is None else str(data["version"])
+    if "ignore_show_timestamps" in data:
+        state.timestamps_ignored = bool(data["ignore_show_timestamps"])
     if "rate_limit" in data:
         state.config.rate_limit = int(data["rate_limit"])
         state.rate_buckets.clear()

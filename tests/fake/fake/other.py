@@ -8,6 +8,10 @@ from .services import service_raw
 
 
 def version(ctx):
+    if ctx.state.version_json:
+        # The official spec's form (a JSON string, e.g. "v4.0.0"), which a
+        # client must take as well as Coolify's own.
+        return json_response(200, ctx.state.version)
     return text_response(200, ctx.state.version)  # NOTES §13: plain text, not JSON
 
 

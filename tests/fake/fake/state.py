@@ -28,8 +28,10 @@ BUILTIN_TOKENS = (
 
 
 class Config:
-    def __init__(self, mode="seed", data="demo", seed=1, latency_ms=0, rate_limit=200):
+    def __init__(self, mode="seed", data="demo", seed=1, latency_ms=0, rate_limit=200,
+                 version_json=False):
         self.mode = mode
+        self.version_json = version_json   # GET /version as the spec's JSON string
         self.data = data
         self.seed = seed
         self.latency_ms = latency_ms
@@ -73,6 +75,9 @@ class State:
             self.deployment_speed = 0.35
             self.next_deploy_outcome = None
             self.objects_for_lists = None
+            self.version_json = self.config.version_json
+            self.version_override = None     # /_fake/set {"version": "v4.0.0"}
+            self.timestamps_ignored = False  # /_fake/set {"ignore_show_timestamps": true}
             data.load(self, self.config.data)
 
     # -- basics -----------------------------------------------------------------
@@ -86,6 +91,8 @@ class State:
 
     @property
     def version(self):
+        if self.version_override is not None:
+            return self.version_override
         return LATEST_VERSION if self.latest else SEED_VERSION
 
     def now(self):
