@@ -1,5 +1,6 @@
 #include "node.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,11 @@ void node_release(struct node *n)
 
 void node_hold(struct node *n, struct cval *v)
 {
-	/* The deepest path takes one reference per level that fetches:
-	 * projects, project, resources (+ one spare). */
-	if (n->nrefs == NODE_MAX_REFS) {
-		cval_put(v);
-		return;
-	}
+	/* The deepest path takes one reference per level that fetches
+	 * (NODE_MAX_REFS). Dropping one here would leave the node borrowing
+	 * from a value that may be freed: a lookup that holds more is a
+	 * bug, caught here rather than as a use after free. */
+	assert(n->nrefs < NODE_MAX_REFS);
 	n->refs[n->nrefs++] = v;
 }
 

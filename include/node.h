@@ -29,6 +29,10 @@
 
 struct env_var;
 
+/* The most references a node holds: one per level that fetches on the
+ * deepest paths, projects/P/E/applications/A/envs/KEY and
+ * .../deployments/D/log (the projects, the project, the resources, the
+ * env list or deployments page). */
 #define NODE_MAX_REFS 4
 
 struct node;
@@ -166,7 +170,9 @@ struct node {
 void node_root(struct node *n, struct cfs *fs);
 /* Puts every reference n holds. */
 void node_release(struct node *n);
-/* Keeps a reference (taken by the caller) for the node's lifetime. */
+/* Keeps a reference (taken by the caller) for the node's lifetime. A
+ * node holds at most NODE_MAX_REFS: asserted, as one more is a bug of a
+ * kind's lookup. */
 void node_hold(struct node *n, struct cval *v);
 /* A node of another kind about the same objects, holding no references:
  * valid while parent is. Used to describe children while listing. */
