@@ -39,12 +39,22 @@ static int run_line(struct fh *fh, const char *line, size_t len)
 int ctlfile_written(struct fh *fh)
 {
 	struct ctl_state *st = fh->priv;
-	const char *nl;
 
 	if (!st)
 		return -EBADF;
 	if (st->done > fh->data.len) /* truncated meanwhile */
 		st->done = fh->data.len;
+	return memchr(fh->data.buf + st->done, '\n', fh->data.len - st->done)
+		   ? FH_SEND_LINES
+		   : FH_KEEP;
+}
+
+/* Runs the complete lines not run yet, stopping at the first error. */
+static int run_lines(struct fh *fh)
+{
+	struct ctl_state *st = fh->priv;
+	const char *nl;
+
 	while ((nl = memchr(fh->data.buf + st->done, '\n',
 			    fh->data.len - st->done))) {
 		const char *line = fh->data.buf + st->done;
@@ -58,11 +68,14 @@ int ctlfile_written(struct fh *fh)
 	return 0;
 }
 
-int ctlfile_commit(struct fh *fh)
+int ctlfile_commit(struct fh *fh, bool closing)
 {
 	struct ctl_state *st = fh->priv;
 	size_t start;
 
+	if (st && !closing)
+		return run_lines(fh);
+	/* Closing: what is left runs as one line (`printf restart`). */
 	if (!st || st->done >= fh->data.len)
 		return 0;
 	start = st->done;

@@ -22,16 +22,16 @@ static int ctl_run(struct fh *fh, const char *line)
 	struct buf err = BUF_INIT;
 	int rc;
 
-	rc = actions_parse(fh->rkind, line, &cmd, &err);
+	rc = actions_parse(fh->id.rkind, line, &cmd, &err);
 	if (rc == -ENODATA) {
 		rc = 0; /* a blank line */
 	} else if (rc) {
 		log_error("%s", err.buf);
 	} else {
-		rc = actions_run(fh->fs, fh->rkind, fh->uuid, &cmd,
+		rc = actions_run(fh->fs, fh->id.rkind, fh->id.uuid, &cmd,
 				 ctlfile_interrupted);
 		if (!rc && cmd.verb == ACTIONS_DELETE)
-			node_forget_dir_of(fh->path, fh->uuid);
+			node_forget_dir_of(fh->path, fh->id.uuid);
 	}
 	buf_release(&err);
 	return rc;
@@ -42,9 +42,6 @@ static int ctl_open(const struct node *n, struct fh *fh)
 	struct buf usage = BUF_INIT;
 	int rc;
 
-	/* The resource's own kind: the node may have come another way
-	 * than through its collection. */
-	fh->rkind = n->res->kind;
 	ctl_render(n, &usage);
 	rc = ctlfile_open(fh, ctl_run, &usage);
 	buf_release(&usage);

@@ -28,24 +28,21 @@
 #include "prefetch.h"
 #include "xalloc.h"
 
-static struct env_target target_of(const struct node *n)
+/* The variables an env directory or file is about (a node's id or an
+ * open handle's). */
+static struct env_target target_of(const struct node_id *id)
 {
-	struct env_target t = { n->res->kind, n->res->uuid, n->variant == 1 };
-
-	return t;
-}
-
-static struct env_target target_of_fh(const struct fh *fh)
-{
-	struct env_target t = { fh->rkind, fh->uuid, fh->variant == 1 };
+	struct env_target t = { id->rkind, id->uuid,
+				id->variant == NODE_PREVIEW };
 
 	return t;
 }
 
 /* The shadow directory of an env directory (a string for shadow.h). */
-static char *shadow_dir(enum res_kind kind, const char *uuid, int variant)
+static char *shadow_dir(const struct node_id *id)
 {
-	return xasprintf("%s/%s/%d", model_kind_dir(kind), uuid, variant);
+	return xasprintf("%s/%s/%d", model_kind_dir(id->rkind), id->uuid,
+			 (int)id->variant);
 }
 
 /* A name that may reach the API as a key. */
@@ -91,7 +88,7 @@ static bool tool_suffix(const struct node *dir, const char *name)
 		return true;
 	prefix = xstrndup(name, (size_t)(dot - name));
 	known = envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, prefix,
-				dir->variant == 1);
+				dir->id.variant == NODE_PREVIEW);
 	free(prefix);
 	return known;
 }
@@ -105,14 +102,14 @@ static bool temp_name(const struct node *dir, const char *name)
 		return true;
 	return tool_suffix(dir, name) &&
 	       !envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, name,
-				dir->variant == 1);
+				dir->id.variant == NODE_PREVIEW);
 }
 
 /* tar -x and install unlink a key and create it again: the variable a
  * tombstone remembers gives the new one its flags (shadow.h). */
 static void bury(const struct node *n)
 {
-	char *sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	char *sdir = shadow_dir(&n->id);
 	unsigned flags = 0, has = 0;
 	int f;
 
@@ -120,16 +117,16 @@ static void bury(const struct node *n)
 		flags |= (unsigned)n->var->flags[f] << f;
 		has |= (unsigned)n->var->has[f] << f;
 	}
-	shadow_bury(&n->fs->shadows, sdir, n->name, flags, has);
+	shadow_bury(&n->fs->shadows, sdir, n->id.name, flags, has);
 	free(sdir);
 }
 
 /* The flags a key's tombstone holds, as the variable to take them from
  * (into like); false when it has none. */
-static bool buried_like(struct cfs *fs, enum res_kind kind, const char *uuid,
-			int variant, const char *key, struct env_var *like)
+static bool buried_like(struct cfs *fs, const struct node_id *dir,
+			const char *key, struct env_var *like)
 {
-	char *sdir = shadow_dir(kind, uuid, variant);
+	char *sdir = shadow_dir(dir);
 	unsigned flags, has;
 	bool found;
 	int f;
@@ -144,19 +141,19 @@ static bool buried_like(struct cfs *fs, enum res_kind kind, const char *uuid,
 	return found;
 }
 
-/* Sets key as envs_set() does; a key created again right after its
- * unlink takes the flags it had. */
-static int set_value(struct cfs *fs, enum res_kind kind, const char *uuid,
-		     int variant, const char *key, const char *value)
+/* Sets key in the env directory dir is (or is in) as envs_set() does;
+ * a key created again right after its unlink takes the flags it had. */
+static int set_value(struct cfs *fs, const struct node_id *dir, const char *key,
+		     const char *value)
 {
-	struct env_target t = { kind, uuid, variant == 1 };
+	struct env_target t = target_of(dir);
 	struct env_var like;
-	bool buried = buried_like(fs, kind, uuid, variant, key, &like);
+	bool buried = buried_like(fs, dir, key, &like);
 	int rc;
 
 	rc = envs_set(fs, &t, key, value, buried ? &like : NULL);
 	if (!rc && buried) {
-		char *sdir = shadow_dir(kind, uuid, variant);
+		char *sdir = shadow_dir(dir);
 
 		shadow_forget(&fs->shadows, sdir, key);
 		free(sdir);
@@ -191,11 +188,11 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 	if (rc)
 		return rc;
 	l = cv->data;
-	sdir = shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+	sdir = shadow_dir(&dir->id);
 	for (i = 0; i < l->n; i++) {
 		struct node c = node_child(dir, &kind_env_file);
 
-		if (l->v[i].preview != (dir->variant == 1) ||
+		if (l->v[i].preview != (dir->id.variant == NODE_PREVIEW) ||
 		    shadow_key_gone(&dir->fs->shadows, sdir, l->v[i].key))
 			continue;
 		/* A list that repeats a key shows it once: the one a lookup
@@ -206,7 +203,7 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 		    !name_is_entry(l->v[i].key))
 			continue;
 		c.var = &l->v[i];
-		snprintf(c.name, sizeof(c.name), "%s", l->v[i].key);
+		snprintf(c.id.name, sizeof(c.id.name), "%s", l->v[i].key);
 		if (dir_add(fill, l->v[i].key, &c))
 			goto out_free;
 	}
@@ -214,7 +211,7 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; names[i]; i++) {
 		struct node c = node_child(dir, &kind_env_shadow);
 
-		snprintf(c.name, sizeof(c.name), "%s", names[i]);
+		snprintf(c.id.name, sizeof(c.id.name), "%s", names[i]);
 		dir_add(fill, names[i], &c);
 		free(names[i]);
 	}
@@ -233,7 +230,7 @@ static int envs_dir_lookup(struct node *n, const char *name)
 	bool shadow;
 	int rc;
 
-	sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	sdir = shadow_dir(&n->id);
 	shadow = shadow_stat(&n->fs->shadows, sdir, name, NULL, NULL);
 	free(sdir);
 	if (shadow) {
@@ -245,9 +242,9 @@ static int envs_dir_lookup(struct node *n, const char *name)
 	 * "MY-VAR" too) is in the list already. */
 	if (!key_name(name) &&
 	    !envs_cached_has(n->fs, n->res->kind, n->res->uuid, name,
-			     n->variant == 1))
+			     n->id.variant == NODE_PREVIEW))
 		return -ENOENT;
-	sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	sdir = shadow_dir(&n->id);
 	shadow = shadow_key_gone(&n->fs->shadows, sdir, name);
 	free(sdir);
 	if (shadow)
@@ -255,7 +252,7 @@ static int envs_dir_lookup(struct node *n, const char *name)
 	rc = envs_get(n->fs, n->res->kind, n->res->uuid, &cv);
 	if (rc)
 		return rc;
-	v = env_list_find(cv->data, name, n->variant == 1);
+	v = env_list_find(cv->data, name, n->id.variant == NODE_PREVIEW);
 	if (!v) {
 		cval_put(cv);
 		return -ENOENT;
@@ -273,10 +270,8 @@ static int envs_dir_create(const struct node *dir, const char *name, int flags,
 	struct node key;
 	int rc;
 
-	fh->rkind = dir->res->kind;
 	if (mkstemp_like || temp_name(dir, name)) {
-		char *sdir =
-		    shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+		char *sdir = shadow_dir(&dir->id);
 
 		rc = shadow_create(&dir->fs->shadows, sdir, name,
 				   flags & O_EXCL);
@@ -286,8 +281,7 @@ static int envs_dir_create(const struct node *dir, const char *name, int flags,
 	}
 	/* A real create: cp, `set -C` redirections, vim's new KEY. */
 	{
-		char *sdir =
-		    shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+		char *sdir = shadow_dir(&dir->id);
 
 		shadow_set_key_gone(&dir->fs->shadows, sdir, name, false);
 		free(sdir);
@@ -298,8 +292,7 @@ static int envs_dir_create(const struct node *dir, const char *name, int flags,
 	fh->kind = &kind_env_file;
 	if (rc == -ENOENT) {
 		/* Created when the handle is committed, even empty (touch). */
-		fh->dirty = true;
-		return 0;
+		return FH_NEW;
 	}
 	if (!rc && flags & O_EXCL)
 		rc = -EEXIST;
@@ -321,8 +314,8 @@ static int env_contents(const struct env_var *v, struct buf *out)
 static int envs_dir_rename(const struct node *dir, const struct node *from,
 			   const char *newname, unsigned int flags)
 {
-	struct env_target t = target_of(dir);
-	char *sdir = shadow_dir(dir->res->kind, dir->res->uuid, dir->variant);
+	struct env_target t = target_of(&dir->id);
+	char *sdir = shadow_dir(&dir->id);
 	struct shadows *sh = &dir->fs->shadows;
 	bool to_shadow = shadow_stat(sh, sdir, newname, NULL, NULL);
 	struct buf data = BUF_INIT;
@@ -338,22 +331,21 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 	}
 	if (from->kind == &kind_env_shadow) {
 		if (to_shadow || temp_name(dir, newname)) {
-			rc = shadow_rename(sh, sdir, from->name, newname);
+			rc = shadow_rename(sh, sdir, from->id.name, newname);
 			goto out;
 		}
 		/* Saving through a temporary file: its contents become
 		 * the key's value (sed -i, perl -pi, mkstemp+rename). */
-		rc = shadow_read(sh, sdir, from->name, &data);
+		rc = shadow_read(sh, sdir, from->id.name, &data);
 		if (!rc)
 			rc = check_value(&data, newname);
 		if (rc)
 			goto out;
 		if (data.len && data.buf[data.len - 1] == '\n')
 			buf_truncate(&data, data.len - 1);
-		rc = set_value(dir->fs, dir->res->kind, dir->res->uuid,
-			       dir->variant, newname, data.buf);
+		rc = set_value(dir->fs, &dir->id, newname, data.buf);
 		if (!rc)
-			shadow_unlink(sh, sdir, from->name, NULL);
+			shadow_unlink(sh, sdir, from->id.name, NULL);
 		goto out;
 	}
 	if (from->kind != &kind_env_file) {
@@ -366,11 +358,11 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 		rc = env_contents(from->var, &data);
 		if (!rc) {
 			shadow_write(sh, sdir, newname, data.buf, data.len);
-			shadow_set_backup(sh, sdir, newname, from->name);
+			shadow_set_backup(sh, sdir, newname, from->id.name);
 		}
 		goto out;
 	}
-	rc = envs_rename(dir->fs, &t, from->name, newname,
+	rc = envs_rename(dir->fs, &t, from->id.name, newname,
 			 flags & RENAME_NOREPLACE);
 out:
 	explicit_bzero(data.buf, data.len);
@@ -431,17 +423,17 @@ static char *value_of(const struct buf *data)
 	return xstrndup(data->buf, len);
 }
 
-static int env_commit(struct fh *fh)
+static int env_commit(struct fh *fh, bool closing)
 {
 	char *value;
 	int rc;
 
-	rc = check_value(&fh->data, fh->name);
+	(void)closing;
+	rc = check_value(&fh->data, fh->id.name);
 	if (rc)
 		return rc;
 	value = value_of(&fh->data);
-	rc = set_value(fh->fs, fh->rkind, fh->uuid, fh->variant, fh->name,
-		       value);
+	rc = set_value(fh->fs, &fh->id, fh->id.name, value);
 	explicit_bzero(value, strlen(value));
 	free(value);
 	return rc;
@@ -457,17 +449,16 @@ static int env_written(struct fh *fh)
 
 	if (!d->len || d->buf[d->len - 1] != '\n' ||
 	    memchr(d->buf, '\n', d->len) != d->buf + d->len - 1)
-		return 0;
+		return FH_KEEP;
 	/* Done either way: a refusal is this write()'s error, and the same
 	 * content is not sent again at close. */
-	fh->dirty = false;
-	return env_commit(fh);
+	return FH_SEND;
 }
 
 /* truncate(1) by path: the value cut to size bytes of its file. */
 static int env_truncate(const struct node *n, off_t size)
 {
-	struct env_target t = target_of(n);
+	struct env_target t = target_of(&n->id);
 	struct buf data = BUF_INIT;
 	char *value;
 	int rc;
@@ -482,12 +473,12 @@ static int env_truncate(const struct node *n, off_t size)
 		/* The file would read as the value and NULs. */
 		log_error("not saved, nothing sent: %s cannot grow to %lld "
 			  "bytes, a value holds no NUL byte",
-			  n->name, (long long)size);
+			  n->id.name, (long long)size);
 		rc = -EINVAL;
 		goto out;
 	}
 	value = value_of(&data);
-	rc = envs_set(n->fs, &t, n->name, value, NULL);
+	rc = envs_set(n->fs, &t, n->id.name, value, NULL);
 	free(value);
 out:
 	buf_release(&data);
@@ -496,17 +487,18 @@ out:
 
 static int env_unlink(const struct node *n)
 {
-	struct env_target t = target_of(n);
-	char *sdir = shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	struct env_target t = target_of(&n->id);
+	char *sdir = shadow_dir(&n->id);
 	bool backed_up;
 	int rc;
 
 	/* vim's failed save: the key goes, then its backup comes back. */
-	backed_up = shadow_set_key_gone(&n->fs->shadows, sdir, n->name, true);
+	backed_up =
+	    shadow_set_key_gone(&n->fs->shadows, sdir, n->id.name, true);
 	free(sdir);
 	if (backed_up)
 		return 0;
-	rc = envs_delete(n->fs, &t, n->name);
+	rc = envs_delete(n->fs, &t, n->id.name);
 	if (!rc)
 		bury(n);
 	return rc;
@@ -555,7 +547,7 @@ static int env_listxattr(const struct node *n, struct buf *out)
 static int env_setxattr(const struct node *n, const char *name,
 			const char *value, size_t size, int flags)
 {
-	struct env_target t = target_of(n);
+	struct env_target t = target_of(&n->id);
 	int f = xattr_flag(name);
 	bool on;
 
@@ -575,7 +567,7 @@ static int env_setxattr(const struct node *n, const char *name,
 		on = false;
 	else
 		return -EINVAL;
-	return envs_set_flag(n->fs, &t, n->name, f, on);
+	return envs_set_flag(n->fs, &t, n->id.name, f, on);
 }
 
 const struct node_kind kind_env_file = {
@@ -599,13 +591,13 @@ const struct node_kind kind_env_file = {
 
 static char *node_shadow_dir(const struct node *n)
 {
-	return shadow_dir(n->res->kind, n->res->uuid, n->variant);
+	return shadow_dir(&n->id);
 }
 
 static int shadow_render(const struct node *n, struct buf *out)
 {
 	char *sdir = node_shadow_dir(n);
-	int rc = shadow_read(&n->fs->shadows, sdir, n->name, out);
+	int rc = shadow_read(&n->fs->shadows, sdir, n->id.name, out);
 
 	free(sdir);
 	return rc;
@@ -615,7 +607,7 @@ static int shadow_size(const struct node *n, off_t *size)
 {
 	char *sdir = node_shadow_dir(n);
 	size_t len = 0;
-	bool ok = shadow_stat(&n->fs->shadows, sdir, n->name, &len, NULL);
+	bool ok = shadow_stat(&n->fs->shadows, sdir, n->id.name, &len, NULL);
 
 	free(sdir);
 	*size = (off_t)len;
@@ -627,7 +619,7 @@ static time_t shadow_mtime(const struct node *n)
 	char *sdir = node_shadow_dir(n);
 	time_t t = 0;
 
-	shadow_stat(&n->fs->shadows, sdir, n->name, NULL, &t);
+	shadow_stat(&n->fs->shadows, sdir, n->id.name, NULL, &t);
 	free(sdir);
 	return t;
 }
@@ -640,14 +632,15 @@ static int shadow_open(const struct node *n, struct fh *fh)
 static int shadow_written(struct fh *fh)
 {
 	(void)fh;
-	return 0;
+	return FH_KEEP;
 }
 
-static int shadow_commit(struct fh *fh)
+static int shadow_commit(struct fh *fh, bool closing)
 {
-	char *sdir = shadow_dir(fh->rkind, fh->uuid, fh->variant);
+	(void)closing;
+	char *sdir = shadow_dir(&fh->id);
 
-	shadow_write(&fh->fs->shadows, sdir, fh->name, fh->data.buf,
+	shadow_write(&fh->fs->shadows, sdir, fh->id.name, fh->data.buf,
 		     fh->data.len);
 	free(sdir);
 	return 0;
@@ -656,7 +649,8 @@ static int shadow_commit(struct fh *fh)
 static int shadow_truncate_node(const struct node *n, off_t size)
 {
 	char *sdir = node_shadow_dir(n);
-	int rc = shadow_truncate(&n->fs->shadows, sdir, n->name, (size_t)size);
+	int rc =
+	    shadow_truncate(&n->fs->shadows, sdir, n->id.name, (size_t)size);
 
 	free(sdir);
 	return rc;
@@ -664,9 +658,9 @@ static int shadow_truncate_node(const struct node *n, off_t size)
 
 static int shadow_unlink_node(const struct node *n)
 {
-	struct env_target t = target_of(n);
+	struct env_target t = target_of(&n->id);
 	char *sdir = node_shadow_dir(n), *gone = NULL;
-	int rc = shadow_unlink(&n->fs->shadows, sdir, n->name, &gone);
+	int rc = shadow_unlink(&n->fs->shadows, sdir, n->id.name, &gone);
 
 	/* The backup of an unlinked key is dropped: the delete is real. */
 	if (!rc && gone)
@@ -743,16 +737,17 @@ static int envs_env_open(const struct node *n, struct fh *fh)
 static int envs_env_written(struct fh *fh)
 {
 	(void)fh;
-	return 0; /* the whole file is checked and applied at close */
+	return FH_KEEP; /* the whole file is checked and applied at close */
 }
 
-static int envs_env_commit(struct fh *fh)
+static int envs_env_commit(struct fh *fh, bool closing)
 {
-	struct env_target t = target_of_fh(fh);
+	struct env_target t = target_of(&fh->id);
 	struct buf err = BUF_INIT;
 	struct dotenv want;
 	int rc;
 
+	(void)closing;
 	rc = dotenv_parse(fh->data.buf, fh->data.len, &want, &err);
 	if (rc) {
 		log_error("not saved, nothing sent: %s", err.buf);

@@ -2,7 +2,7 @@
  * instance object, and the ctl files of servers, keys and the mount.
  *
  * Their nodes carry the object in obj (a struct objlist_item, borrowed
- * from a list the node holds); variant says which collection it is in
+ * from a list the node holds); id.coll says which collection it is in
  * (enum inst_coll) and arg, for files that have their own request, the
  * path that follows the object's (e.g. "/resources"). */
 #include <errno.h>
@@ -30,6 +30,23 @@ static const struct objlist_item *item_of(const struct node *n)
 	return n->obj;
 }
 
+static enum crud_obj crud_obj_of_coll(enum inst_coll coll)
+{
+	return coll == INST_COLL_KEYS      ? CRUD_KEY
+	       : coll == INST_COLL_SERVERS ? CRUD_SERVER
+					   : CRUD_OBJS;
+}
+
+/* Makes n about object it of collection coll. */
+static void item_set(struct node *n, const struct objlist_item *it,
+		     enum inst_coll coll)
+{
+	n->obj = it;
+	n->id.uuid = it->uuid;
+	n->id.obj = crud_obj_of_coll(coll);
+	n->id.coll = coll;
+}
+
 time_t kind_inst_item_mtime(const struct node *n)
 {
 	return item_of(n)->mtime;
@@ -51,8 +68,7 @@ int kind_inst_coll_list(const struct node *dir, struct dir_fill *fill,
 	for (i = 0; i < l->n; i++) {
 		struct node c = node_child(dir, child);
 
-		c.obj = &l->v[i];
-		c.variant = (int)coll;
+		item_set(&c, &l->v[i], coll);
 		if (dir_add(fill, l->v[i].dirname, &c))
 			break;
 	}
@@ -76,8 +92,7 @@ int kind_inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
 		return -ENOENT;
 	}
 	node_hold(n, v);
-	n->obj = it;
-	n->variant = (int)coll;
+	item_set(n, it, coll);
 	n->kind = child;
 	return 0;
 }
@@ -115,7 +130,7 @@ int kind_inst_entries_lookup(struct node *n, const char *name,
 /* The object's own request: e.g. GET /servers/{uuid}/resources. */
 static int inst_fetch(const struct node *n, struct cval **out)
 {
-	char *path = xasprintf("%s/%s%s", coll_paths[n->variant],
+	char *path = xasprintf("%s/%s%s", coll_paths[n->id.coll],
 			       item_of(n)->uuid, n->arg ? n->arg : "");
 	int rc = store_json(n->fs, path, out);
 
@@ -156,11 +171,6 @@ const struct node_kind kind_inst_json = {
 	.mtime = kind_inst_item_mtime,
 };
 
-static enum crud_obj crud_obj_of_coll(int variant)
-{
-	return variant == INST_COLL_KEYS ? CRUD_KEY : CRUD_SERVER;
-}
-
 /* Saving server.json updates the server (SPEC §3.4). */
 static int inst_obj_json_open(const struct node *n, struct fh *fh)
 {
@@ -169,8 +179,7 @@ static int inst_obj_json_open(const struct node *n, struct fh *fh)
 
 	if (rc)
 		return rc;
-	rc = jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
-			   item_of(n)->uuid, NULL, v->data);
+	rc = jsonfile_open(n, fh, v->data);
 	cval_put(v);
 	return rc;
 }
@@ -210,8 +219,7 @@ const struct node_kind kind_inst_item_json = {
  * which the update takes from the API (crud.c). */
 static int inst_item_obj_json_open(const struct node *n, struct fh *fh)
 {
-	return jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
-			     item_of(n)->uuid, NULL, item_of(n)->json);
+	return jsonfile_open(n, fh, item_of(n)->json);
 }
 
 const struct node_kind kind_inst_item_obj_json = {
@@ -237,7 +245,7 @@ static int domains_render(const struct node *n, struct buf *out)
 	if (rc)
 		log_error("GET %s/%s%s: the answer is not the JSON the API "
 			  "documents",
-			  coll_paths[n->variant], item_of(n)->uuid, n->arg);
+			  coll_paths[n->id.coll], item_of(n)->uuid, n->arg);
 	cval_put(v);
 	return rc;
 }
@@ -251,22 +259,22 @@ const struct node_kind kind_inst_domains = {
 
 /* ---- ctl ---- */
 
-static enum inst_target ctl_target(int variant)
+static enum inst_target ctl_target(enum inst_coll coll)
 {
-	return variant == INST_COLL_ROOT   ? INST_ROOT
-	       : variant == INST_COLL_KEYS ? INST_KEY
-					   : INST_SERVER;
+	return coll == INST_COLL_ROOT   ? INST_ROOT
+	       : coll == INST_COLL_KEYS ? INST_KEY
+					: INST_SERVER;
 }
 
 static int inst_ctl_render(const struct node *n, struct buf *out)
 {
-	inst_actions_usage(ctl_target(n->variant), out);
+	inst_actions_usage(ctl_target(n->id.coll), out);
 	return 0;
 }
 
 static int inst_ctl_run(struct fh *fh, const char *line)
 {
-	enum inst_target target = ctl_target(fh->variant);
+	enum inst_target target = ctl_target(fh->id.coll);
 	struct inst_cmd cmd;
 	struct buf err = BUF_INIT;
 	int rc;
@@ -277,9 +285,9 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 	} else if (rc) {
 		log_error("%s", err.buf);
 	} else {
-		rc = inst_actions_run(fh->fs, target, fh->uuid, &cmd);
+		rc = inst_actions_run(fh->fs, target, fh->id.uuid, &cmd);
 		if (!rc && cmd.verb == INST_DELETE)
-			node_forget_dir_of(fh->path, fh->uuid);
+			node_forget_dir_of(fh->path, fh->id.uuid);
 		inst_actions_cmd_release(&cmd);
 	}
 	buf_release(&err);
@@ -291,8 +299,6 @@ static int inst_ctl_open(const struct node *n, struct fh *fh)
 	struct buf usage = BUF_INIT;
 	int rc;
 
-	if (n->obj && !fh->uuid)
-		fh->uuid = xstrdup(item_of(n)->uuid);
 	inst_ctl_render(n, &usage);
 	rc = ctlfile_open(fh, inst_ctl_run, &usage);
 	buf_release(&usage);

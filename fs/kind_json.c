@@ -16,11 +16,9 @@
 #include "log.h"
 #include "xalloc.h"
 
-/* What a handle open for writing saves to. */
+/* What a handle open for writing diffs its save against; what it saves
+ * to is its identity (fh->id). */
 struct jsonfile {
-	enum crud_obj obj;
-	char *uuid; /* NULL: new.json, a create */
-	char *project_uuid, *env_name, *env_uuid;
 	char *base; /* compact JSON the file showed; NULL for new.json */
 };
 
@@ -28,10 +26,6 @@ static void jsonfile_free(void *p)
 {
 	struct jsonfile *j = p;
 
-	free(j->uuid);
-	free(j->project_uuid);
-	free(j->env_name);
-	free(j->env_uuid);
 	if (j->base) {
 		/* Objects hold secrets (passwords, compose files). */
 		explicit_bzero(j->base, strlen(j->base));
@@ -40,26 +34,16 @@ static void jsonfile_free(void *p)
 	free(j);
 }
 
-static void jsonfile_attach(struct fh *fh, enum crud_obj obj, const char *uuid,
-			    const struct crud_place *at, const char *base)
+static void jsonfile_attach(struct fh *fh, const char *base)
 {
 	struct jsonfile *j = xcalloc(1, sizeof(*j));
 
-	j->obj = obj;
-	j->uuid = xstrdup(uuid);
-	if (at) {
-		j->project_uuid = xstrdup(at->project_uuid);
-		j->env_name = xstrdup(at->env_name);
-		j->env_uuid = xstrdup(at->env_uuid);
-	}
 	j->base = xstrdup(base);
 	fh->priv = j;
 	fh->priv_free = jsonfile_free;
 }
 
-int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
-		  const char *uuid, const struct crud_place *at,
-		  const char *base)
+int jsonfile_open(const struct node *n, struct fh *fh, const char *base)
 {
 	bool writing = (fh->flags & O_ACCMODE) != O_RDONLY;
 	int rc = 0;
@@ -68,7 +52,7 @@ int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
 	if (!(writing && fh->flags & O_TRUNC))
 		rc = model_json_render(base, &fh->data);
 	if (!rc && writing)
-		jsonfile_attach(fh, obj, uuid, at, base);
+		jsonfile_attach(fh, base);
 	return rc;
 }
 
@@ -78,13 +62,15 @@ static bool blank(const struct buf *data)
 	return strspn(data->buf, " \t\r\n") == data->len;
 }
 
-int jsonfile_commit(struct fh *fh)
+int jsonfile_commit(struct fh *fh, bool closing)
 {
+	const struct node_id *id = &fh->id;
 	struct jsonfile *j = fh->priv;
-	struct crud_place at;
+	struct crud_place at = { id->project, id->env_name, id->env_uuid };
 	char *uuid = NULL;
 	int rc;
 
+	(void)closing;
 	if (!j)
 		return -EBADF;
 	if (blank(&fh->data))
@@ -94,16 +80,15 @@ int jsonfile_commit(struct fh *fh)
 		log_error("not saved, nothing sent: not a JSON object");
 		return -EINVAL;
 	}
-	at.project_uuid = j->project_uuid;
-	at.env_name = j->env_name;
-	at.env_uuid = j->env_uuid;
-	if (!j->uuid) {
-		rc = crud_create(fh->fs, j->obj, &at, fh->data.buf, &uuid);
+	if (!id->uuid) {
+		rc = crud_create(fh->fs, id->obj, &at, fh->data.buf, &uuid);
 		free(uuid);
 		return rc;
 	}
-	return crud_update(fh->fs, j->obj, &at, j->uuid, j->base,
-			   fh->data.buf);
+	/* Where the object lives matters to the update of a resource only;
+	 * an instance object (a server, a key) lives nowhere. */
+	return crud_update(fh->fs, id->obj, id->project ? &at : NULL, id->uuid,
+			   j->base, fh->data.buf);
 }
 
 int jsonfile_written(struct fh *fh)
@@ -112,10 +97,9 @@ int jsonfile_written(struct fh *fh)
 
 	if (!d->len || d->buf[d->len - 1] != '\n' ||
 	    memchr(d->buf, '\0', d->len) || !crud_is_object(d->buf))
-		return 0;
+		return FH_KEEP;
 	/* Complete: sent now, once; a refusal is this write()'s error. */
-	fh->dirty = false;
-	return jsonfile_commit(fh);
+	return FH_SEND;
 }
 
 /* ---- new.json ---- */
@@ -129,17 +113,10 @@ static int new_render(const struct node *n, struct buf *out)
 
 static int new_open(const struct node *n, struct fh *fh)
 {
-	struct crud_place at = { NULL, NULL, NULL };
-
+	(void)n;
 	if ((fh->flags & O_ACCMODE) == O_RDONLY)
 		return 0;
-	if (n->project)
-		at.project_uuid = n->project->uuid;
-	if (n->env) {
-		at.env_name = n->env->name;
-		at.env_uuid = n->env->uuid;
-	}
-	jsonfile_attach(fh, (enum crud_obj)n->variant, NULL, &at, NULL);
+	jsonfile_attach(fh, NULL);
 	return 0;
 }
 
@@ -157,20 +134,22 @@ int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj)
 	if (strcmp(name, NEW_JSON))
 		return -ENOENT;
 	n->kind = &kind_new_json;
-	n->variant = (int)obj;
+	n->id.obj = obj;
+	n->id.uuid = NULL; /* not made yet */
 	return 0;
 }
 
 int jsonfile_new_create(const struct node *dir, const char *name,
 			struct fh *fh, enum crud_obj obj)
 {
-	struct node c = node_child(dir, &kind_new_json);
-
 	if (strcmp(name, NEW_JSON))
 		return -EACCES;
-	c.variant = (int)obj;
+	/* The handle is the directory's (whose id.uuid is NULL: no
+	 * collection is an object) with the file's name: what it creates
+	 * completes its identity, as jsonfile_new_lookup() a node's. */
+	fh->id.obj = obj;
 	fh->kind = &kind_new_json;
-	return new_open(&c, fh);
+	return new_open(dir, fh);
 }
 
 const struct node_kind kind_new_json = {

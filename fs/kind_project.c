@@ -27,7 +27,7 @@ static int projects_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < ps->n; i++) {
 		struct node c = node_child(dir, &kind_project);
 
-		c.project = &ps->v[i];
+		node_set_project(&c, &ps->v[i]);
 		if (dir_add(fill, ps->v[i].dirname, &c))
 			break;
 	}
@@ -59,7 +59,7 @@ static int projects_lookup(struct node *n, const char *name)
 		return -ENOENT;
 	}
 	node_hold(n, v);
-	n->project = p;
+	node_set_project(n, p);
 	n->kind = &kind_project;
 	return 0;
 }
@@ -109,12 +109,13 @@ static int project_list(const struct node *dir, struct dir_fill *fill)
 	d = v->data;
 	c = node_child(dir, &kind_project_json);
 	c.detail = d;
+	c.id.uuid = c.id.project; /* project.json is the project */
+	c.id.obj = CRUD_PROJECT;
 	if (dir_add(fill, "project.json", &c))
 		goto out;
 	for (i = 0; i < d->nenvs; i++) {
 		c = node_child(dir, &kind_env);
-		c.detail = d;
-		c.env = &d->envs[i];
+		node_set_env(&c, d, &d->envs[i]);
 		if (dir_add(fill, d->envs[i].dirname, &c))
 			break;
 	}
@@ -152,9 +153,12 @@ static int project_lookup(struct node *n, const char *name)
 		}
 	}
 	node_hold(n, v);
-	n->detail = d;
-	n->env = e;
+	node_set_env(n, d, e);
 	n->kind = e ? &kind_env : &kind_project_json;
+	if (!e) {
+		n->id.uuid = n->id.project; /* project.json is the project */
+		n->id.obj = CRUD_PROJECT;
+	}
 	return 0;
 }
 
@@ -261,7 +265,7 @@ static int project_json_open(const struct node *n, struct fh *fh)
 	if (rc)
 		return rc;
 	d = v->data;
-	rc = jsonfile_open(n, fh, CRUD_PROJECT, d->uuid, NULL, d->json);
+	rc = jsonfile_open(n, fh, d->json);
 	cval_put(v);
 	return rc;
 }
@@ -287,7 +291,7 @@ static int env_list(const struct node *dir, struct dir_fill *fill)
 		return 0;
 	for (k = 0; k < RES_KINDS; k++) {
 		c = node_child(dir, &kind_collection);
-		c.rkind = k;
+		c.id.rkind = k;
 		if (dir_add(fill, model_kind_dir(k), &c))
 			break;
 	}
@@ -305,7 +309,7 @@ static int env_lookup(struct node *n, const char *name)
 	for (k = 0; k < RES_KINDS; k++) {
 		if (!strcmp(name, model_kind_dir(k))) {
 			n->kind = &kind_collection;
-			n->rkind = k;
+			n->id.rkind = k;
 			return 0;
 		}
 	}

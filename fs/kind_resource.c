@@ -19,7 +19,7 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	size_t i, n;
 	int rc;
 
-	rc = store_resources(dir->fs, dir->rkind, &v);
+	rc = store_resources(dir->fs, dir->id.rkind, &v);
 	if (rc)
 		return rc;
 	rv = model_resources_in_env(v->data, dir->env->id, &n);
@@ -28,7 +28,7 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 
 		if (gone_has(&dir->fs->gone, rv[i]->uuid))
 			continue;
-		c.res = rv[i];
+		node_set_res(&c, rv[i]);
 		if (dir_add(fill, rv[i]->dirname, &c))
 			break;
 	}
@@ -42,7 +42,7 @@ static int collection_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = store_resources(n->fs, n->rkind, &v);
+	rc = store_resources(n->fs, n->id.rkind, &v);
 	if (rc)
 		return rc;
 	r = model_resources_find(v->data, n->env->id, name);
@@ -51,10 +51,10 @@ static int collection_lookup(struct node *n, const char *name)
 	if (!r) {
 		cval_put(v);
 		/* A resource called new.json wins: it is listed. */
-		return jsonfile_new_lookup(n, name, crud_obj_of(n->rkind));
+		return jsonfile_new_lookup(n, name, crud_obj_of(n->id.rkind));
 	}
 	node_hold(n, v);
-	n->res = r;
+	node_set_res(n, r);
 	n->kind = &kind_resource;
 	return 0;
 }
@@ -64,7 +64,7 @@ static int collection_create(const struct node *dir, const char *name,
 			     int flags, struct fh *fh)
 {
 	(void)flags;
-	return jsonfile_new_create(dir, name, fh, crud_obj_of(dir->rkind));
+	return jsonfile_new_create(dir, name, fh, crud_obj_of(dir->id.rkind));
 }
 
 /* SPEC §3.4: rm -r never deletes a resource; ctl's delete does. */
@@ -86,7 +86,7 @@ const struct node_kind kind_collection = {
 struct res_entry {
 	const char *name; /* NULL: the kind's JSON file name */
 	const struct node_kind *kind;
-	int variant;
+	enum node_variant variant;
 	/* Whether the entry exists for this resource on this instance
 	 * (NULL: always); a file the instance cannot serve is absent. */
 	bool (*present)(const struct node *n);
@@ -114,14 +114,14 @@ static bool has_deployments(const struct node *n)
 }
 
 static const struct res_entry res_entries[] = {
-	{ NULL, &kind_resource_json, 0, NULL },
-	{ "status", &kind_status, 0, NULL },
-	{ "logs", &kind_logs, 0, has_logs },
-	{ "ctl", &kind_ctl, 0, NULL },
-	{ "deployments", &kind_deploy_dir, 0, has_deployments },
-	{ "envs", &kind_envs_dir, 0, has_envs },
-	{ "envs-preview", &kind_envs_dir, 1, has_preview_envs },
-	{ "envs.env", &kind_envs_env, 0, has_envs },
+	{ NULL, &kind_resource_json, NODE_PLAIN, NULL },
+	{ "status", &kind_status, NODE_PLAIN, NULL },
+	{ "logs", &kind_logs, NODE_PLAIN, has_logs },
+	{ "ctl", &kind_ctl, NODE_PLAIN, NULL },
+	{ "deployments", &kind_deploy_dir, NODE_PLAIN, has_deployments },
+	{ "envs", &kind_envs_dir, NODE_PLAIN, has_envs },
+	{ "envs-preview", &kind_envs_dir, NODE_PREVIEW, has_preview_envs },
+	{ "envs.env", &kind_envs_env, NODE_PLAIN, has_envs },
 };
 
 #define N_RES (sizeof(res_entries) / sizeof(res_entries[0]))
@@ -142,7 +142,7 @@ static int resource_list(const struct node *dir, struct dir_fill *fill)
 
 		if (e->present && !e->present(dir))
 			continue;
-		c.variant = e->variant;
+		c.id.variant = e->variant;
 		if (dir_add(fill, res_entry_name(dir, e), &c))
 			break;
 	}
@@ -160,7 +160,7 @@ static int resource_lookup(struct node *n, const char *name)
 		    (e->present && !e->present(n)))
 			continue;
 		n->kind = e->kind;
-		n->variant = e->variant;
+		n->id.variant = e->variant;
 		return 0;
 	}
 	return -ENOENT;
@@ -241,16 +241,12 @@ static int resource_json_size(const struct node *n, off_t *size)
 /* Saving the file updates the resource (SPEC §3.4). */
 static int resource_json_open(const struct node *n, struct fh *fh)
 {
-	struct crud_place at = { n->project ? n->project->uuid : NULL,
-				 n->env ? n->env->name : NULL,
-				 n->env ? n->env->uuid : NULL };
 	char *json;
 	int rc;
 
 	rc = resource_json_text(n, &json);
 	if (!rc) {
-		rc = jsonfile_open(n, fh, crud_obj_of(n->res->kind),
-				   n->res->uuid, &at, json);
+		rc = jsonfile_open(n, fh, json);
 		free(json);
 	}
 	return rc;

@@ -29,7 +29,7 @@ static int inst_uuid_list(const struct node *dir, struct dir_fill *fill,
 		struct node c = node_child(dir, &kind_uuid_inst_link);
 
 		c.obj = &l->v[i];
-		c.variant = (int)coll;
+		c.id.coll = coll;
 		rc = dir_add(fill, l->v[i].uuid, &c);
 	}
 	cval_put(v);
@@ -109,7 +109,7 @@ static int inst_uuid_lookup(struct node *n, const char *name)
 		if (it) {
 			node_hold(n, v);
 			n->obj = it;
-			n->variant = (int)colls[i].coll;
+			n->id.coll = colls[i].coll;
 			n->kind = &kind_uuid_inst_link;
 			return 0;
 		}
@@ -222,7 +222,7 @@ static int inst_link_readlink(const struct node *n, struct buf *out)
 	const struct objlist_item *it = n->obj;
 
 	return buf_addf(out, "../%s/%s",
-			n->variant == INST_COLL_KEYS ? "keys" : "servers",
+			n->id.coll == INST_COLL_KEYS ? "keys" : "servers",
 			it->dirname);
 }
 

@@ -12,6 +12,30 @@ void node_root(struct node *n, struct cfs *fs)
 	memset(n, 0, sizeof(*n));
 	n->kind = &kind_root;
 	n->fs = fs;
+	n->id.obj = CRUD_OBJS;
+}
+
+void node_set_project(struct node *n, const struct model_project *p)
+{
+	n->project = p;
+	n->id.project = p->uuid;
+}
+
+void node_set_env(struct node *n, const struct model_project_detail *d,
+		  const struct model_env *e)
+{
+	n->detail = d;
+	n->env = e;
+	n->id.env_name = e ? e->name : NULL;
+	n->id.env_uuid = e ? e->uuid : NULL;
+}
+
+void node_set_res(struct node *n, const struct model_resource *r)
+{
+	n->res = r;
+	n->id.uuid = r->uuid;
+	n->id.obj = crud_obj_of(r->kind);
+	n->id.rkind = r->kind;
 }
 
 void node_release(struct node *n)
@@ -182,10 +206,26 @@ void fh_init(struct fh *fh, const struct node *n, const char *path, int flags)
 	buf_init(&fh->data, 0);
 	fh->flags = flags;
 	fh->path = xstrdup(path);
-	fh->name = xstrdup(n->name);
-	fh->uuid = n->res ? xstrdup(n->res->uuid) : NULL;
-	fh->rkind = n->rkind;
-	fh->variant = n->variant;
+	node_id_copy(&fh->id, &n->id);
+}
+
+void node_id_copy(struct node_id *dst, const struct node_id *src)
+{
+	*dst = *src;
+	dst->project = xstrdup(src->project);
+	dst->env_name = xstrdup(src->env_name);
+	dst->env_uuid = xstrdup(src->env_uuid);
+	dst->uuid = xstrdup(src->uuid);
+}
+
+void node_id_release(struct node_id *id)
+{
+	/* A copy's strings are its own (node_id_copy). */
+	free((char *)id->project);
+	free((char *)id->env_name);
+	free((char *)id->env_uuid);
+	free((char *)id->uuid);
+	id->project = id->env_name = id->env_uuid = id->uuid = NULL;
 }
 
 void fh_release(struct fh *fh)
@@ -194,7 +234,6 @@ void fh_release(struct fh *fh)
 		fh->priv_free(fh->priv);
 	buf_release(&fh->data);
 	free(fh->path);
-	free(fh->name);
-	free(fh->uuid);
+	node_id_release(&fh->id);
 	pthread_mutex_destroy(&fh->lock);
 }

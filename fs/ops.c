@@ -312,7 +312,7 @@ static void commit_pending(struct cfs *fs, const char *path)
 
 	if (!like)
 		return;
-	like->kind->commit(like);
+	like->kind->commit(like, true);
 	pending_done(&fs->pending, like);
 	fh_release(like);
 	free(like);
@@ -390,17 +390,24 @@ static int cfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		rc = refuse();
 		goto out_release;
 	}
+	if (strlen(name) >= sizeof(fh->id.name)) {
+		rc = -ENAMETOOLONG;
+		goto out_release;
+	}
 	fh = xmalloc(sizeof(*fh));
 	fh_init(fh, &dir, path, fi->flags);
-	free(fh->name);
-	fh->name = xstrdup(name);
+	strcpy(fh->id.name, name);
 	rc = dir.kind->create(&dir, name, fi->flags, fh);
-	if (rc) {
+	if (rc < 0) {
 		fh_free(fh);
 	} else {
-		if (fh->dirty && fh->kind->commit)
+		/* A new key is made at close, even if nothing is written. */
+		if (rc == FH_NEW && fh->kind->commit) {
+			fh->dirty = true;
 			pending_add(&fs->pending, path, fh);
+		}
 		fh_attach(fh, fi);
+		rc = 0;
 	}
 out_release:
 	node_release(&dir);
@@ -475,6 +482,17 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 	fh->wrote = true;
 	if (!rc)
 		rc = fh->kind->written(fh);
+	if (rc == FH_SEND || rc == FH_SEND_LINES) {
+		/* The contents are ready: sent now, so that a refusal is
+		 * this write()'s error (node.h, the save protocol). */
+		bool whole = rc == FH_SEND;
+
+		rc = fh->kind->commit(fh, false);
+		/* Sent once, even when refused (as fh_commit()); what
+		 * follows complete lines is not sent yet. */
+		if (whole)
+			fh->dirty = false;
+	}
 	op_end();
 	return rc ? rc : (int)size;
 }
@@ -487,7 +505,7 @@ static int fh_commit(struct fh *fh)
 	if (!fh || !fh->dirty || !fh->kind->commit)
 		return 0;
 	op_begin(fh->path);
-	rc = fh->kind->commit(fh);
+	rc = fh->kind->commit(fh, true);
 	/* Sent once, even when refused: close() or fsync() reports the
 	 * failure, a failed save changes nothing (SPEC §3.1), and a request
 	 * that may have reached the instance is not sent again by the next

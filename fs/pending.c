@@ -56,10 +56,7 @@ static struct fh *fh_like(const struct fh *fh)
 	c->flags = fh->flags;
 	c->dirty = true;
 	c->path = xstrdup(fh->path);
-	c->name = xstrdup(fh->name);
-	c->uuid = xstrdup(fh->uuid);
-	c->rkind = fh->rkind;
-	c->variant = fh->variant;
+	node_id_copy(&c->id, &fh->id);
 	return c;
 }
 

@@ -6,7 +6,7 @@
 
 int tree_resolve(struct cfs *fs, const char *path, struct node *n)
 {
-	char name[sizeof(n->name)];
+	char name[sizeof(n->id.name)];
 	const char *p = path;
 	int rc;
 
@@ -18,14 +18,14 @@ int tree_resolve(struct cfs *fs, const char *path, struct node *n)
 		if (!*p)
 			return 0;
 		len = strcspn(p, "/");
-		if (len >= sizeof(n->name)) {
+		if (len >= sizeof(n->id.name)) {
 			rc = -ENAMETOOLONG;
 			goto out_release;
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
 		p += len;
-		memcpy(n->name, name, len + 1);
+		memcpy(n->id.name, name, len + 1);
 		if (!n->kind->lookup) {
 			rc = -ENOTDIR;
 			goto out_release;

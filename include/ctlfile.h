@@ -23,7 +23,7 @@ int ctlfile_open(struct fh *fh, ctlfile_run_fn run, const struct buf *usage);
 
 /* The written, commit and truncate hooks of every ctl kind. */
 int ctlfile_written(struct fh *fh);
-int ctlfile_commit(struct fh *fh);
+int ctlfile_commit(struct fh *fh, bool closing);
 int ctlfile_truncate(const struct node *n, off_t size);
 
 /* Whether the FUSE request this thread serves was interrupted (the

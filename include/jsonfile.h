@@ -20,21 +20,20 @@
 /* The name of a collection's create file. */
 #define NEW_JSON "new.json"
 
-/* Prepares fh, opened on n, for an object's file: obj and uuid say
- * which object, at where it lives, and base is the compact JSON text the
- * file shows (copied). For reading (and writing without O_TRUNC) the
+/* Prepares fh, opened on n, for an object's file: n's id says which
+ * object (id.obj, id.uuid) and where it lives (id.project, id.env_*),
+ * and base is the compact JSON text the file shows (copied), which a save
+ * is diffed against. For reading (and writing without O_TRUNC) the
  * contents are base pretty-printed. */
-int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
-		  const char *uuid, const struct crud_place *at,
-		  const char *base);
+int jsonfile_open(const struct node *n, struct fh *fh, const char *base);
 
 /* The node_kind hooks of every such file. */
 int jsonfile_written(struct fh *fh);
-int jsonfile_commit(struct fh *fh);
+int jsonfile_commit(struct fh *fh, bool closing);
 
 /* For a collection's lookup, after its own entries: turns n into the
- * collection's new.json (creating objects of kind obj) when name is
- * NEW_JSON, else -ENOENT. */
+ * collection's new.json (creating objects of kind obj: its id.obj) when
+ * name is NEW_JSON, else -ENOENT. */
 int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj);
 /* For a collection's create hook: creates and opens its new.json into
  * fh; any other name is -EACCES (nothing else can be made there). */

@@ -1,21 +1,14 @@
 /* The node kinds of servers/, keys/, teams/ and the mount's ctl, and
  * what they share (SPEC §2). A node of these kinds carries its object in
  * obj (a struct objlist_item from instance.h's lists, borrowed from a
- * list the node holds) and its collection in variant. */
+ * list the node holds), its collection in id.coll. */
 #ifndef CFS_KIND_INST_H
 #define CFS_KIND_INST_H
 
 #include "node.h"
 
-/* A node's variant: the collection its object is in. */
-enum inst_coll {
-	/* The mount's ctl, which has no object: 0, the root node's
-	 * variant, so its lookup need not set it. */
-	INST_COLL_ROOT = 0,
-	INST_COLL_SERVERS,
-	INST_COLL_KEYS,
-	INST_COLL_TEAMS,
-};
+/* A node's id.coll (enum inst_coll, node.h): the collection its object
+ * is in. */
 
 /* How a collection directory gets its list (instance.h). */
 typedef int (*inst_fetch_fn)(struct cfs *fs, struct cval **out);

@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "cfs.h"
+#include "crud.h"
 #include "model.h"
 
 struct env_var;
@@ -36,6 +37,48 @@ struct env_var;
 #define NODE_MAX_REFS 4
 
 struct node;
+
+/* Which of its kind's flavours a node is: one enum for every kind, so a
+ * value means the same wherever it is read. */
+enum node_variant {
+	NODE_PLAIN = 0,
+	NODE_PREVIEW, /* envs-preview/ and its files: preview variables */
+};
+
+/* The collection an instance object (servers/, keys/, teams/) is in. */
+enum inst_coll {
+	/* The mount's ctl, which has no object: 0, the root node's
+	 * collection, so its lookup need not set it. */
+	INST_COLL_ROOT = 0,
+	INST_COLL_SERVERS,
+	INST_COLL_KEYS,
+	INST_COLL_TEAMS,
+};
+
+/* What a node is, by identity: enough to address it at the API with no
+ * parsed value at hand. Each level of a lookup fills in its part; a node
+ * of another kind made from a node (node_child) keeps it. An open handle
+ * takes a copy at open (fh->id) and saves through that copy alone: a
+ * commit neither resolves the path again nor reads the node.
+ *
+ * In a node the strings are borrowed, like the node's pointers, from
+ * the values in refs[] (or static); in a handle they are its own. Each
+ * is NULL where it does not apply. */
+struct node_id {
+	const char *project;  /* the project's uuid, at it and below */
+	const char *env_name; /* the environment's, at it and below */
+	const char *env_uuid;
+	/* The object the node is, or is part of: a resource and what is
+	 * in its directory, a server, key or team and theirs, the project
+	 * for project.json. obj is its kind (CRUD_OBJS when it has none at
+	 * crud.h); for new.json, uuid is NULL and obj what it creates. */
+	const char *uuid;
+	enum crud_obj obj;
+	enum res_kind rkind; /* a resource's, or a collection's */
+	enum inst_coll coll; /* an instance object's collection */
+	enum node_variant variant;
+	char name[256]; /* the last path component ("" for /) */
+};
 
 /* One entry of a listing. */
 struct dir_entry {
@@ -58,8 +101,32 @@ struct dir_fill {
 	size_t n, alloc;
 };
 
+/* The save protocol. A handle open for writing buffers what is written
+ * in data; ops.c alone decides when that reaches the API, by calling the
+ * kind's commit: right after a write() whose written hook answers
+ * FH_SEND or FH_SEND_LINES (so that the refusal is that write's error:
+ * bash ignores close()'s), else at flush, fsync or release of a dirty
+ * handle, or for a truncation nobody wrote over, when the path is
+ * opened again (pending.h). A commit is made once, even when refused:
+ * dirty is cleared before the next flush could send it again. Kinds
+ * return what they know of the contents and never set dirty. */
+enum fh_saving {
+	/* written: not a complete value yet; sent at close. create: the
+	 * file exists (or is temporary) and is sent only once written. */
+	FH_KEEP = 0,
+	/* written: a complete value: committed now, and not again. */
+	FH_SEND,
+	/* written: complete lines (ctl verbs) precede what may still grow:
+	 * they are committed now (commit's closing false), the rest stays
+	 * dirty for close. */
+	FH_SEND_LINES,
+	/* create: the file is not at the API until committed: it is, at
+	 * close, even if nothing is written (touch makes a key). */
+	FH_NEW,
+};
+
 /* An open file. The FUSE operations own it (open to release); a kind
- * fills it in its open hook and may keep state in priv. */
+ * fills it in its open or create hook and may keep state in priv. */
 struct fh {
 	struct cfs *fs;
 	const struct node_kind *kind;
@@ -71,15 +138,13 @@ struct fh {
 	pthread_mutex_t lock;
 	struct buf data; /* the contents: rendered at open, then written */
 	int flags;       /* open(2) flags */
-	bool dirty;      /* changed since the last commit */
+	bool dirty;      /* holds what the API has not been sent */
 	bool wrote;      /* write() was called: see cfs_flush() */
-	/* What the file is about, copied at open: the node's references end
-	 * with the open call, the handle lives on (and may be renamed). */
-	char *path; /* the path it was opened by, for log lines */
-	char *name; /* its name in its directory (e.g. an env key) */
-	char *uuid; /* the resource it belongs to, or NULL */
-	enum res_kind rkind;
-	int variant; /* kind-specific (e.g. preview env vars) */
+	char *path;      /* the path it was opened by, for log lines */
+	/* What the file is, copied from its node at open (its strings the
+	 * handle's own): the node's references end with the open call, the
+	 * handle lives on (and may be renamed). */
+	struct node_id id;
 	void *priv;
 	void (*priv_free)(void *priv);
 	struct fh *prev, *next; /* in fs->handles, under fs->handles_lock */
@@ -95,7 +160,10 @@ struct node_kind {
 	/* Directories: turns n into its child called name, or -ENOENT. */
 	int (*lookup)(struct node *n, const char *name);
 	/* Directories: creates child name and opens it into fh (its data
-	 * starts empty). flags are create's open(2) flags. */
+	 * starts empty, its id is the directory's with the child's name;
+	 * the kind sets what else the child is, as lookup would). flags
+	 * are create's open(2) flags. Returns a negative errno, FH_KEEP or
+	 * FH_NEW (enum fh_saving). */
 	int (*create)(const struct node *dir, const char *name, int flags,
 		      struct fh *fh);
 	int (*mkdir)(const struct node *dir, const char *name);
@@ -109,12 +177,17 @@ struct node_kind {
 	/* Files: prepares fh for an open with fh->flags; when NULL, files
 	 * open read-only with their render() as contents. */
 	int (*open)(const struct node *n, struct fh *fh);
-	/* Files: called after each write() stored data in fh->data; a
-	 * non-zero return is the error of that write(). */
+	/* Files: called after each write() stored data in fh->data, to
+	 * say whether the contents are ready to send: FH_KEEP, FH_SEND or
+	 * FH_SEND_LINES (enum fh_saving), or a negative errno for that
+	 * write(). Sends nothing itself. */
 	int (*written)(struct fh *fh);
-	/* Files: makes fh's contents take effect, at flush, fsync and
-	 * release of a dirty handle; the error is close()'s or fsync()'s. */
-	int (*commit)(struct fh *fh);
+	/* Files: makes fh's contents take effect (the save protocol
+	 * above); the error is that of the write(), close() or fsync()
+	 * that called for it. closing: at flush, fsync, release or for a
+	 * pending truncation; false right after written() said FH_SEND or
+	 * FH_SEND_LINES. Works from fh->id and fh->data alone. */
+	int (*commit)(struct fh *fh, bool closing);
 	/* Files: truncate(2) by path, with no handle. */
 	int (*truncate)(const struct node *n, off_t size);
 
@@ -157,10 +230,8 @@ struct node {
 	const struct model_resource *res;
 	const struct env_var *var;
 	const void *obj; /* kind-specific, borrowed (e.g. a deployment) */
-	enum res_kind rkind;
-	int variant;     /* kind-specific (e.g. preview env vars) */
 	const char *arg; /* kind-specific, static (e.g. an API path) */
-	char name[256];  /* the last path component ("" for the root) */
+	struct node_id id;
 	/* Described for a directory listing (readdirplus): a kind whose
 	 * size would cost an API call per file may decline (SPEC §4). */
 	bool listing;
@@ -189,7 +260,21 @@ int node_stat(const struct node *n, struct stat *st);
  * request. */
 void node_forget_dir_of(const char *path, const char *uuid);
 
-/* Fills a new handle's copy of what n is about (fh_release frees it). */
+/* Sets the parts of n's identity that the object found at this level
+ * gives: a project, an environment of detail, a resource (its kind
+ * too). The strings stay borrowed from the value n holds. */
+void node_set_project(struct node *n, const struct model_project *p);
+void node_set_env(struct node *n, const struct model_project_detail *d,
+		  const struct model_env *e);
+void node_set_res(struct node *n, const struct model_resource *r);
+
+/* A copy of src whose strings are dst's own; node_id_release frees
+ * them. For the identities handles keep. */
+void node_id_copy(struct node_id *dst, const struct node_id *src);
+void node_id_release(struct node_id *id);
+
+/* Fills a new handle: a copy of n's identity with its own strings
+ * (fh_release frees them). */
 void fh_init(struct fh *fh, const struct node *n, const char *path, int flags);
 void fh_release(struct fh *fh);
 
@@ -210,12 +295,12 @@ extern const struct node_kind kind_project;
 extern const struct node_kind kind_project_json;
 extern const struct node_kind kind_env;
 extern const struct node_kind kind_env_json;
-extern const struct node_kind kind_collection; /* rkind */
+extern const struct node_kind kind_collection; /* id.rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;
-extern const struct node_kind kind_new_json; /* variant: enum crud_obj */
+extern const struct node_kind kind_new_json; /* id.obj: what it creates */
 extern const struct node_kind kind_status;
-extern const struct node_kind kind_envs_dir; /* variant 1: preview */
+extern const struct node_kind kind_envs_dir; /* id.variant */
 extern const struct node_kind kind_env_file;
 extern const struct node_kind kind_env_shadow;
 extern const struct node_kind kind_envs_env;
