@@ -444,7 +444,8 @@ static int cfs_read(const char *path, char *buf, size_t size, off_t off,
 }
 
 /* Makes data the bytes at [off, off+size) of the handle's contents,
- * filling any gap with zeros as a sparse file would. */
+ * filling any gap with zeros as a sparse file would. Caller holds
+ * fh->lock: a read of the same open file may be copying from data. */
 static int fh_put(struct fh *fh, const char *data, size_t size, off_t off)
 {
 	size_t end = (size_t)off + size;
@@ -478,7 +479,9 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 		off = (off_t)fh->data.len;
 	if (!fh->wrote)
 		pending_drop(&fh->fs->pending, fh);
+	pthread_mutex_lock(&fh->lock);
 	rc = fh_put(fh, data, size, off);
+	pthread_mutex_unlock(&fh->lock);
 	fh->wrote = true;
 	if (!rc)
 		rc = fh->kind->written(fh);
@@ -572,10 +575,12 @@ static int cfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 	if (fh) {
 		if (!fh->kind->written)
 			return refuse();
+		pthread_mutex_lock(&fh->lock);
 		if ((size_t)size <= fh->data.len)
 			buf_truncate(&fh->data, (size_t)size);
 		else
 			fh_put(fh, "", 0, size);
+		pthread_mutex_unlock(&fh->lock);
 		fh->dirty = true;
 		return 0;
 	}

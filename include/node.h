@@ -126,14 +126,36 @@ enum fh_saving {
 };
 
 /* An open file. The FUSE operations own it (open to release); a kind
- * fills it in its open or create hook and may keep state in priv. */
+ * fills it in its open or create hook and may keep state in priv.
+ *
+ * Threads. FUSE runs each request on any thread, several at once, and
+ * an open file may see a read (and fstat) while another request on it
+ * runs. Who may touch what:
+ *  - fs, kind, flags, path, id and priv_free are set by open or create
+ *    (the kind's hook included) before the handle is handed to FUSE,
+ *    and only read after: by any thread, unlocked.
+ *  - data's bytes, length and allocation change only under lock: by
+ *    write() and ftruncate() (ops.c) and by a refresh (kinds whose files
+ *    grow while open; those take no write). A thread that may change
+ *    data reads it unlocked; any other (read, fstat) holds lock to copy
+ *    or measure it.
+ *  - dirty, wrote and priv (but a refresh's state) belong to the save
+ *    protocol: write, ftruncate, flush, fsync and release, and the
+ *    kind's written and commit they call, which the kernel sends one at
+ *    a time for an open file (write, ftruncate and fsync under the
+ *    inode's lock; release after the last). The one overlap it allows
+ *    is a flush (a close) while a write comes through another
+ *    descriptor of the same open file (dup, fork): nothing orders the
+ *    two, and that write may be left out of the save.
+ *  - A refresh may run in any number of threads at once (every read
+ *    and fstat calls it): its state in priv is the kind's to guard
+ *    (logs.h's reader keeps its own under lock).
+ *  - prev and next are fs->handles_lock's. */
 struct fh {
 	struct cfs *fs;
 	const struct node_kind *kind;
-	/* Guards data (its bytes, length and allocation) for the handles
-	 * whose kind has a refresh: the refresh of one read grows data
-	 * (and may move it) while another thread's read of the same open
-	 * file copies from it. Held only to copy or measure data, never
+	/* Guards data (its bytes, length and allocation): held by whoever
+	 * changes it, and by other threads to copy or measure it; never
 	 * across a request. */
 	pthread_mutex_t lock;
 	struct buf data; /* the contents: rendered at open, then written */
