@@ -477,7 +477,7 @@ static int delete_resource(struct cfs *fs, enum res_kind kind,
 	char *query = actions_delete_query(del);
 	int rc;
 
-	rc = crud_delete(fs, crud_obj_of(kind), NULL, uuid, query);
+	rc = crud_delete(fs, obj_of_kind(kind), NULL, uuid, query);
 	if (!rc)
 		deploy_store_invalidate(fs);
 	free(query);

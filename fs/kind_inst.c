@@ -156,9 +156,9 @@ const struct node_kind kind_inst_json = {
 	.mtime = kind_inst_item_mtime,
 };
 
-static enum crud_obj crud_obj_of_coll(int variant)
+static enum api_obj crud_obj_of_coll(int variant)
 {
-	return variant == INST_COLL_KEYS ? CRUD_KEY : CRUD_SERVER;
+	return variant == INST_COLL_KEYS ? OBJ_KEY : OBJ_SERVER;
 }
 
 /* Saving server.json updates the server (SPEC §3.4). */

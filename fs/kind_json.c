@@ -18,7 +18,7 @@
 
 /* What a handle open for writing saves to. */
 struct jsonfile {
-	enum crud_obj obj;
+	enum api_obj obj;
 	char *uuid; /* NULL: new.json, a create */
 	char *project_uuid, *env_name, *env_uuid;
 	char *base; /* compact JSON the file showed; NULL for new.json */
@@ -40,7 +40,7 @@ static void jsonfile_free(void *p)
 	free(j);
 }
 
-static void jsonfile_attach(struct fh *fh, enum crud_obj obj, const char *uuid,
+static void jsonfile_attach(struct fh *fh, enum api_obj obj, const char *uuid,
 			    const struct crud_place *at, const char *base)
 {
 	struct jsonfile *j = xcalloc(1, sizeof(*j));
@@ -57,7 +57,7 @@ static void jsonfile_attach(struct fh *fh, enum crud_obj obj, const char *uuid,
 	fh->priv_free = jsonfile_free;
 }
 
-int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
+int jsonfile_open(const struct node *n, struct fh *fh, enum api_obj obj,
 		  const char *uuid, const struct crud_place *at,
 		  const char *base)
 {
@@ -139,7 +139,7 @@ static int new_open(const struct node *n, struct fh *fh)
 		at.env_name = n->env->name;
 		at.env_uuid = n->env->uuid;
 	}
-	jsonfile_attach(fh, (enum crud_obj)n->variant, NULL, &at, NULL);
+	jsonfile_attach(fh, (enum api_obj)n->variant, NULL, &at, NULL);
 	return 0;
 }
 
@@ -152,7 +152,7 @@ static int new_truncate(const struct node *n, off_t size)
 	return 0;
 }
 
-int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj)
+int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj)
 {
 	if (strcmp(name, NEW_JSON))
 		return -ENOENT;
@@ -162,7 +162,7 @@ int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj)
 }
 
 int jsonfile_new_create(const struct node *dir, const char *name,
-			struct fh *fh, enum crud_obj obj)
+			struct fh *fh, enum api_obj obj)
 {
 	struct node c = node_child(dir, &kind_new_json);
 

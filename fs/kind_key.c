@@ -21,7 +21,7 @@ static int keys_lookup(struct node *n, const char *name)
 				       INST_COLL_KEYS);
 
 	/* An object called new.json wins: it is listed. */
-	return rc == -ENOENT ? jsonfile_new_lookup(n, name, CRUD_KEY) : rc;
+	return rc == -ENOENT ? jsonfile_new_lookup(n, name, OBJ_KEY) : rc;
 }
 
 /* new.json creates one (SPEC §3.4). */
@@ -29,7 +29,7 @@ static int keys_create(const struct node *dir, const char *name, int flags,
 		     struct fh *fh)
 {
 	(void)flags;
-	return jsonfile_new_create(dir, name, fh, CRUD_KEY);
+	return jsonfile_new_create(dir, name, fh, OBJ_KEY);
 }
 
 const struct node_kind kind_keys = {

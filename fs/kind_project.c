@@ -81,7 +81,7 @@ static int projects_mkdir(const struct node *dir, const char *name)
 	if (!rc)
 		rc = -EEXIST;
 	else if (rc == -ENOENT)
-		rc = crud_mkdir(dir->fs, CRUD_PROJECT, NULL, real);
+		rc = crud_mkdir(dir->fs, OBJ_PROJECT, NULL, real);
 	free(real);
 	return rc;
 }
@@ -183,7 +183,7 @@ static int project_mkdir(const struct node *dir, const char *name)
 	char *real;
 	int rc;
 
-	if (!crud_supported(dir->fs, CRUD_ENV)) {
+	if (!crud_supported(dir->fs, OBJ_ENV)) {
 		log_error("this instance has no environment endpoints: "
 			  "create environments in its web UI");
 		return -EPERM;
@@ -199,7 +199,7 @@ static int project_mkdir(const struct node *dir, const char *name)
 	if (!rc)
 		rc = -EEXIST;
 	else if (rc == -ENOENT)
-		rc = crud_mkdir(dir->fs, CRUD_ENV, &at, real);
+		rc = crud_mkdir(dir->fs, OBJ_ENV, &at, real);
 	free(real);
 	return rc;
 }
@@ -208,7 +208,7 @@ static int project_mkdir(const struct node *dir, const char *name)
  * API refuses otherwise, which is ENOTEMPTY (SPEC §3.4). */
 static int project_rmdir(const struct node *n)
 {
-	return crud_delete(n->fs, CRUD_PROJECT, NULL, n->project->uuid, NULL);
+	return crud_delete(n->fs, OBJ_PROJECT, NULL, n->project->uuid, NULL);
 }
 
 const struct node_kind kind_project = {
@@ -261,7 +261,7 @@ static int project_json_open(const struct node *n, struct fh *fh)
 	if (rc)
 		return rc;
 	d = v->data;
-	rc = jsonfile_open(n, fh, CRUD_PROJECT, d->uuid, NULL, d->json);
+	rc = jsonfile_open(n, fh, OBJ_PROJECT, d->uuid, NULL, d->json);
 	cval_put(v);
 	return rc;
 }
@@ -322,9 +322,9 @@ static int env_rmdir(const struct node *n)
 {
 	struct crud_place at = { n->detail->uuid, NULL, NULL };
 
-	if (!crud_supported(n->fs, CRUD_ENV))
+	if (!crud_supported(n->fs, OBJ_ENV))
 		return -EPERM;
-	return crud_delete(n->fs, CRUD_ENV, &at, n->env->uuid, NULL);
+	return crud_delete(n->fs, OBJ_ENV, &at, n->env->uuid, NULL);
 }
 
 const struct node_kind kind_env = {

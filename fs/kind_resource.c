@@ -51,7 +51,7 @@ static int collection_lookup(struct node *n, const char *name)
 	if (!r) {
 		cval_put(v);
 		/* A resource called new.json wins: it is listed. */
-		return jsonfile_new_lookup(n, name, crud_obj_of(n->rkind));
+		return jsonfile_new_lookup(n, name, obj_of_kind(n->rkind));
 	}
 	node_hold(n, v);
 	n->res = r;
@@ -64,7 +64,7 @@ static int collection_create(const struct node *dir, const char *name,
 			     int flags, struct fh *fh)
 {
 	(void)flags;
-	return jsonfile_new_create(dir, name, fh, crud_obj_of(dir->rkind));
+	return jsonfile_new_create(dir, name, fh, obj_of_kind(dir->rkind));
 }
 
 /* SPEC §3.4: rm -r never deletes a resource; ctl's delete does. */
@@ -249,7 +249,7 @@ static int resource_json_open(const struct node *n, struct fh *fh)
 
 	rc = resource_json_text(n, &json);
 	if (!rc) {
-		rc = jsonfile_open(n, fh, crud_obj_of(n->res->kind),
+		rc = jsonfile_open(n, fh, obj_of_kind(n->res->kind),
 				   n->res->uuid, &at, json);
 		free(json);
 	}

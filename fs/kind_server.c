@@ -20,7 +20,7 @@ static int servers_lookup(struct node *n, const char *name)
 				       INST_COLL_SERVERS);
 
 	/* An object called new.json wins: it is listed. */
-	return rc == -ENOENT ? jsonfile_new_lookup(n, name, CRUD_SERVER) : rc;
+	return rc == -ENOENT ? jsonfile_new_lookup(n, name, OBJ_SERVER) : rc;
 }
 
 /* new.json creates one (SPEC §3.4). */
@@ -28,7 +28,7 @@ static int servers_create(const struct node *dir, const char *name, int flags,
 		     struct fh *fh)
 {
 	(void)flags;
-	return jsonfile_new_create(dir, name, fh, CRUD_SERVER);
+	return jsonfile_new_create(dir, name, fh, OBJ_SERVER);
 }
 
 const struct node_kind kind_servers = {

@@ -24,7 +24,7 @@
  * which object, at where it lives, and base is the compact JSON text the
  * file shows (copied). For reading (and writing without O_TRUNC) the
  * contents are base pretty-printed. */
-int jsonfile_open(const struct node *n, struct fh *fh, enum crud_obj obj,
+int jsonfile_open(const struct node *n, struct fh *fh, enum api_obj obj,
 		  const char *uuid, const struct crud_place *at,
 		  const char *base);
 
@@ -35,10 +35,10 @@ int jsonfile_commit(struct fh *fh);
 /* For a collection's lookup, after its own entries: turns n into the
  * collection's new.json (creating objects of kind obj) when name is
  * NEW_JSON, else -ENOENT. */
-int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj);
+int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj);
 /* For a collection's create hook: creates and opens its new.json into
  * fh; any other name is -EACCES (nothing else can be made there). */
 int jsonfile_new_create(const struct node *dir, const char *name,
-			struct fh *fh, enum crud_obj obj);
+			struct fh *fh, enum api_obj obj);
 
 #endif
