@@ -216,7 +216,7 @@ static int only_server(struct cfs *fs, char **uuid)
 	struct cval *v;
 	int rc;
 
-	rc = instance_servers(fs, &v);
+	rc = instance_list(fs, OBJ_SERVER, &v);
 	if (rc)
 		return rc;
 	l = v->data;

@@ -1,9 +1,10 @@
-/* What servers/, keys/ and teams/ share (SPEC §2): the JSON files of an
- * instance object, and the ctl files of servers, keys and the mount.
+/* What the members of servers/, keys/, teams/ and the other collections
+ * of plain objects share (SPEC §2, §6): their JSON files, and the ctl
+ * files of members and of the mount.
  *
  * Their nodes carry the object in obj (a struct objlist_item, borrowed
  * from a list the node holds); variant says which collection it is in
- * (enum inst_coll) and arg, for files that have their own request, the
+ * (enum api_obj) and arg, for files that have their own request, the
  * path that follows the object's (e.g. "/resources"). */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,15 +16,16 @@
 #include "jsonfile.h"
 #include "kind_inst.h"
 #include "log.h"
+#include "objects.h"
 #include "objlist.h"
 #include "store.h"
 #include "xalloc.h"
 
-static const char *const coll_paths[] = {
-	[INST_COLL_SERVERS] = "/servers",
-	[INST_COLL_KEYS] = "/security/keys",
-	[INST_COLL_TEAMS] = "/teams",
-};
+/* The row of the collection a node's object is in. */
+static const struct api_object *row_of(int variant)
+{
+	return obj_get((enum api_obj)variant);
+}
 
 static const struct objlist_item *item_of(const struct node *n)
 {
@@ -33,53 +35,6 @@ static const struct objlist_item *item_of(const struct node *n)
 time_t kind_inst_item_mtime(const struct node *n)
 {
 	return item_of(n)->mtime;
-}
-
-int kind_inst_coll_list(const struct node *dir, struct dir_fill *fill,
-			inst_fetch_fn fetch, const struct node_kind *child,
-			enum inst_coll coll)
-{
-	const struct objlist *l;
-	struct cval *v;
-	size_t i;
-	int rc;
-
-	rc = fetch(dir->fs, &v);
-	if (rc)
-		return rc;
-	l = v->data;
-	for (i = 0; i < l->n; i++) {
-		struct node c = node_child(dir, child);
-
-		c.obj = &l->v[i];
-		c.variant = (int)coll;
-		if (dir_add(fill, l->v[i].dirname, &c))
-			break;
-	}
-	cval_put(v);
-	return 0;
-}
-
-int kind_inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
-			  const struct node_kind *child, enum inst_coll coll)
-{
-	const struct objlist_item *it;
-	struct cval *v;
-	int rc;
-
-	rc = fetch(n->fs, &v);
-	if (rc)
-		return rc;
-	it = objlist_find(v->data, name);
-	if (!it) {
-		cval_put(v);
-		return -ENOENT;
-	}
-	node_hold(n, v);
-	n->obj = it;
-	n->variant = (int)coll;
-	n->kind = child;
-	return 0;
 }
 
 int kind_inst_entries_list(const struct node *dir, struct dir_fill *fill,
@@ -115,7 +70,7 @@ int kind_inst_entries_lookup(struct node *n, const char *name,
 /* The object's own request: e.g. GET /servers/{uuid}/resources. */
 static int inst_fetch(const struct node *n, struct cval **out)
 {
-	char *path = xasprintf("%s/%s%s", coll_paths[n->variant],
+	char *path = xasprintf("%s/%s%s", row_of(n->variant)->path,
 			       item_of(n)->uuid, n->arg ? n->arg : "");
 	int rc = store_json(n->fs, path, out);
 
@@ -156,11 +111,6 @@ const struct node_kind kind_inst_json = {
 	.mtime = kind_inst_item_mtime,
 };
 
-static enum api_obj crud_obj_of_coll(int variant)
-{
-	return variant == INST_COLL_KEYS ? OBJ_KEY : OBJ_SERVER;
-}
-
 /* Saving server.json updates the server (SPEC §3.4). */
 static int inst_obj_json_open(const struct node *n, struct fh *fh)
 {
@@ -169,7 +119,7 @@ static int inst_obj_json_open(const struct node *n, struct fh *fh)
 
 	if (rc)
 		return rc;
-	rc = jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
+	rc = jsonfile_open(n, fh, (enum api_obj)n->variant,
 			   item_of(n)->uuid, NULL, v->data);
 	cval_put(v);
 	return rc;
@@ -210,7 +160,7 @@ const struct node_kind kind_inst_item_json = {
  * which the update takes from the API (crud.c). */
 static int inst_item_obj_json_open(const struct node *n, struct fh *fh)
 {
-	return jsonfile_open(n, fh, crud_obj_of_coll(n->variant),
+	return jsonfile_open(n, fh, (enum api_obj)n->variant,
 			     item_of(n)->uuid, NULL, item_of(n)->json);
 }
 
@@ -237,7 +187,7 @@ static int domains_render(const struct node *n, struct buf *out)
 	if (rc)
 		log_error("GET %s/%s%s: the answer is not the JSON the API "
 			  "documents",
-			  coll_paths[n->variant], item_of(n)->uuid, n->arg);
+			  row_of(n->variant)->path, item_of(n)->uuid, n->arg);
 	cval_put(v);
 	return rc;
 }
@@ -251,22 +201,21 @@ const struct node_kind kind_inst_domains = {
 
 /* ---- ctl ---- */
 
-static enum inst_target ctl_target(int variant)
+/* The mount's ctl is about no object, and has no uuid. */
+static const struct api_object *ctl_target(int variant, const void *obj)
 {
-	return variant == INST_COLL_ROOT   ? INST_ROOT
-	       : variant == INST_COLL_KEYS ? INST_KEY
-					   : INST_SERVER;
+	return obj ? row_of(variant) : NULL;
 }
 
 static int inst_ctl_render(const struct node *n, struct buf *out)
 {
-	inst_actions_usage(ctl_target(n->variant), out);
+	inst_actions_usage(ctl_target(n->variant, n->obj), out);
 	return 0;
 }
 
 static int inst_ctl_run(struct fh *fh, const char *line)
 {
-	enum inst_target target = ctl_target(fh->variant);
+	const struct api_object *target = ctl_target(fh->variant, fh->uuid);
 	struct inst_cmd cmd;
 	struct buf err = BUF_INIT;
 	int rc;

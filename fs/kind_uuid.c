@@ -9,19 +9,20 @@
 #include "kind_inst.h"
 #include "names.h"
 #include "node.h"
+#include "objects.h"
 #include "store.h"
 
-/* The links of a server or key list: 0, 1 when the listing is full, or
+/* The links of the members of obj: 0, 1 when the listing is full, or
  * the list's -errno. */
 static int inst_uuid_list(const struct node *dir, struct dir_fill *fill,
-			  inst_fetch_fn fetch, enum inst_coll coll)
+			  enum api_obj obj)
 {
 	const struct objlist *l;
 	struct cval *v;
 	size_t i;
 	int rc;
 
-	rc = fetch(dir->fs, &v);
+	rc = instance_list(dir->fs, obj, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -29,17 +30,26 @@ static int inst_uuid_list(const struct node *dir, struct dir_fill *fill,
 		struct node c = node_child(dir, &kind_uuid_inst_link);
 
 		c.obj = &l->v[i];
-		c.variant = (int)coll;
+		c.variant = (int)obj;
 		rc = dir_add(fill, l->v[i].uuid, &c);
 	}
 	cval_put(v);
 	return rc;
 }
 
+/* Whether the instance has uuid/ links to obj's members. */
+static bool linked(const struct cfs *fs, enum api_obj obj)
+{
+	const struct api_object *o = obj_get(obj);
+
+	return o->in_uuid && obj_supported(o, fs->current_api);
+}
+
 static int uuid_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct model_projects *ps;
 	struct cval *pv, *rv[RES_KINDS] = { NULL };
+	enum api_obj o;
 	enum res_kind k;
 	size_t i;
 	int rc;
@@ -76,9 +86,9 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 				goto out;
 		}
 	}
-	rc = inst_uuid_list(dir, fill, instance_servers, INST_COLL_SERVERS);
-	if (!rc)
-		rc = inst_uuid_list(dir, fill, instance_keys, INST_COLL_KEYS);
+	for (o = 0; o < OBJS && !rc; o++)
+		if (linked(dir->fs, o))
+			rc = inst_uuid_list(dir, fill, o);
 	if (rc > 0)
 		rc = 0; /* the kernel's buffer is full */
 out:
@@ -88,28 +98,26 @@ out:
 	return rc;
 }
 
-/* A server's or key's link: found by uuid in their lists. */
+/* A member's link (a server's, a key's): found by uuid in the lists. */
 static int inst_uuid_lookup(struct node *n, const char *name)
 {
-	static const struct {
-		inst_fetch_fn fetch;
-		enum inst_coll coll;
-	} colls[] = { { instance_servers, INST_COLL_SERVERS },
-		      { instance_keys, INST_COLL_KEYS } };
-	size_t i;
+	enum api_obj o;
 
-	for (i = 0; i < sizeof(colls) / sizeof(colls[0]); i++) {
+	for (o = 0; o < OBJS; o++) {
 		const struct objlist_item *it;
 		struct cval *v;
-		int rc = colls[i].fetch(n->fs, &v);
+		int rc;
 
+		if (!linked(n->fs, o))
+			continue;
+		rc = instance_list(n->fs, o, &v);
 		if (rc)
 			return rc;
 		it = objlist_by_id(v->data, name);
 		if (it) {
 			node_hold(n, v);
 			n->obj = it;
-			n->variant = (int)colls[i].coll;
+			n->variant = (int)o;
 			n->kind = &kind_uuid_inst_link;
 			return 0;
 		}
@@ -221,8 +229,7 @@ static int inst_link_readlink(const struct node *n, struct buf *out)
 {
 	const struct objlist_item *it = n->obj;
 
-	return buf_addf(out, "../%s/%s",
-			n->variant == INST_COLL_KEYS ? "keys" : "servers",
+	return buf_addf(out, "../%s/%s", obj_get((enum api_obj)n->variant)->dir,
 			it->dirname);
 }
 

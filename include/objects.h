@@ -87,6 +87,11 @@ struct api_object {
 	 * NULL. */
 	const char *const *reserved;
 	bool current_only;  /* absent on the 2025 API (NOTES §17) */
+	/* MOUNT/DIR/ is the collection, served by kind_coll (kind_inst.h):
+	 * a directory per member with FILE, a ctl when it can be deleted,
+	 * and new.json when one can be created. */
+	bool top;
+	bool in_uuid; /* MOUNT/uuid/ID links to each member */
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
