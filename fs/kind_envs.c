@@ -25,6 +25,7 @@
 #include "log.h"
 #include "names.h"
 #include "node.h"
+#include "objects.h"
 #include "prefetch.h"
 #include "xalloc.h"
 
@@ -45,7 +46,7 @@ static struct env_target target_of_fh(const struct fh *fh)
 /* The shadow directory of an env directory (a string for shadow.h). */
 static char *shadow_dir(enum res_kind kind, const char *uuid, int variant)
 {
-	return xasprintf("%s/%s/%d", model_kind_dir(kind), uuid, variant);
+	return xasprintf("%s/%s/%d", obj_kind_dir(kind), uuid, variant);
 }
 
 /* A name that may reach the API as a key. */

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "names.h"
 #include "node.h"
+#include "objects.h"
 #include "prefetch.h"
 #include "store.h"
 
@@ -288,7 +289,7 @@ static int env_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < RES_KINDS; k++) {
 		c = node_child(dir, &kind_collection);
 		c.rkind = k;
-		if (dir_add(fill, model_kind_dir(k), &c))
+		if (dir_add(fill, obj_kind_dir(k), &c))
 			break;
 	}
 	return 0;
@@ -303,7 +304,7 @@ static int env_lookup(struct node *n, const char *name)
 		return 0;
 	}
 	for (k = 0; k < RES_KINDS; k++) {
-		if (!strcmp(name, model_kind_dir(k))) {
+		if (!strcmp(name, obj_kind_dir(k))) {
 			n->kind = &kind_collection;
 			n->rkind = k;
 			return 0;

@@ -9,6 +9,7 @@
 #include "envs.h"
 #include "jsonfile.h"
 #include "node.h"
+#include "objects.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -129,7 +130,7 @@ static const struct res_entry res_entries[] = {
 static const char *res_entry_name(const struct node *n,
 				  const struct res_entry *e)
 {
-	return e->name ? e->name : model_kind_file(n->res->kind);
+	return e->name ? e->name : obj_kind_file(n->res->kind);
 }
 
 static int resource_list(const struct node *dir, struct dir_fill *fill)
@@ -194,7 +195,7 @@ static int resource_json_text(const struct node *n, char **json)
 	}
 	/* Listed by /resources only (NOTES §5.1): ask for the object
 	 * itself, which the API filters as it should. */
-	path = xasprintf("/%s/%s", model_kind_dir(r->kind), r->uuid);
+	path = xasprintf("%s/%s", obj_kind_path(r->kind), r->uuid);
 	rc = store_json(n->fs, path, &v);
 	free(path);
 	if (!rc) {

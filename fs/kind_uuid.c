@@ -208,7 +208,7 @@ static int uuid_readlink(const struct node *n, struct buf *out)
 	rc = project_dirname(n->fs, d->uuid, out);
 	if (!rc)
 		buf_addf(out, "/%s/%s/%s", e->dirname,
-			 model_kind_dir(n->res->kind), n->res->dirname);
+			 obj_kind_dir(n->res->kind), n->res->dirname);
 	cval_put(dv);
 	return rc;
 }

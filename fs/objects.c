@@ -183,6 +183,21 @@ enum api_obj obj_of_kind(enum res_kind kind)
 	return of[kind];
 }
 
+const char *obj_kind_dir(enum res_kind kind)
+{
+	return rows[obj_of_kind(kind)].dir;
+}
+
+const char *obj_kind_file(enum res_kind kind)
+{
+	return rows[obj_of_kind(kind)].file;
+}
+
+const char *obj_kind_path(enum res_kind kind)
+{
+	return rows[obj_of_kind(kind)].path;
+}
+
 bool obj_supported(const struct api_object *o, bool current_api)
 {
 	return !o->current_only || current_api;

@@ -9,6 +9,7 @@
 
 #include "jsonlist.h"
 #include "log.h"
+#include "objects.h"
 #include "xalloc.h"
 
 /* Answers longer than this are big enough that freeing them is worth
@@ -212,8 +213,8 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
 
 	(void)key;
 	/* resources.json read a moment ago holds the same answer. */
-	if (cache_fresh(&ctx->fs->cache, "/resources", ctx->fs->conf.cache_ttl))
-		all = cache_peek(&ctx->fs->cache, "/resources");
+	if (cache_fresh(&ctx->fs->cache, OBJ_ALL_RESOURCES, ctx->fs->conf.cache_ttl))
+		all = cache_peek(&ctx->fs->cache, OBJ_ALL_RESOURCES);
 	if (all) {
 		rs = model_resources_new(RES_DB);
 		rc = model_list_each(all->data, model_resources_add_db_member,
@@ -225,7 +226,7 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
 			return -EIO;
 		}
 	} else {
-		rc = get_list(ctx->fs, "/resources", stale, RES_DB,
+		rc = get_list(ctx->fs, OBJ_ALL_RESOURCES, stale, RES_DB,
 			      model_resources_add_db_member, &rs);
 	}
 	if (!rc) {
@@ -241,9 +242,9 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
  * resources.json is read. */
 static int store_db_members(struct cfs *fs, struct cval **out)
 {
-	struct load_ctx ctx = { fs, "/resources", RES_DB };
+	struct load_ctx ctx = { fs, OBJ_ALL_RESOURCES, RES_DB };
 
-	return cache_fetch(&fs->cache, STORE_DB_MEMBERS, fs->conf.cache_ttl,
+	return cache_fetch(&fs->cache, OBJ_DB_MEMBERS, fs->conf.cache_ttl,
 			   load_db_members, &ctx, out);
 }
 

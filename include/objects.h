@@ -117,6 +117,14 @@ const struct api_object *obj_get(enum api_obj o);
 /* The object of a resource kind. */
 enum api_obj obj_of_kind(enum res_kind kind);
 
+/* The directory ("applications"...) and JSON file ("application.json"...)
+ * names of a resource kind: its row's dir and file. */
+const char *obj_kind_dir(enum res_kind kind);
+const char *obj_kind_file(enum res_kind kind);
+/* The API path of a resource kind's list ("/applications"), the prefix
+ * of its members' paths. */
+const char *obj_kind_path(enum res_kind kind);
+
 /* Whether an instance (current_api: current Coolify, NOTES §17) has the
  * object's routes at all. */
 bool obj_supported(const struct api_object *o, bool current_api);

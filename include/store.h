@@ -12,6 +12,7 @@
 #include "cache.h"
 #include "cfs.h"
 #include "model.h"
+#include "objects.h"
 
 /* GET /projects -> struct model_projects */
 int store_projects(struct cfs *fs, struct cval **out);
@@ -48,10 +49,6 @@ int store_resources_ttl(struct cfs *fs, enum res_kind kind, unsigned ttl,
 /* How long a status may be reused: a few seconds, so that `cat status`
  * follows an action (SPEC §3), and never longer than cache_ttl. */
 unsigned store_status_ttl(const struct cfs *fs);
-/* The cache key of the databases GET /resources lists, merged into the
- * database list (NOTES §5.1); a change that makes "/resources" stale
- * makes it stale too. */
-#define STORE_DB_MEMBERS "/resources#databases"
 /* A plain-text answer (/version, /health) -> char *, trimmed */
 int store_text(struct cfs *fs, const char *path, struct cval **out);
 /* A JSON answer kept whole (/resources, /databases/{uuid}) -> char *,
