@@ -19,7 +19,7 @@ static int projects_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_projects(dir->fs, &v);
+	rc = store_list(dir->fs, OBJ_PROJECT, dir->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
@@ -44,13 +44,13 @@ static int projects_lookup(struct node *n, const char *name)
 
 	/* A name is looked for in a list up to store_detail_ttl() old
 	 * first; a miss asks again if that one is older than cache_ttl. */
-	rc = store_projects_ttl(n->fs, store_detail_ttl(n->fs), &v);
+	rc = store_list(n->fs, OBJ_PROJECT, store_detail_ttl(n->fs), &v);
 	if (rc)
 		return rc;
 	p = model_projects_find(v->data, name);
 	if (!p) {
 		cval_put(v);
-		rc = store_projects(n->fs, &v);
+		rc = store_list(n->fs, OBJ_PROJECT, n->fs->conf.cache_ttl, &v);
 		if (rc)
 			return rc;
 		p = model_projects_find(v->data, name);
@@ -103,8 +103,8 @@ static int project_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_project_ttl(dir->fs, dir->project->uuid,
-			       store_detail_ttl(dir->fs), &v);
+	rc = store_member(dir->fs, OBJ_PROJECT, dir->project->uuid,
+			  store_detail_ttl(dir->fs), &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -132,8 +132,8 @@ static int project_lookup(struct node *n, const char *name)
 	int rc;
 
 	/* An environment is looked for as in projects_lookup(). */
-	rc = store_project_ttl(n->fs, n->project->uuid, store_detail_ttl(n->fs),
-			       &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  store_detail_ttl(n->fs), &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -141,7 +141,8 @@ static int project_lookup(struct node *n, const char *name)
 		e = model_project_env(d, name);
 		if (!e) {
 			cval_put(v);
-			rc = store_project(n->fs, n->project->uuid, &v);
+			rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+					  n->fs->conf.cache_ttl, &v);
 			if (rc)
 				return rc;
 			d = v->data;
@@ -228,7 +229,8 @@ static int project_json_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	rc = store_project(n->fs, n->project->uuid, &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	rc = model_json_render(((struct model_project_detail *)v->data)->json,
@@ -258,7 +260,8 @@ static int project_json_open(const struct node *n, struct fh *fh)
 	struct cval *v;
 	int rc;
 
-	rc = store_project(n->fs, n->project->uuid, &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -345,7 +348,8 @@ static int env_json_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	rc = store_project(n->fs, n->project->uuid, &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	e = model_project_env_by_id(v->data, n->env->id);

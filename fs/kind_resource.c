@@ -20,7 +20,7 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	size_t i, n;
 	int rc;
 
-	rc = store_resources(dir->fs, dir->rkind, &v);
+	rc = store_list(dir->fs, obj_of_kind(dir->rkind), dir->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	rv = model_resources_in_env(v->data, dir->env->id, &n);
@@ -43,7 +43,7 @@ static int collection_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = store_resources(n->fs, n->rkind, &v);
+	rc = store_list(n->fs, obj_of_kind(n->rkind), n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	r = model_resources_find(v->data, n->env->id, name);
@@ -279,8 +279,7 @@ static int status_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	if (store_resources_ttl(n->fs, n->res->kind, store_status_ttl(n->fs),
-				&v))
+	if (store_list(n->fs, obj_of_kind(n->res->kind), store_status_ttl(n->fs), &v))
 		return buf_addf(out, "%s\n", n->res->status);
 	r = model_resources_by_uuid(v->data, n->res->uuid);
 	rc = buf_addf(out, "%s\n", r ? r->status : n->res->status);

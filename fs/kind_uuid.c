@@ -54,7 +54,7 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_projects(dir->fs, &pv);
+	rc = store_list(dir->fs, OBJ_PROJECT, dir->fs->conf.cache_ttl, &pv);
 	if (rc)
 		return rc;
 	ps = pv->data;
@@ -72,7 +72,7 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < RES_KINDS; k++) {
 		const struct model_resources *rs;
 
-		rc = store_resources(dir->fs, k, &rv[k]);
+		rc = store_list(dir->fs, obj_of_kind(k), dir->fs->conf.cache_ttl, &rv[k]);
 		if (rc)
 			goto out;
 		rs = rv[k]->data;
@@ -134,7 +134,7 @@ static int uuid_lookup(struct node *n, const char *name)
 	size_t i;
 	int rc;
 
-	rc = store_projects(n->fs, &v);
+	rc = store_list(n->fs, OBJ_PROJECT, n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
@@ -173,7 +173,7 @@ static int project_dirname(struct cfs *fs, const char *uuid, struct buf *out)
 	size_t i;
 	int rc;
 
-	rc = store_projects(fs, &v);
+	rc = store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
