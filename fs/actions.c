@@ -10,6 +10,7 @@
 #include "crud.h"
 #include "deployments.h"
 #include "log.h"
+#include "objects.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -278,15 +279,14 @@ out:
  * kind's list and /resources), its object, and every deployment list. */
 static void invalidate(struct cfs *fs, enum res_kind kind, const char *uuid)
 {
-	char *key = xasprintf("/%s", model_kind_dir(kind));
+	const struct api_object *o = obj_get(obj_of_kind(kind));
+	char *key = obj_member_path(o, NULL, uuid);
 
+	cache_invalidate(&fs->cache, o->path);
 	cache_invalidate(&fs->cache, key);
 	free(key);
-	key = xasprintf("/%s/%s", model_kind_dir(kind), uuid);
-	cache_invalidate(&fs->cache, key);
-	free(key);
-	cache_invalidate(&fs->cache, "/resources");
-	cache_invalidate(&fs->cache, STORE_DB_MEMBERS);
+	cache_invalidate(&fs->cache, OBJ_ALL_RESOURCES);
+	cache_invalidate(&fs->cache, OBJ_DB_MEMBERS);
 	deploy_store_invalidate(fs);
 }
 
@@ -380,7 +380,7 @@ static int wait_deployment(struct cfs *fs, const char *app_uuid,
 				       : WAIT_MAX_MS;
 		at_once = false;
 		free(path);
-		path = uuid ? xasprintf("/deployments/%s", uuid)
+		path = uuid ? obj_member_path(obj_get(OBJ_DEPLOYMENT), NULL, uuid)
 			    : xasprintf("/deployments/applications/%s"
 					"?skip=0&take=1",
 					app_uuid);
@@ -450,7 +450,7 @@ static char *action_path(enum res_kind kind, const char *uuid,
 		if (cmd->pr)
 			buf_addf(&p, "&pr=%ld", cmd->pr);
 	} else {
-		buf_addf(&p, "/%s/%s/%s", model_kind_dir(kind), uuid,
+		buf_addf(&p, "%s/%s/%s", obj_kind_path(kind), uuid,
 			 verb_paths[cmd->verb]);
 		if (cmd->latest)
 			buf_adds(&p, "?latest=1");
@@ -477,7 +477,7 @@ static int delete_resource(struct cfs *fs, enum res_kind kind,
 	char *query = actions_delete_query(del);
 	int rc;
 
-	rc = crud_delete(fs, crud_obj_of(kind), NULL, uuid, query);
+	rc = crud_delete(fs, obj_of_kind(kind), NULL, uuid, query);
 	if (!rc)
 		deploy_store_invalidate(fs);
 	free(query);

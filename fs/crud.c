@@ -9,99 +9,15 @@
 #include "http.h"
 #include "instance.h"
 #include "log.h"
+#include "objects.h"
 #include "objlist.h"
 #include "store.h"
 #include "xalloc.h"
 
-enum {
-	FILL_PLACE = 1 << 0,  /* project_uuid, environment_uuid|_name */
-	FILL_SERVER = 1 << 1, /* server_uuid: the instance's only server */
-};
-
-struct crud_def {
-	const char *name; /* for log lines */
-	/* The collection's path; NULL when it is per project (the
-	 * environments of at->project_uuid). One object is at PATH/UUID. */
-	const char *path;
-	/* When not NULL, "type" must be one of these and is the last part
-	 * of the create path (and is not sent); else POST goes to path. */
-	const char *const *types;
-	unsigned fill;
-	/* NOTES §6.3: the PATCH is a full replace, so what it needs is
-	 * taken from the object as it was. */
-	bool patch_whole;
-	/* Cached answers a change makes stale, besides the collection, the
-	 * object and everything under it. */
-	const char *const *stale;
-	/* Fields every PATCH must carry: when the change lacks one, it is
-	 * taken from the object as the API gives it now (asked for then,
-	 * never cached: it may be a secret the files do not show). */
-	const char *const *patch_keep;
-};
-
-static const char *const app_types[] = { "public",
-					 "private-github-app",
-					 "private-deploy-key",
-					 "dockerfile",
-					 "dockerimage",
-					 "dockercompose",
-					 NULL };
-
-static const char *const db_types[] = {
-	"postgresql", "mysql",	   "mariadb",	"mongodb",
-	"redis",      "keydb",	   "dragonfly", "clickhouse",
-	NULL,
-};
-
-/* /resources lists every resource; the databases' list is built with
- * it (NOTES §5.1). */
-static const char *const stale_resources[] = { "/resources",
-					       STORE_DB_MEMBERS, NULL };
-static const char *const stale_none[] = { NULL };
-/* A server's resources move with it. */
-static const char *const stale_server[] = {
-	"/resources", STORE_DB_MEMBERS, "/applications", "/databases",
-	"/services",  NULL
-};
-/* NOTES §13: the key update requires the private key every time. */
-static const char *const keep_key[] = { "private_key", NULL };
-
-static const struct crud_def defs[CRUD_OBJS] = {
-	[CRUD_PROJECT] = { "project", "/projects", NULL, 0, false,
-			   stale_none },
-	[CRUD_ENV] = { "environment", NULL, NULL, 0, false, stale_none },
-	[CRUD_APP] = { "application", "/applications", app_types,
-		       FILL_PLACE | FILL_SERVER, false, stale_resources },
-	[CRUD_DB] = { "database", "/databases", db_types,
-		      FILL_PLACE | FILL_SERVER, false, stale_resources },
-	[CRUD_SVC] = { "service", "/services", NULL, FILL_PLACE | FILL_SERVER,
-		       true, stale_resources },
-	[CRUD_SERVER] = { "server", INSTANCE_SERVERS, NULL, 0, false,
-			  stale_server },
-	[CRUD_KEY] = { "private key", INSTANCE_KEYS, NULL, 0, false,
-		       stale_none, keep_key },
-};
-
-enum crud_obj crud_obj_of(enum res_kind kind)
-{
-	static const enum crud_obj of[RES_KINDS] = {
-		[RES_APP] = CRUD_APP,
-		[RES_DB] = CRUD_DB,
-		[RES_SVC] = CRUD_SVC,
-	};
-
-	return of[kind];
-}
-
-const char *crud_name(enum crud_obj obj)
-{
-	return defs[obj].name;
-}
-
-bool crud_supported(const struct cfs *fs, enum crud_obj obj)
+bool crud_supported(const struct cfs *fs, enum api_obj obj)
 {
 	/* NOTES §17.7: environment endpoints are new in current Coolify. */
-	return obj != CRUD_ENV || fs->current_api;
+	return obj_supported(obj_get(obj), fs->current_api);
 }
 
 /* ---- JSON helpers (pure) ---- */
@@ -211,24 +127,19 @@ static char *base64_new(const char *s)
 
 /* ---- paths and the cache ---- */
 
-static char *coll_path(const struct crud_def *d, const struct crud_place *at)
+static char *coll_path(const struct api_object *d, const struct crud_place *at)
 {
-	if (d->path)
-		return xstrdup(d->path);
-	return xasprintf("/projects/%s/environments", at->project_uuid);
+	return obj_list_path(d, at ? at->project_uuid : NULL);
 }
 
-static char *obj_path(const struct crud_def *d, const struct crud_place *at,
+static char *obj_path(const struct api_object *d, const struct crud_place *at,
 		      const char *uuid)
 {
-	char *coll = coll_path(d, at), *p = xasprintf("%s/%s", coll, uuid);
-
-	free(coll);
-	return p;
+	return obj_member_path(d, at ? at->project_uuid : NULL, uuid);
 }
 
 /* Drops what a change of object uuid (NULL: a new one) makes stale. */
-static void invalidate(struct cfs *fs, const struct crud_def *d,
+static void invalidate(struct cfs *fs, const struct api_object *d,
 		       const struct crud_place *at, const char *uuid)
 {
 	char *coll = coll_path(d, at);
@@ -242,7 +153,7 @@ static void invalidate(struct cfs *fs, const struct crud_def *d,
 		free(p);
 	}
 	/* An environment is listed in its project's object. */
-	if (!d->path) {
+	if (d->in_project) {
 		char *p = xasprintf("/projects/%s", at->project_uuid);
 
 		cache_invalidate_prefix(&fs->cache, p);
@@ -305,7 +216,7 @@ static int only_server(struct cfs *fs, char **uuid)
 	struct cval *v;
 	int rc;
 
-	rc = instance_servers(fs, &v);
+	rc = instance_list(fs, OBJ_SERVER, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -322,13 +233,13 @@ static int only_server(struct cfs *fs, char **uuid)
 }
 
 /* Fills in what the endpoint needs from the place and the instance. */
-static int fill(struct cfs *fs, const struct crud_def *d,
+static int fill(struct cfs *fs, const struct api_object *d,
 		const struct crud_place *at, struct json_object *o)
 {
 	char *server = NULL;
 	int rc = 0;
 
-	if (d->fill & FILL_PLACE) {
+	if (d->fill & OBJ_FILL_PLACE) {
 		if (!has_value(o, "project_uuid") && at->project_uuid)
 			set_string(o, "project_uuid", at->project_uuid);
 		if (!has_value(o, "environment_uuid") &&
@@ -341,7 +252,7 @@ static int fill(struct cfs *fs, const struct crud_def *d,
 					   at->env_name);
 		}
 	}
-	if (d->fill & FILL_SERVER && !has_value(o, "server_uuid")) {
+	if (d->fill & OBJ_FILL_SERVER && !has_value(o, "server_uuid")) {
 		rc = only_server(fs, &server);
 		if (!rc)
 			set_string(o, "server_uuid", server);
@@ -352,7 +263,7 @@ static int fill(struct cfs *fs, const struct crud_def *d,
 
 /* The create path for o: the collection's, or with "type" (which then
  * leaves the body) for kinds with several endpoints. */
-static int create_path(const struct crud_def *d, const struct crud_place *at,
+static int create_path(const struct api_object *d, const struct crud_place *at,
 		       struct json_object *o, char **path)
 {
 	const char *type = obj_string(o, "type");
@@ -394,11 +305,11 @@ static char *answer_uuid(const struct http_response *resp)
 	return uuid;
 }
 
-int crud_create(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_create(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		const char *json, char **uuid)
 {
 	static const struct crud_place nowhere = { NULL, NULL, NULL };
-	const struct crud_def *d = &defs[obj];
+	const struct api_object *d = obj_get(obj);
 	struct json_object *o = parse_object(json);
 	struct http_response resp;
 	char *path = NULL;
@@ -440,7 +351,7 @@ out:
  * description and network flag (else nulled), its place, and its
  * compose file, which the API wants base64 while the object shows it
  * plain, so the file's plain text is encoded either way. */
-static int fill_whole(struct cfs *fs, const struct crud_def *d,
+static int fill_whole(struct cfs *fs, const struct api_object *d,
 		      const struct crud_place *at, struct json_object *base,
 		      struct json_object *o)
 {
@@ -477,7 +388,7 @@ static int fill_whole(struct cfs *fs, const struct crud_def *d,
 /* Adds to o the fields of d->patch_keep it lacks, from a fresh GET of
  * the object at path. A field the token may not read stays out: the
  * API's refusal then says it is needed. */
-static int fill_keep(struct cfs *fs, const struct crud_def *d,
+static int fill_keep(struct cfs *fs, const struct api_object *d,
 		     const char *path, struct json_object *o)
 {
 	struct json_object *now, *v;
@@ -499,10 +410,10 @@ static int fill_keep(struct cfs *fs, const struct crud_def *d,
 	return rc;
 }
 
-int crud_update(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_update(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want)
 {
-	const struct crud_def *d = &defs[obj];
+	const struct api_object *d = obj_get(obj);
 	struct json_object *o = NULL, *b = NULL;
 	struct http_response resp;
 	struct buf diff = BUF_INIT;
@@ -547,10 +458,10 @@ out:
 	return rc;
 }
 
-int crud_delete(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_delete(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *query)
 {
-	const struct crud_def *d = &defs[obj];
+	const struct api_object *d = obj_get(obj);
 	struct http_response resp;
 	char *opath = obj_path(d, at, uuid), *path;
 	int rc;
@@ -562,7 +473,7 @@ int crud_delete(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
 	if (!rc) {
 		/* NOTES §4.3: resources go in a queued job, and the lists
 		 * show them until it has run. */
-		if (d->stale == stale_resources)
+		if (d->delete_queued)
 			gone_add(&fs->gone, uuid);
 		invalidate(fs, d, at, uuid);
 		log_info("deleted %s %s", d->name, uuid);
@@ -573,7 +484,7 @@ int crud_delete(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
 	return rc;
 }
 
-int crud_mkdir(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_mkdir(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 	       const char *name)
 {
 	struct json_object *o = json_object_new_object();

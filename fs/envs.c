@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "model.h"
+#include "objects.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -134,7 +135,7 @@ bool envs_supported(const struct cfs *fs, enum res_kind kind)
 
 static char *envs_path(enum res_kind kind, const char *uuid)
 {
-	return xasprintf("/%s/%s/envs", model_kind_dir(kind), uuid);
+	return xasprintf("%s/%s/envs", obj_kind_path(kind), uuid);
 }
 
 struct envs_load {
@@ -393,7 +394,7 @@ int envs_delete(struct cfs *fs, const struct env_target *t, const char *key)
 	rc = current_var(fs, t, key, &cur, &latest);
 	if (rc)
 		return rc;
-	path = xasprintf("/%s/%s/envs/%s", model_kind_dir(t->kind), t->uuid,
+	path = xasprintf("%s/%s/envs/%s", obj_kind_path(t->kind), t->uuid,
 			 cur.uuid);
 	rc = send_json(fs, "DELETE", path, NULL, NULL);
 	if (!rc || rc == -ENOENT)

@@ -7,42 +7,68 @@
 #include "actions.h"
 #include "deployments.h"
 #include "http.h"
-#include "instance.h"
+#include "objects.h"
 #include "log.h"
 #include "store.h"
 #include "xalloc.h"
 
+/* Which ctl takes a verb: the mount's, any member's whose row has the
+ * verbs in needs, or only the members of one object (enum api_obj). */
+#define ON_ROOT (-1)
+#define ON_ANY  (-2)
+
 struct verb {
-	enum inst_target target;
+	int on;         /* ON_ROOT, ON_ANY or an enum api_obj */
+	unsigned needs; /* OBJ_DELETE...: what the row must have */
 	const char *name; /* its words, as written */
 	enum inst_verb verb;
 	const char *usage; /* its line in `cat ctl` */
 };
 
 static const struct verb verbs[] = {
-	{ INST_SERVER, "validate", INST_VALIDATE, "validate" },
-	{ INST_SERVER, "delete", INST_DELETE, "delete" },
-	{ INST_KEY, "delete", INST_DELETE, "delete" },
-	{ INST_ROOT, "refresh", INST_REFRESH, "refresh" },
-	{ INST_ROOT, "deploy", INST_DEPLOY_TAG, "deploy tag TAG [force]" },
-	{ INST_ROOT, "api enable", INST_API_ENABLE, "api enable" },
-	{ INST_ROOT, "api disable", INST_API_DISABLE, "api disable" },
+	{ OBJ_SERVER, 0, "validate", INST_VALIDATE, "validate" },
+	{ ON_ANY, OBJ_DELETE, "delete", INST_DELETE, "delete" },
+	{ ON_ROOT, 0, "refresh", INST_REFRESH, "refresh" },
+	{ ON_ROOT, 0, "deploy", INST_DEPLOY_TAG, "deploy tag TAG [force]" },
+	{ ON_ROOT, 0, "api enable", INST_API_ENABLE, "api enable" },
+	{ ON_ROOT, 0, "api disable", INST_API_DISABLE, "api disable" },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-void inst_actions_usage(enum inst_target target, struct buf *out)
+/* Whether target's ctl (NULL: the mount's) takes v. */
+static bool takes(const struct api_object *target, const struct verb *v)
+{
+	if (v->on == ON_ROOT)
+		return !target;
+	if (!target || (target->verbs & v->needs) != v->needs)
+		return false;
+	return v->on == ON_ANY || obj_get((enum api_obj)v->on) == target;
+}
+
+bool inst_actions_has_ctl(const struct api_object *target)
 {
 	size_t i;
 
 	for (i = 0; i < N_VERBS; i++)
-		if (verbs[i].target == target)
+		if (takes(target, &verbs[i]))
+			return true;
+	return false;
+}
+
+void inst_actions_usage(const struct api_object *target, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < N_VERBS; i++)
+		if (takes(target, &verbs[i]))
 			buf_addf(out, "%s\n", verbs[i].usage);
 }
 
 /* The verb whose words start the line, leaving *p after them. Verbs of
  * two words ("api enable") are matched word by word. */
-static const struct verb *match_verb(enum inst_target target, char **p)
+static const struct verb *match_verb(const struct api_object *target,
+				     char **p)
 {
 	size_t i;
 
@@ -51,7 +77,7 @@ static const struct verb *match_verb(enum inst_target target, char **p)
 		const char *want = verbs[i].name;
 		bool ok = true;
 
-		if (verbs[i].target != target)
+		if (!takes(target, &verbs[i]))
 			continue;
 		copy = xstrdup(*p);
 		q = copy;
@@ -71,13 +97,13 @@ static const struct verb *match_verb(enum inst_target target, char **p)
 	return NULL;
 }
 
-static void verb_list(enum inst_target target, struct buf *out)
+static void verb_list(const struct api_object *target, struct buf *out)
 {
 	const char *sep = "";
 	size_t i;
 
 	for (i = 0; i < N_VERBS; i++) {
-		if (verbs[i].target != target)
+		if (!takes(target, &verbs[i]))
 			continue;
 		buf_addf(out, "%s%s", sep, verbs[i].usage);
 		sep = ", ";
@@ -105,7 +131,7 @@ static bool good_tags(const char *s)
 	}
 }
 
-int inst_actions_parse(enum inst_target target, const char *line,
+int inst_actions_parse(const struct api_object *target, const char *line,
 		       struct inst_cmd *cmd, struct buf *err)
 {
 	char *copy = xstrdup(line), *p = copy, *w;
@@ -238,50 +264,40 @@ static int act(struct cfs *fs, const char *path, unsigned flags)
 
 static void drop_resources(struct cfs *fs)
 {
-	cache_invalidate(&fs->cache, "/applications");
-	cache_invalidate(&fs->cache, "/databases");
-	cache_invalidate(&fs->cache, "/services");
-	cache_invalidate(&fs->cache, "/resources");
-	cache_invalidate(&fs->cache, STORE_DB_MEMBERS);
+	enum res_kind k;
+
+	for (k = 0; k < RES_KINDS; k++)
+		cache_invalidate(&fs->cache, obj_get(obj_of_kind(k))->path);
+	cache_invalidate(&fs->cache, OBJ_ALL_RESOURCES);
+	cache_invalidate(&fs->cache, OBJ_DB_MEMBERS);
 	deploy_store_invalidate(fs);
 }
 
-static int run_server(struct cfs *fs, const char *uuid,
-		      const struct inst_cmd *cmd)
+/* Validation changes is_reachable/is_usable; a delete the list itself. */
+static void drop_member(struct cfs *fs, const struct api_object *o,
+			const char *path)
 {
-	char *path;
+	cache_invalidate_prefix(&fs->cache, path);
+	cache_invalidate(&fs->cache, o->path);
+}
+
+static int run_member(struct cfs *fs, const struct api_object *o,
+		      const char *uuid, const struct inst_cmd *cmd)
+{
+	char *path = obj_member_path(o, NULL, uuid), *vpath;
 	int rc;
 
 	if (cmd->verb == INST_VALIDATE) {
 		/* NOTES §13, §17.1: GET with a side effect in 2025, POST
 		 * since; the old instance answers POST with its catch-all. */
-		path = xasprintf("/servers/%s/validate", uuid);
-		rc = act(fs, path, ACTIONS_GET_ONLY_2025);
+		vpath = xasprintf("%s/validate", path);
+		rc = act(fs, vpath, ACTIONS_GET_ONLY_2025);
+		free(vpath);
 	} else {
-		path = xasprintf("/servers/%s", uuid);
 		rc = delete_call(fs, path);
 	}
-	free(path);
-	if (!rc) {
-		/* Validation changes is_reachable/is_usable; a delete the
-		 * list itself. */
-		path = xasprintf("/servers/%s", uuid);
-		cache_invalidate_prefix(&fs->cache, path);
-		free(path);
-		cache_invalidate(&fs->cache, INSTANCE_SERVERS);
-	}
-	return rc;
-}
-
-static int run_key(struct cfs *fs, const char *uuid)
-{
-	char *path = xasprintf("/security/keys/%s", uuid);
-	int rc = delete_call(fs, path);
-
-	if (!rc) {
-		cache_invalidate(&fs->cache, path);
-		cache_invalidate(&fs->cache, INSTANCE_KEYS);
-	}
+	if (!rc)
+		drop_member(fs, o, path);
 	free(path);
 	return rc;
 }
@@ -322,16 +338,10 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 	return rc;
 }
 
-int inst_actions_run(struct cfs *fs, enum inst_target target, const char *uuid,
-		     const struct inst_cmd *cmd)
+int inst_actions_run(struct cfs *fs, const struct api_object *target,
+		     const char *uuid, const struct inst_cmd *cmd)
 {
-	switch (target) {
-	case INST_SERVER:
-		return run_server(fs, uuid, cmd);
-	case INST_KEY:
-		return run_key(fs, uuid);
-	case INST_ROOT:
+	if (!target)
 		return run_root(fs, cmd);
-	}
-	return -EINVAL;
+	return run_member(fs, target, uuid, cmd);
 }

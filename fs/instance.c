@@ -17,17 +17,6 @@ struct load_ctx {
 	const struct objlist_spec *spec;
 };
 
-/* NOTES §1.5: a key's secret is shown to root and read:sensitive tokens;
- * the mount never shows it (SPEC §2), so it is dropped on arrival. */
-static const char *const key_secrets[] = { "private_key", NULL };
-
-/* teams/current is the token's team (kind_team.c). */
-static const char *const teams_reserved[] = { "current", NULL };
-
-static const struct objlist_spec servers_spec = { "uuid", NULL, NULL };
-static const struct objlist_spec keys_spec = { "uuid", key_secrets, NULL };
-static const struct objlist_spec teams_spec = { "id", NULL, teams_reserved };
-
 static int load_list(void *arg, const char *key, bool stale, void **data,
 		     void (**free_data)(void *))
 {
@@ -53,28 +42,16 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-static int fetch_list(struct cfs *fs, const char *path,
-		      const struct objlist_spec *spec, struct cval **out)
+int instance_list(struct cfs *fs, enum api_obj obj, struct cval **out)
 {
-	struct load_ctx ctx = { fs, spec };
+	const struct api_object *o = obj_get(obj);
+	/* The row's secrets are dropped on arrival (SPEC §2). */
+	const struct objlist_spec spec = { o->id_field, o->secrets,
+					   o->reserved };
+	struct load_ctx ctx = { fs, &spec };
 
-	return cache_fetch(&fs->cache, path, fs->conf.cache_ttl, load_list,
+	return cache_fetch(&fs->cache, o->path, fs->conf.cache_ttl, load_list,
 			   &ctx, out);
-}
-
-int instance_servers(struct cfs *fs, struct cval **out)
-{
-	return fetch_list(fs, INSTANCE_SERVERS, &servers_spec, out);
-}
-
-int instance_keys(struct cfs *fs, struct cval **out)
-{
-	return fetch_list(fs, INSTANCE_KEYS, &keys_spec, out);
-}
-
-int instance_teams(struct cfs *fs, struct cval **out)
-{
-	return fetch_list(fs, INSTANCE_TEAMS, &teams_spec, out);
 }
 
 int instance_current_team(struct cfs *fs, struct buf *out)

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "names.h"
 #include "node.h"
+#include "objects.h"
 #include "prefetch.h"
 #include "xalloc.h"
 
@@ -41,7 +42,7 @@ static struct env_target target_of(const struct node_id *id)
 /* The shadow directory of an env directory (a string for shadow.h). */
 static char *shadow_dir(const struct node_id *id)
 {
-	return xasprintf("%s/%s/%d", model_kind_dir(id->rkind), id->uuid,
+	return xasprintf("%s/%s/%d", obj_kind_dir(id->rkind), id->uuid,
 			 (int)id->variant);
 }
 

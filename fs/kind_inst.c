@@ -1,10 +1,12 @@
-/* What servers/, keys/ and teams/ share (SPEC §2): the JSON files of an
- * instance object, and the ctl files of servers, keys and the mount.
+/* What the members of servers/, keys/, teams/ and the other collections
+ * of plain objects share (SPEC §2, §6): their JSON files, and the ctl
+ * files of members and of the mount.
  *
  * Their nodes carry the object in obj (a struct objlist_item, borrowed
- * from a list the node holds); id.coll says which collection it is in
- * (enum inst_coll) and arg, for files that have their own request, the
- * path that follows the object's (e.g. "/resources"). */
+ * from a list the node holds); id.obj says which collection it is in
+ * (its row, enum api_obj), id.uuid which member (NULL for the mount's
+ * ctl), and arg, for files that have their own request, the path that
+ * follows the object's (e.g. "/resources"). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,86 +17,33 @@
 #include "jsonfile.h"
 #include "kind_inst.h"
 #include "log.h"
+#include "objects.h"
 #include "objlist.h"
 #include "store.h"
 #include "xalloc.h"
 
-static const char *const coll_paths[] = {
-	[INST_COLL_SERVERS] = "/servers",
-	[INST_COLL_KEYS] = "/security/keys",
-	[INST_COLL_TEAMS] = "/teams",
-};
+/* The row of the collection a node's object is in. */
+static const struct api_object *row_of(const struct node_id *id)
+{
+	return obj_get(id->obj);
+}
 
 static const struct objlist_item *item_of(const struct node *n)
 {
 	return n->obj;
 }
 
-static enum crud_obj crud_obj_of_coll(enum inst_coll coll)
-{
-	return coll == INST_COLL_KEYS      ? CRUD_KEY
-	       : coll == INST_COLL_SERVERS ? CRUD_SERVER
-					   : CRUD_OBJS;
-}
-
-/* Makes n about object it of collection coll. */
-static void item_set(struct node *n, const struct objlist_item *it,
-		     enum inst_coll coll)
+void kind_inst_item_set(struct node *n, const struct objlist_item *it,
+			enum api_obj obj)
 {
 	n->obj = it;
 	n->id.uuid = it->uuid;
-	n->id.obj = crud_obj_of_coll(coll);
-	n->id.coll = coll;
+	n->id.obj = obj;
 }
 
 time_t kind_inst_item_mtime(const struct node *n)
 {
 	return item_of(n)->mtime;
-}
-
-int kind_inst_coll_list(const struct node *dir, struct dir_fill *fill,
-			inst_fetch_fn fetch, const struct node_kind *child,
-			enum inst_coll coll)
-{
-	const struct objlist *l;
-	struct cval *v;
-	size_t i;
-	int rc;
-
-	rc = fetch(dir->fs, &v);
-	if (rc)
-		return rc;
-	l = v->data;
-	for (i = 0; i < l->n; i++) {
-		struct node c = node_child(dir, child);
-
-		item_set(&c, &l->v[i], coll);
-		if (dir_add(fill, l->v[i].dirname, &c))
-			break;
-	}
-	cval_put(v);
-	return 0;
-}
-
-int kind_inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
-			  const struct node_kind *child, enum inst_coll coll)
-{
-	const struct objlist_item *it;
-	struct cval *v;
-	int rc;
-
-	rc = fetch(n->fs, &v);
-	if (rc)
-		return rc;
-	it = objlist_find(v->data, name);
-	if (!it) {
-		cval_put(v);
-		return -ENOENT;
-	}
-	node_hold(n, v);
-	item_set(n, it, coll);
-	n->kind = child;
-	return 0;
 }
 
 int kind_inst_entries_list(const struct node *dir, struct dir_fill *fill,
@@ -130,7 +79,7 @@ int kind_inst_entries_lookup(struct node *n, const char *name,
 /* The object's own request: e.g. GET /servers/{uuid}/resources. */
 static int inst_fetch(const struct node *n, struct cval **out)
 {
-	char *path = xasprintf("%s/%s%s", coll_paths[n->id.coll],
+	char *path = xasprintf("%s/%s%s", row_of(&n->id)->path,
 			       item_of(n)->uuid, n->arg ? n->arg : "");
 	int rc = store_json(n->fs, path, out);
 
@@ -245,7 +194,7 @@ static int domains_render(const struct node *n, struct buf *out)
 	if (rc)
 		log_error("GET %s/%s%s: the answer is not the JSON the API "
 			  "documents",
-			  coll_paths[n->id.coll], item_of(n)->uuid, n->arg);
+			  row_of(&n->id)->path, item_of(n)->uuid, n->arg);
 	cval_put(v);
 	return rc;
 }
@@ -259,22 +208,21 @@ const struct node_kind kind_inst_domains = {
 
 /* ---- ctl ---- */
 
-static enum inst_target ctl_target(enum inst_coll coll)
+/* The mount's ctl is about no object, and has no uuid. */
+static const struct api_object *ctl_target(const struct node_id *id)
 {
-	return coll == INST_COLL_ROOT   ? INST_ROOT
-	       : coll == INST_COLL_KEYS ? INST_KEY
-					: INST_SERVER;
+	return id->uuid ? row_of(id) : NULL;
 }
 
 static int inst_ctl_render(const struct node *n, struct buf *out)
 {
-	inst_actions_usage(ctl_target(n->id.coll), out);
+	inst_actions_usage(ctl_target(&n->id), out);
 	return 0;
 }
 
 static int inst_ctl_run(struct fh *fh, const char *line)
 {
-	enum inst_target target = ctl_target(fh->id.coll);
+	const struct api_object *target = ctl_target(&fh->id);
 	struct inst_cmd cmd;
 	struct buf err = BUF_INIT;
 	int rc;

@@ -129,7 +129,7 @@ static int new_truncate(const struct node *n, off_t size)
 	return 0;
 }
 
-int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj)
+int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj)
 {
 	if (strcmp(name, NEW_JSON))
 		return -ENOENT;
@@ -140,7 +140,7 @@ int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj)
 }
 
 int jsonfile_new_create(const struct node *dir, const char *name,
-			struct fh *fh, enum crud_obj obj)
+			struct fh *fh, enum api_obj obj)
 {
 	if (strcmp(name, NEW_JSON))
 		return -EACCES;

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "logs.h"
 #include "node.h"
+#include "objects.h"
 #include "xalloc.h"
 
 /* What a poll needs, copied out of the node: a handle outlives it. */
@@ -165,8 +166,8 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 		ts = "&show_timestamps=true";
 	}
 	if (src->kind != RES_SVC) {
-		buf_addf(&path, "/%s/%s/logs?lines=%u%s",
-			 model_kind_dir(src->kind), src->uuid,
+		buf_addf(&path, "%s/%s/logs?lines=%u%s",
+			 obj_kind_path(src->kind), src->uuid,
 			 fs->conf.log_lines, ts);
 		rc = fetch_one(fs, path.buf, NULL, feed);
 	}

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "names.h"
 #include "node.h"
+#include "objects.h"
 #include "prefetch.h"
 #include "store.h"
 
@@ -18,7 +19,7 @@ static int projects_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_projects(dir->fs, &v);
+	rc = store_list(dir->fs, OBJ_PROJECT, dir->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
@@ -43,13 +44,13 @@ static int projects_lookup(struct node *n, const char *name)
 
 	/* A name is looked for in a list up to store_detail_ttl() old
 	 * first; a miss asks again if that one is older than cache_ttl. */
-	rc = store_projects_ttl(n->fs, store_detail_ttl(n->fs), &v);
+	rc = store_list(n->fs, OBJ_PROJECT, store_detail_ttl(n->fs), &v);
 	if (rc)
 		return rc;
 	p = model_projects_find(v->data, name);
 	if (!p) {
 		cval_put(v);
-		rc = store_projects(n->fs, &v);
+		rc = store_list(n->fs, OBJ_PROJECT, n->fs->conf.cache_ttl, &v);
 		if (rc)
 			return rc;
 		p = model_projects_find(v->data, name);
@@ -81,7 +82,7 @@ static int projects_mkdir(const struct node *dir, const char *name)
 	if (!rc)
 		rc = -EEXIST;
 	else if (rc == -ENOENT)
-		rc = crud_mkdir(dir->fs, CRUD_PROJECT, NULL, real);
+		rc = crud_mkdir(dir->fs, OBJ_PROJECT, NULL, real);
 	free(real);
 	return rc;
 }
@@ -102,15 +103,15 @@ static int project_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_project_ttl(dir->fs, dir->project->uuid,
-			       store_detail_ttl(dir->fs), &v);
+	rc = store_member(dir->fs, OBJ_PROJECT, dir->project->uuid,
+			  store_detail_ttl(dir->fs), &v);
 	if (rc)
 		return rc;
 	d = v->data;
 	c = node_child(dir, &kind_project_json);
 	c.detail = d;
 	c.id.uuid = c.id.project; /* project.json is the project */
-	c.id.obj = CRUD_PROJECT;
+	c.id.obj = OBJ_PROJECT;
 	if (dir_add(fill, "project.json", &c))
 		goto out;
 	for (i = 0; i < d->nenvs; i++) {
@@ -132,8 +133,8 @@ static int project_lookup(struct node *n, const char *name)
 	int rc;
 
 	/* An environment is looked for as in projects_lookup(). */
-	rc = store_project_ttl(n->fs, n->project->uuid, store_detail_ttl(n->fs),
-			       &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  store_detail_ttl(n->fs), &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -141,7 +142,8 @@ static int project_lookup(struct node *n, const char *name)
 		e = model_project_env(d, name);
 		if (!e) {
 			cval_put(v);
-			rc = store_project(n->fs, n->project->uuid, &v);
+			rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+					  n->fs->conf.cache_ttl, &v);
 			if (rc)
 				return rc;
 			d = v->data;
@@ -157,7 +159,7 @@ static int project_lookup(struct node *n, const char *name)
 	n->kind = e ? &kind_env : &kind_project_json;
 	if (!e) {
 		n->id.uuid = n->id.project; /* project.json is the project */
-		n->id.obj = CRUD_PROJECT;
+		n->id.obj = OBJ_PROJECT;
 	}
 	return 0;
 }
@@ -187,7 +189,7 @@ static int project_mkdir(const struct node *dir, const char *name)
 	char *real;
 	int rc;
 
-	if (!crud_supported(dir->fs, CRUD_ENV)) {
+	if (!crud_supported(dir->fs, OBJ_ENV)) {
 		log_error("this instance has no environment endpoints: "
 			  "create environments in its web UI");
 		return -EPERM;
@@ -203,7 +205,7 @@ static int project_mkdir(const struct node *dir, const char *name)
 	if (!rc)
 		rc = -EEXIST;
 	else if (rc == -ENOENT)
-		rc = crud_mkdir(dir->fs, CRUD_ENV, &at, real);
+		rc = crud_mkdir(dir->fs, OBJ_ENV, &at, real);
 	free(real);
 	return rc;
 }
@@ -212,7 +214,7 @@ static int project_mkdir(const struct node *dir, const char *name)
  * API refuses otherwise, which is ENOTEMPTY (SPEC §3.4). */
 static int project_rmdir(const struct node *n)
 {
-	return crud_delete(n->fs, CRUD_PROJECT, NULL, n->project->uuid, NULL);
+	return crud_delete(n->fs, OBJ_PROJECT, NULL, n->project->uuid, NULL);
 }
 
 const struct node_kind kind_project = {
@@ -231,7 +233,8 @@ static int project_json_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	rc = store_project(n->fs, n->project->uuid, &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	rc = model_json_render(((struct model_project_detail *)v->data)->json,
@@ -261,7 +264,8 @@ static int project_json_open(const struct node *n, struct fh *fh)
 	struct cval *v;
 	int rc;
 
-	rc = store_project(n->fs, n->project->uuid, &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -292,7 +296,7 @@ static int env_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < RES_KINDS; k++) {
 		c = node_child(dir, &kind_collection);
 		c.id.rkind = k;
-		if (dir_add(fill, model_kind_dir(k), &c))
+		if (dir_add(fill, obj_kind_dir(k), &c))
 			break;
 	}
 	return 0;
@@ -307,7 +311,7 @@ static int env_lookup(struct node *n, const char *name)
 		return 0;
 	}
 	for (k = 0; k < RES_KINDS; k++) {
-		if (!strcmp(name, model_kind_dir(k))) {
+		if (!strcmp(name, obj_kind_dir(k))) {
 			n->kind = &kind_collection;
 			n->id.rkind = k;
 			return 0;
@@ -326,9 +330,9 @@ static int env_rmdir(const struct node *n)
 {
 	struct crud_place at = { n->detail->uuid, NULL, NULL };
 
-	if (!crud_supported(n->fs, CRUD_ENV))
+	if (!crud_supported(n->fs, OBJ_ENV))
 		return -EPERM;
-	return crud_delete(n->fs, CRUD_ENV, &at, n->env->uuid, NULL);
+	return crud_delete(n->fs, OBJ_ENV, &at, n->env->uuid, NULL);
 }
 
 const struct node_kind kind_env = {
@@ -348,7 +352,8 @@ static int env_json_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	rc = store_project(n->fs, n->project->uuid, &v);
+	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	e = model_project_env_by_id(v->data, n->env->id);

@@ -9,6 +9,7 @@
 #include "envs.h"
 #include "jsonfile.h"
 #include "node.h"
+#include "objects.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -19,7 +20,8 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	size_t i, n;
 	int rc;
 
-	rc = store_resources(dir->fs, dir->id.rkind, &v);
+	rc = store_list(dir->fs, obj_of_kind(dir->id.rkind),
+			dir->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	rv = model_resources_in_env(v->data, dir->env->id, &n);
@@ -42,7 +44,8 @@ static int collection_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = store_resources(n->fs, n->id.rkind, &v);
+	rc = store_list(n->fs, obj_of_kind(n->id.rkind), n->fs->conf.cache_ttl,
+			&v);
 	if (rc)
 		return rc;
 	r = model_resources_find(v->data, n->env->id, name);
@@ -51,7 +54,7 @@ static int collection_lookup(struct node *n, const char *name)
 	if (!r) {
 		cval_put(v);
 		/* A resource called new.json wins: it is listed. */
-		return jsonfile_new_lookup(n, name, crud_obj_of(n->id.rkind));
+		return jsonfile_new_lookup(n, name, obj_of_kind(n->id.rkind));
 	}
 	node_hold(n, v);
 	node_set_res(n, r);
@@ -64,7 +67,7 @@ static int collection_create(const struct node *dir, const char *name,
 			     int flags, struct fh *fh)
 {
 	(void)flags;
-	return jsonfile_new_create(dir, name, fh, crud_obj_of(dir->id.rkind));
+	return jsonfile_new_create(dir, name, fh, obj_of_kind(dir->id.rkind));
 }
 
 /* SPEC §3.4: rm -r never deletes a resource; ctl's delete does. */
@@ -129,7 +132,7 @@ static const struct res_entry res_entries[] = {
 static const char *res_entry_name(const struct node *n,
 				  const struct res_entry *e)
 {
-	return e->name ? e->name : model_kind_file(n->res->kind);
+	return e->name ? e->name : obj_kind_file(n->res->kind);
 }
 
 static int resource_list(const struct node *dir, struct dir_fill *fill)
@@ -194,7 +197,7 @@ static int resource_json_text(const struct node *n, char **json)
 	}
 	/* Listed by /resources only (NOTES §5.1): ask for the object
 	 * itself, which the API filters as it should. */
-	path = xasprintf("/%s/%s", model_kind_dir(r->kind), r->uuid);
+	path = xasprintf("%s/%s", obj_kind_path(r->kind), r->uuid);
 	rc = store_json(n->fs, path, &v);
 	free(path);
 	if (!rc) {
@@ -274,8 +277,7 @@ static int status_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	if (store_resources_ttl(n->fs, n->res->kind, store_status_ttl(n->fs),
-				&v))
+	if (store_list(n->fs, obj_of_kind(n->res->kind), store_status_ttl(n->fs), &v))
 		return buf_addf(out, "%s\n", n->res->status);
 	r = model_resources_by_uuid(v->data, n->res->uuid);
 	rc = buf_addf(out, "%s\n", r ? r->status : n->res->status);

@@ -5,6 +5,7 @@
 
 #include "kind_inst.h"
 #include "node.h"
+#include "objects.h"
 #include "store.h"
 
 struct root_entry {
@@ -17,19 +18,26 @@ static const struct root_entry root_entries[] = {
 	{ "version", &kind_text, "/version" },
 	{ "health", &kind_text, "/health" },
 	{ "ctl", &kind_inst_ctl, NULL },
-	{ "resources.json", &kind_api_json, "/resources" },
+	{ "resources.json", &kind_api_json, OBJ_ALL_RESOURCES },
 	{ "projects", &kind_projects, NULL },
-	{ "servers", &kind_servers, NULL },
-	{ "keys", &kind_keys, NULL },
-	{ "teams", &kind_teams, NULL },
+	/* Here: the collections of objects.h's rows with top set. */
 	{ "deployments", &kind_deploy_active, NULL },
 	{ "uuid", &kind_uuid_dir, NULL },
 };
 
 #define N_ROOT (sizeof(root_entries) / sizeof(root_entries[0]))
 
+/* The row of a collection at the top, when the instance has it. */
+static bool top_coll(const struct cfs *fs, enum api_obj i)
+{
+	const struct api_object *o = obj_get(i);
+
+	return o->top && obj_supported(o, fs->current_api);
+}
+
 static int root_list(const struct node *dir, struct dir_fill *fill)
 {
+	enum api_obj o;
 	size_t i;
 
 	for (i = 0; i < N_ROOT; i++) {
@@ -37,19 +45,37 @@ static int root_list(const struct node *dir, struct dir_fill *fill)
 
 		c.arg = root_entries[i].arg;
 		if (dir_add(fill, root_entries[i].name, &c))
-			break;
+			return 0;
+		if (root_entries[i].kind != &kind_projects)
+			continue;
+		for (o = 0; o < OBJS; o++) {
+			if (!top_coll(dir->fs, o))
+				continue;
+			c = node_child(dir, &kind_coll);
+			c.id.obj = o;
+			if (dir_add(fill, obj_get(o)->dir, &c))
+				return 0;
+		}
 	}
 	return 0;
 }
 
 static int root_lookup(struct node *n, const char *name)
 {
+	enum api_obj o;
 	size_t i;
 
 	for (i = 0; i < N_ROOT; i++) {
 		if (!strcmp(name, root_entries[i].name)) {
 			n->kind = root_entries[i].kind;
 			n->arg = root_entries[i].arg;
+			return 0;
+		}
+	}
+	for (o = 0; o < OBJS; o++) {
+		if (top_coll(n->fs, o) && !strcmp(name, obj_get(o)->dir)) {
+			n->kind = &kind_coll;
+			n->id.obj = o;
 			return 0;
 		}
 	}

@@ -9,19 +9,20 @@
 #include "kind_inst.h"
 #include "names.h"
 #include "node.h"
+#include "objects.h"
 #include "store.h"
 
-/* The links of a server or key list: 0, 1 when the listing is full, or
+/* The links of the members of obj: 0, 1 when the listing is full, or
  * the list's -errno. */
 static int inst_uuid_list(const struct node *dir, struct dir_fill *fill,
-			  inst_fetch_fn fetch, enum inst_coll coll)
+			  enum api_obj obj)
 {
 	const struct objlist *l;
 	struct cval *v;
 	size_t i;
 	int rc;
 
-	rc = fetch(dir->fs, &v);
+	rc = instance_list(dir->fs, obj, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -29,22 +30,31 @@ static int inst_uuid_list(const struct node *dir, struct dir_fill *fill,
 		struct node c = node_child(dir, &kind_uuid_inst_link);
 
 		c.obj = &l->v[i];
-		c.id.coll = coll;
+		c.id.obj = obj;
 		rc = dir_add(fill, l->v[i].uuid, &c);
 	}
 	cval_put(v);
 	return rc;
 }
 
+/* Whether the instance has uuid/ links to obj's members. */
+static bool linked(const struct cfs *fs, enum api_obj obj)
+{
+	const struct api_object *o = obj_get(obj);
+
+	return o->in_uuid && obj_supported(o, fs->current_api);
+}
+
 static int uuid_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct model_projects *ps;
 	struct cval *pv, *rv[RES_KINDS] = { NULL };
+	enum api_obj o;
 	enum res_kind k;
 	size_t i;
 	int rc;
 
-	rc = store_projects(dir->fs, &pv);
+	rc = store_list(dir->fs, OBJ_PROJECT, dir->fs->conf.cache_ttl, &pv);
 	if (rc)
 		return rc;
 	ps = pv->data;
@@ -62,7 +72,7 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < RES_KINDS; k++) {
 		const struct model_resources *rs;
 
-		rc = store_resources(dir->fs, k, &rv[k]);
+		rc = store_list(dir->fs, obj_of_kind(k), dir->fs->conf.cache_ttl, &rv[k]);
 		if (rc)
 			goto out;
 		rs = rv[k]->data;
@@ -76,9 +86,9 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 				goto out;
 		}
 	}
-	rc = inst_uuid_list(dir, fill, instance_servers, INST_COLL_SERVERS);
-	if (!rc)
-		rc = inst_uuid_list(dir, fill, instance_keys, INST_COLL_KEYS);
+	for (o = 0; o < OBJS && !rc; o++)
+		if (linked(dir->fs, o))
+			rc = inst_uuid_list(dir, fill, o);
 	if (rc > 0)
 		rc = 0; /* the kernel's buffer is full */
 out:
@@ -88,28 +98,26 @@ out:
 	return rc;
 }
 
-/* A server's or key's link: found by uuid in their lists. */
+/* A member's link (a server's, a key's): found by uuid in the lists. */
 static int inst_uuid_lookup(struct node *n, const char *name)
 {
-	static const struct {
-		inst_fetch_fn fetch;
-		enum inst_coll coll;
-	} colls[] = { { instance_servers, INST_COLL_SERVERS },
-		      { instance_keys, INST_COLL_KEYS } };
-	size_t i;
+	enum api_obj o;
 
-	for (i = 0; i < sizeof(colls) / sizeof(colls[0]); i++) {
+	for (o = 0; o < OBJS; o++) {
 		const struct objlist_item *it;
 		struct cval *v;
-		int rc = colls[i].fetch(n->fs, &v);
+		int rc;
 
+		if (!linked(n->fs, o))
+			continue;
+		rc = instance_list(n->fs, o, &v);
 		if (rc)
 			return rc;
 		it = objlist_by_id(v->data, name);
 		if (it) {
 			node_hold(n, v);
 			n->obj = it;
-			n->id.coll = colls[i].coll;
+			n->id.obj = o;
 			n->kind = &kind_uuid_inst_link;
 			return 0;
 		}
@@ -126,7 +134,7 @@ static int uuid_lookup(struct node *n, const char *name)
 	size_t i;
 	int rc;
 
-	rc = store_projects(n->fs, &v);
+	rc = store_list(n->fs, OBJ_PROJECT, n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
@@ -165,7 +173,7 @@ static int project_dirname(struct cfs *fs, const char *uuid, struct buf *out)
 	size_t i;
 	int rc;
 
-	rc = store_projects(fs, &v);
+	rc = store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
@@ -200,7 +208,7 @@ static int uuid_readlink(const struct node *n, struct buf *out)
 	rc = project_dirname(n->fs, d->uuid, out);
 	if (!rc)
 		buf_addf(out, "/%s/%s/%s", e->dirname,
-			 model_kind_dir(n->res->kind), n->res->dirname);
+			 obj_kind_dir(n->res->kind), n->res->dirname);
 	cval_put(dv);
 	return rc;
 }
@@ -221,8 +229,7 @@ static int inst_link_readlink(const struct node *n, struct buf *out)
 {
 	const struct objlist_item *it = n->obj;
 
-	return buf_addf(out, "../%s/%s",
-			n->id.coll == INST_COLL_KEYS ? "keys" : "servers",
+	return buf_addf(out, "../%s/%s", obj_get(n->id.obj)->dir,
 			it->dirname);
 }
 

@@ -344,22 +344,6 @@ model_project_env_by_id(const struct model_project_detail *d, long id)
 
 /* ---- resources ---- */
 
-static const char *const kind_dirs[RES_KINDS] = { "applications", "databases",
-						  "services" };
-static const char *const kind_files[RES_KINDS] = { "application.json",
-						   "database.json",
-						   "service.json" };
-
-const char *model_kind_dir(enum res_kind kind)
-{
-	return kind_dirs[kind];
-}
-
-const char *model_kind_file(enum res_kind kind)
-{
-	return kind_files[kind];
-}
-
 void model_resources_free(void *p)
 {
 	struct model_resources *rs = p;

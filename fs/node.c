@@ -12,7 +12,7 @@ void node_root(struct node *n, struct cfs *fs)
 	memset(n, 0, sizeof(*n));
 	n->kind = &kind_root;
 	n->fs = fs;
-	n->id.obj = CRUD_OBJS;
+	n->id.obj = OBJS;
 }
 
 void node_set_project(struct node *n, const struct model_project *p)
@@ -34,7 +34,7 @@ void node_set_res(struct node *n, const struct model_resource *r)
 {
 	n->res = r;
 	n->id.uuid = r->uuid;
-	n->id.obj = crud_obj_of(r->kind);
+	n->id.obj = obj_of_kind(r->kind);
 	n->id.rkind = r->kind;
 }
 

@@ -46,13 +46,13 @@ static bool job_fresh(struct cfs *fs, enum prefetch_what what,
 {
 	switch (what) {
 	case PREFETCH_PROJECT:
-		return store_project_fresh(fs, uuid);
+		return store_fresh(fs, OBJ_PROJECT, uuid, store_detail_ttl(fs));
 	case PREFETCH_ENVS:
 		return envs_fresh(fs, kind, uuid);
 	case PREFETCH_DEPLOYS:
 		return deploy_page_fresh(fs, uuid);
 	case PREFETCH_LIST:
-		return store_resources_fresh(fs, kind);
+		return store_fresh(fs, obj_of_kind(kind), NULL, fs->conf.cache_ttl);
 	}
 	return false;
 }
@@ -67,7 +67,7 @@ static int job_run(struct cfs *fs, const struct prefetch_job *j)
 
 	switch (j->what) {
 	case PREFETCH_PROJECT:
-		rc = store_project_ttl(fs, j->uuid, store_detail_ttl(fs), &v);
+		rc = store_member(fs, OBJ_PROJECT, j->uuid, store_detail_ttl(fs), &v);
 		break;
 	case PREFETCH_ENVS:
 		rc = envs_get(fs, j->kind, j->uuid, &v);
@@ -76,7 +76,7 @@ static int job_run(struct cfs *fs, const struct prefetch_job *j)
 		rc = deploy_store_page(fs, j->uuid, &v);
 		break;
 	case PREFETCH_LIST:
-		rc = store_resources(fs, j->kind, &v);
+		rc = store_list(fs, obj_of_kind(j->kind), fs->conf.cache_ttl, &v);
 		break;
 	}
 	if (!rc)
@@ -281,7 +281,7 @@ static void ahead_project(struct ahead *a, const struct model_project *pr)
 	struct cval *dv;
 	size_t i;
 
-	dv = store_project_peek(a->fs, pr->uuid);
+	dv = store_peek(a->fs, OBJ_PROJECT, pr->uuid);
 	if (!dv)
 		return;
 	d = dv->data;
@@ -342,10 +342,10 @@ void prefetch_after(struct cfs *fs, enum prefetch_what what,
 		return;
 	/* The list the walk came through, however old: the prefetch must
 	 * not ask for it again. */
-	if (store_resources_ttl(fs, res->kind, UINT_MAX / 1000, &rv))
+	if (store_list(fs, obj_of_kind(res->kind), UINT_MAX / 1000, &rv))
 		return;
 	a.rs = rv->data;
-	if (store_projects(fs, &pl))
+	if (store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &pl))
 		goto out_rs;
 	ps = pl->data;
 	pv = xcalloc(ps->n ? ps->n : 1, sizeof(*pv));

@@ -9,6 +9,7 @@
 
 #include "jsonlist.h"
 #include "log.h"
+#include "objects.h"
 #include "xalloc.h"
 
 /* Answers longer than this are big enough that freeing them is worth
@@ -54,28 +55,15 @@ static int load_projects(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	(void)key;
-	rc = get_body(ctx->fs, "/projects", stale, &body);
+	rc = get_body(ctx->fs, ctx->path, stale, &body);
 	if (!rc && model_projects_parse(body.buf, &ps))
-		rc = malformed("/projects");
+		rc = malformed(ctx->path);
 	if (!rc) {
 		*data = ps;
 		*free_data = model_projects_free;
 	}
 	buf_release(&body);
 	return rc;
-}
-
-int store_projects_ttl(struct cfs *fs, unsigned ttl, struct cval **out)
-{
-	struct load_ctx ctx = { fs, "/projects", 0 };
-
-	return cache_fetch(&fs->cache, "/projects", ttl, load_projects, &ctx,
-			   out);
-}
-
-int store_projects(struct cfs *fs, struct cval **out)
-{
-	return store_projects_ttl(fs, fs->conf.cache_ttl, out);
 }
 
 unsigned store_detail_ttl(const struct cfs *fs)
@@ -100,41 +88,6 @@ static int load_project(void *arg, const char *key, bool stale, void **data,
 	}
 	buf_release(&body);
 	return rc;
-}
-
-int store_project_ttl(struct cfs *fs, const char *uuid, unsigned ttl,
-		      struct cval **out)
-{
-	char *key = xasprintf("/projects/%s", uuid);
-	struct load_ctx ctx = { fs, key, 0 };
-	int rc;
-
-	rc = cache_fetch(&fs->cache, key, ttl, load_project, &ctx, out);
-	free(key);
-	return rc;
-}
-
-int store_project(struct cfs *fs, const char *uuid, struct cval **out)
-{
-	return store_project_ttl(fs, uuid, fs->conf.cache_ttl, out);
-}
-
-bool store_project_fresh(struct cfs *fs, const char *uuid)
-{
-	char *key = xasprintf("/projects/%s", uuid);
-	bool fresh = cache_fresh(&fs->cache, key, store_detail_ttl(fs));
-
-	free(key);
-	return fresh;
-}
-
-struct cval *store_project_peek(struct cfs *fs, const char *uuid)
-{
-	char *key = xasprintf("/projects/%s", uuid);
-	struct cval *v = cache_peek(&fs->cache, key);
-
-	free(key);
-	return v;
 }
 
 /* A list being read into a model_resources as its body arrives. */
@@ -212,8 +165,8 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
 
 	(void)key;
 	/* resources.json read a moment ago holds the same answer. */
-	if (cache_fresh(&ctx->fs->cache, "/resources", ctx->fs->conf.cache_ttl))
-		all = cache_peek(&ctx->fs->cache, "/resources");
+	if (cache_fresh(&ctx->fs->cache, OBJ_ALL_RESOURCES, ctx->fs->conf.cache_ttl))
+		all = cache_peek(&ctx->fs->cache, OBJ_ALL_RESOURCES);
 	if (all) {
 		rs = model_resources_new(RES_DB);
 		rc = model_list_each(all->data, model_resources_add_db_member,
@@ -225,7 +178,7 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
 			return -EIO;
 		}
 	} else {
-		rc = get_list(ctx->fs, "/resources", stale, RES_DB,
+		rc = get_list(ctx->fs, OBJ_ALL_RESOURCES, stale, RES_DB,
 			      model_resources_add_db_member, &rs);
 	}
 	if (!rc) {
@@ -241,9 +194,9 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
  * resources.json is read. */
 static int store_db_members(struct cfs *fs, struct cval **out)
 {
-	struct load_ctx ctx = { fs, "/resources", RES_DB };
+	struct load_ctx ctx = { fs, OBJ_ALL_RESOURCES, RES_DB };
 
-	return cache_fetch(&fs->cache, STORE_DB_MEMBERS, fs->conf.cache_ttl,
+	return cache_fetch(&fs->cache, OBJ_DB_MEMBERS, fs->conf.cache_ttl,
 			   load_db_members, &ctx, out);
 }
 
@@ -272,26 +225,73 @@ static int load_resources(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-static const char *const kind_paths[RES_KINDS] = { "/applications",
-						   "/databases", "/services" };
-
-int store_resources_ttl(struct cfs *fs, enum res_kind kind, unsigned ttl,
-			struct cval **out)
+/* The resource kind whose objects obj are, or RES_KINDS. */
+static enum res_kind kind_of(enum api_obj obj)
 {
-	struct load_ctx ctx = { fs, kind_paths[kind], kind };
+	enum res_kind k;
 
-	return cache_fetch(&fs->cache, kind_paths[kind], ttl, load_resources,
-			   &ctx, out);
+	for (k = 0; k < RES_KINDS; k++)
+		if (obj_of_kind(k) == obj)
+			break;
+	return k;
 }
 
-bool store_resources_fresh(struct cfs *fs, enum res_kind kind)
+int store_list(struct cfs *fs, enum api_obj obj, unsigned ttl,
+	       struct cval **out)
 {
-	return cache_fresh(&fs->cache, kind_paths[kind], fs->conf.cache_ttl);
+	const struct api_object *o = obj_get(obj);
+	struct load_ctx ctx = { fs, o->path, kind_of(obj) };
+
+	if (obj == OBJ_PROJECT)
+		return cache_fetch(&fs->cache, o->path, ttl, load_projects,
+				   &ctx, out);
+	if (ctx.kind == RES_KINDS)
+		return -EINVAL;
+	return cache_fetch(&fs->cache, o->path, ttl, load_resources, &ctx,
+			   out);
 }
 
-int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out)
+int store_member(struct cfs *fs, enum api_obj obj, const char *id,
+		 unsigned ttl, struct cval **out)
 {
-	return store_resources_ttl(fs, kind, fs->conf.cache_ttl, out);
+	struct load_ctx ctx = { fs, NULL, 0 };
+	char *key;
+	int rc;
+
+	if (obj != OBJ_PROJECT)
+		return -EINVAL;
+	key = obj_member_path(obj_get(obj), NULL, id);
+	ctx.path = key;
+	rc = cache_fetch(&fs->cache, key, ttl, load_project, &ctx, out);
+	free(key);
+	return rc;
+}
+
+bool store_fresh(struct cfs *fs, enum api_obj obj, const char *id,
+		 unsigned ttl)
+{
+	char *key;
+	bool fresh;
+
+	if (!id) /* a list's key is its row's path: nothing to build */
+		return cache_fresh(&fs->cache, obj_get(obj)->path, ttl);
+	key = obj_member_path(obj_get(obj), NULL, id);
+	fresh = cache_fresh(&fs->cache, key, ttl);
+	free(key);
+	return fresh;
+}
+
+struct cval *store_peek(struct cfs *fs, enum api_obj obj, const char *id)
+{
+	char *key;
+	struct cval *v;
+
+	if (!id)
+		return cache_peek(&fs->cache, obj_get(obj)->path);
+	key = obj_member_path(obj_get(obj), NULL, id);
+	v = cache_peek(&fs->cache, key);
+	free(key);
+	return v;
 }
 
 unsigned store_status_ttl(const struct cfs *fs)
@@ -383,7 +383,7 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 	for (k = 0; k < RES_KINDS; k++) {
 		struct cval *v;
 		const struct model_resource *r;
-		int rc = store_resources(fs, k, &v);
+		int rc = store_list(fs, obj_of_kind(k), fs->conf.cache_ttl, &v);
 
 		if (rc)
 			return rc;
@@ -405,7 +405,7 @@ static bool project_holds(struct cfs *fs, const char *uuid, long env_id,
 	struct cval *dv;
 	const struct model_env *e;
 
-	if (store_project(fs, uuid, &dv))
+	if (store_member(fs, OBJ_PROJECT, uuid, fs->conf.cache_ttl, &dv))
 		return false;
 	e = model_project_env_by_id(dv->data, env_id);
 	if (!e) {
@@ -429,7 +429,7 @@ int store_find_env(struct cfs *fs, long env_id, env_hint *hint,
 	size_t i, at;
 	int rc;
 
-	rc = store_projects(fs, &pv);
+	rc = store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &pv);
 	if (rc)
 		return rc;
 	ps = pv->data;

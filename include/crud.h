@@ -1,12 +1,12 @@
 /* Creating, updating and deleting the API's objects (SPEC §3.4).
  *
- * One table (in crud.c) says, for each kind of object, where the API
- * creates it and which "type" picks the endpoint, where one is patched
- * and deleted, what a create body takes from the place it is made in,
- * and which cached answers a change makes stale. The node kinds (a
- * collection's new.json, an object's *.json, ctl's delete, mkdir and
- * rmdir) call only what is below, so a new kind of object (servers,
- * keys) is a row of that table and an enum value here.
+ * The objects' table (objects.h) says, for each kind of object, where
+ * the API creates it and which "type" picks the endpoint, where one is
+ * patched and deleted, what a create body takes from the place it is
+ * made in, and which cached answers a change makes stale. The node kinds
+ * (a collection's new.json, an object's *.json, ctl's delete, mkdir and
+ * rmdir) call only what is below, so a new kind of object is a row of
+ * that table.
  *
  * The JSON a user writes is sent as written (the API validates it),
  * except for what this module fills in: the placement of a create
@@ -22,17 +22,7 @@
 #include "buf.h"
 #include "cfs.h"
 #include "model.h"
-
-enum crud_obj {
-	CRUD_PROJECT,
-	CRUD_ENV, /* current Coolify only (NOTES §17.7) */
-	CRUD_APP,
-	CRUD_DB,
-	CRUD_SVC,
-	CRUD_SERVER,
-	CRUD_KEY,
-	CRUD_OBJS
-};
+#include "objects.h"
 
 /* Where an object lives or is made: borrowed strings, NULL when they do
  * not apply (a project has no environment). */
@@ -42,13 +32,9 @@ struct crud_place {
 	const char *env_uuid;
 };
 
-/* The object kind of a resource kind. */
-enum crud_obj crud_obj_of(enum res_kind kind);
-/* "application", "project"...: what log lines call one. */
-const char *crud_name(enum crud_obj obj);
 /* Whether the instance can create objects of this kind at all
  * (environments need current Coolify). */
-bool crud_supported(const struct cfs *fs, enum crud_obj obj);
+bool crud_supported(const struct cfs *fs, enum api_obj obj);
 
 /* Creates an object from the JSON object text json, at place at:
  * "type" picks the endpoint where the kind has several, and the fields
@@ -58,25 +44,25 @@ bool crud_supported(const struct cfs *fs, enum crud_obj obj);
  * -EINVAL for text that is not a JSON object, a missing or unknown
  * type, or an API refusal (nothing is sent in the first two cases),
  * -EOPNOTSUPP when the instance has no such endpoint, or SPEC §5's. */
-int crud_create(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_create(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		const char *json, char **uuid);
 
 /* Updates object uuid from the JSON object text want, given the text
  * base it was edited from (what the file showed): a PATCH of the fields
  * of want that differ from base, nothing when none does. Fields left
  * out of want are left alone. -EINVAL when want is not a JSON object. */
-int crud_update(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_update(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want);
 
 /* Deletes object uuid; query (e.g. "delete_volumes=1&...", or NULL) is
  * sent as the request's query. -ENOTEMPTY when the API refuses because
  * the object still holds resources. */
-int crud_delete(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_delete(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *query);
 
 /* mkdir: creates a project (at NULL) or an environment of
  * at->project_uuid called name. -EPERM when the instance cannot. */
-int crud_mkdir(struct cfs *fs, enum crud_obj obj, const struct crud_place *at,
+int crud_mkdir(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 	       const char *name);
 
 /* Pure: the members of the JSON object want whose values differ from

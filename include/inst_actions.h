@@ -1,6 +1,7 @@
 /* The verbs of the instance's ctl files (SPEC §2, §3.3): a server's
- * (validate, delete), a key's (delete) and the mount's own (refresh,
- * deploy tag TAG [force], api enable, api disable).
+ * (validate, delete), a key's or any other member's that the API can
+ * delete (delete), and the mount's own (refresh, deploy tag TAG [force],
+ * api enable, api disable).
  *
  * Parsing is pure. Running a verb sends at most one request that can act
  * (the GET fallback of actions_call() only follows a refusal that ran
@@ -13,12 +14,7 @@
 
 #include "buf.h"
 #include "cfs.h"
-
-enum inst_target {
-	INST_SERVER, /* servers/SERVER/ctl */
-	INST_KEY,    /* keys/KEY/ctl */
-	INST_ROOT,   /* MOUNT/ctl */
-};
+#include "objects.h"
 
 enum inst_verb {
 	INST_VALIDATE,
@@ -35,22 +31,29 @@ struct inst_cmd {
 	char *tag;  /* deploy tag: the tag (or comma-separated tags), owned */
 };
 
+/* A ctl's target is the object whose member it is in (servers/S/ctl:
+ * obj_get(OBJ_SERVER)), or NULL for the mount's own. A member's ctl
+ * takes delete when its row has OBJ_DELETE, and servers validate too. */
+
+/* Whether members of target have a ctl at all (teams have none). */
+bool inst_actions_has_ctl(const struct api_object *target);
+
 /* Parses one line written to a ctl of target. Returns 0 (release cmd
  * with inst_actions_cmd_release), or -EINVAL with the reason in err (reset
  * first); an empty line is -ENODATA (nothing to do). */
-int inst_actions_parse(enum inst_target target, const char *line,
+int inst_actions_parse(const struct api_object *target, const char *line,
 		       struct inst_cmd *cmd, struct buf *err);
 void inst_actions_cmd_release(struct inst_cmd *cmd);
 
 /* The verbs target's ctl takes, one per line (`cat ctl`); appends. */
-void inst_actions_usage(enum inst_target target, struct buf *out);
+void inst_actions_usage(const struct api_object *target, struct buf *out);
 
-/* Runs cmd; uuid is the server's or key's (NULL for INST_ROOT). Returns
+/* Runs cmd; uuid is the member's (NULL for the mount's ctl). Returns
  * 0, or a negative errno, logged with the API's message: -EBUSY for a key
  * in use or a server that still has resources, -ENOENT for a tag that
  * matches nothing, -EACCES for a token without the ability (api enable
  * and disable need a root-team token), or SPEC §5's. */
-int inst_actions_run(struct cfs *fs, enum inst_target target, const char *uuid,
-		     const struct inst_cmd *cmd);
+int inst_actions_run(struct cfs *fs, const struct api_object *target,
+		     const char *uuid, const struct inst_cmd *cmd);
 
 #endif

@@ -2,7 +2,7 @@
  * (application.json, database.json, service.json, project.json), whose
  * save sends a PATCH of what changed, and a collection's new.json, whose
  * save creates an object. The kinds of those files share the hooks
- * below; crud.h's table says where each request goes.
+ * below; objects.h's table says where each request goes.
  *
  * A save is the whole file: it is sent when the file is closed or
  * fsync'd, or as soon as a write() leaves it one complete JSON object
@@ -34,10 +34,10 @@ int jsonfile_commit(struct fh *fh, bool closing);
 /* For a collection's lookup, after its own entries: turns n into the
  * collection's new.json (creating objects of kind obj: its id.obj) when
  * name is NEW_JSON, else -ENOENT. */
-int jsonfile_new_lookup(struct node *n, const char *name, enum crud_obj obj);
+int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj);
 /* For a collection's create hook: creates and opens its new.json into
  * fh; any other name is -EACCES (nothing else can be made there). */
 int jsonfile_new_create(const struct node *dir, const char *name,
-			struct fh *fh, enum crud_obj obj);
+			struct fh *fh, enum api_obj obj);
 
 #endif

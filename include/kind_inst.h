@@ -1,25 +1,19 @@
-/* The node kinds of servers/, keys/, teams/ and the mount's ctl, and
- * what they share (SPEC §2). A node of these kinds carries its object in
- * obj (a struct objlist_item from instance.h's lists, borrowed from a
- * list the node holds), its collection in id.coll. */
+/* The node kinds of servers/, keys/, teams/, the other collections of
+ * plain objects, and the mount's ctl, and what they share (SPEC §2, §6).
+ * A node of these kinds carries its object in obj (a struct objlist_item
+ * from instance.h's lists, borrowed from a list the node holds), and its
+ * collection's row in id.obj (enum api_obj, objects.h). */
 #ifndef CFS_KIND_INST_H
 #define CFS_KIND_INST_H
 
 #include "node.h"
 
-/* A node's id.coll (enum inst_coll, node.h): the collection its object
- * is in. */
+struct objlist_item;
 
-/* How a collection directory gets its list (instance.h). */
-typedef int (*inst_fetch_fn)(struct cfs *fs, struct cval **out);
-
-/* A collection directory: one entry per object of fetch's list, each a
- * node of kind child about that object, in collection coll. */
-int kind_inst_coll_list(const struct node *dir, struct dir_fill *fill,
-			inst_fetch_fn fetch, const struct node_kind *child,
-			enum inst_coll coll);
-int kind_inst_coll_lookup(struct node *n, const char *name, inst_fetch_fn fetch,
-			  const struct node_kind *child, enum inst_coll coll);
+/* Makes n about member it of row obj's collection: n->obj, id.uuid (its
+ * id) and id.obj. */
+void kind_inst_item_set(struct node *n, const struct objlist_item *it,
+			enum api_obj obj);
 
 /* An object's directory: a fixed table of files. */
 struct inst_entry {
@@ -47,18 +41,19 @@ extern const struct node_kind kind_inst_item_obj_json;
 /* Files: a server's domains as text (objlist_domains_text), arg
  * "/domains". */
 extern const struct node_kind kind_inst_domains;
-/* Files: the ctl of a server, a key, or (INST_COLL_ROOT) the mount. */
+/* Files: the ctl of a member (its verbs: inst_actions.h), or, on a node
+ * with no obj, the mount's. */
 extern const struct node_kind kind_inst_ctl;
 
-extern const struct node_kind kind_servers;
-extern const struct node_kind kind_server;
-extern const struct node_kind kind_keys;
-extern const struct node_kind kind_key;
-extern const struct node_kind kind_key_public;
-extern const struct node_kind kind_teams;
-extern const struct node_kind kind_team;
-extern const struct node_kind kind_team_current;
-/* Links: uuid/UUID of a server or key -> ../servers/S or ../keys/K. */
+/* A collection of plain objects (id.obj: its row, enum api_obj): a
+ * directory per member, named as names.h says; new.json when the row
+ * can be created (SPEC §3.4). */
+extern const struct node_kind kind_coll;
+/* A member's directory: the row's file (its own GET, or the list's item
+ * when the row is from_list; writable when the row has OBJ_PATCH), what
+ * kind_coll.c adds for the row, and a ctl when it takes verbs. */
+extern const struct node_kind kind_member;
+/* Links: uuid/UUID of a member of a row with in_uuid -> ../DIR/NAME. */
 extern const struct node_kind kind_uuid_inst_link;
 
 #endif

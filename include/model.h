@@ -143,11 +143,6 @@ const struct model_resource *const *model_resources_in_env(
 const struct model_resource *model_resources_find(
     const struct model_resources *rs, long env_id, const char *dirname);
 
-/* The directory ("applications"...) and JSON file ("application.json"...)
- * names of a kind. */
-const char *model_kind_dir(enum res_kind kind);
-const char *model_kind_file(enum res_kind kind);
-
 /* Parses a whole JSON text strictly (no trailing commas, nothing after
  * the value): a new json-c object to put, or NULL. */
 struct json_object *model_json_parse(const char *json);

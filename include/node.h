@@ -45,16 +45,6 @@ enum node_variant {
 	NODE_PREVIEW, /* envs-preview/ and its files: preview variables */
 };
 
-/* The collection an instance object (servers/, keys/, teams/) is in. */
-enum inst_coll {
-	/* The mount's ctl, which has no object: 0, the root node's
-	 * collection, so its lookup need not set it. */
-	INST_COLL_ROOT = 0,
-	INST_COLL_SERVERS,
-	INST_COLL_KEYS,
-	INST_COLL_TEAMS,
-};
-
 /* What a node is, by identity: enough to address it at the API with no
  * parsed value at hand. Each level of a lookup fills in its part; a node
  * of another kind made from a node (node_child) keeps it. An open handle
@@ -69,13 +59,15 @@ struct node_id {
 	const char *env_name; /* the environment's, at it and below */
 	const char *env_uuid;
 	/* The object the node is, or is part of: a resource and what is
-	 * in its directory, a server, key or team and theirs, the project
-	 * for project.json. obj is its kind (CRUD_OBJS when it has none at
-	 * crud.h); for new.json, uuid is NULL and obj what it creates. */
+	 * in its directory, a member of a collection (servers/, keys/,
+	 * teams/, tags/...) and its files, the project for project.json.
+	 * obj is its row in objects.h (OBJS when it has none), which for a
+	 * collection of plain objects (kind_coll) is also the collection's,
+	 * its uuid NULL; for new.json, uuid is NULL and obj what it
+	 * creates. */
 	const char *uuid;
-	enum crud_obj obj;
+	enum api_obj obj;
 	enum res_kind rkind; /* a resource's, or a collection's */
-	enum inst_coll coll; /* an instance object's collection */
 	enum node_variant variant;
 	char name[256]; /* the last path component ("" for /) */
 };
@@ -320,7 +312,7 @@ extern const struct node_kind kind_env_json;
 extern const struct node_kind kind_collection; /* id.rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;
-extern const struct node_kind kind_new_json; /* id.obj: what it creates */
+extern const struct node_kind kind_new_json; /* id.obj: the row it creates */
 extern const struct node_kind kind_status;
 extern const struct node_kind kind_envs_dir; /* id.variant */
 extern const struct node_kind kind_env_file;

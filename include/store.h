@@ -12,15 +12,27 @@
 #include "cache.h"
 #include "cfs.h"
 #include "model.h"
+#include "objects.h"
 
-/* GET /projects -> struct model_projects */
-int store_projects(struct cfs *fs, struct cval **out);
-/* GET /projects/{uuid} -> struct model_project_detail */
-int store_project(struct cfs *fs, const char *uuid, struct cval **out);
-/* The same two, reusing an answer no older than ttl seconds. */
-int store_projects_ttl(struct cfs *fs, unsigned ttl, struct cval **out);
-int store_project_ttl(struct cfs *fs, const char *uuid, unsigned ttl,
-		      struct cval **out);
+/* The list of obj, GET PATH (objects.h), reusing an answer no older
+ * than ttl seconds (fs->conf.cache_ttl, store_detail_ttl(),
+ * store_status_ttl()...): struct model_projects for OBJ_PROJECT, struct
+ * model_resources for a resource kind's row (the databases completed
+ * from /resources, NOTES §5.1). -EINVAL for another row (instance.h
+ * lists the collections of plain objects). */
+int store_list(struct cfs *fs, enum api_obj obj, unsigned ttl,
+	       struct cval **out);
+/* Member id of obj, GET PATH/ID, no older than ttl: struct
+ * model_project_detail for OBJ_PROJECT; -EINVAL for another row. */
+int store_member(struct cfs *fs, enum api_obj obj, const char *id,
+		 unsigned ttl, struct cval **out);
+/* Whether store_list() (id NULL) or store_member() with that ttl would
+ * answer from the cache. */
+bool store_fresh(struct cfs *fs, enum api_obj obj, const char *id,
+		 unsigned ttl);
+/* The last answer store_list() (id NULL) or store_member() stored,
+ * however old (a reference to put), or NULL; never asks the API. */
+struct cval *store_peek(struct cfs *fs, enum api_obj obj, const char *id);
 /* How long a project list (for lookups) and a project's detail (its
  * environments) may be reused: 6 * cache_ttl. Every path under
  * projects/ goes through them, so a watch of every status would
@@ -32,26 +44,9 @@ int store_project_ttl(struct cfs *fs, const char *uuid, unsigned ttl,
  * so only an environment created, renamed or deleted elsewhere may take
  * this long to show in a listing. */
 unsigned store_detail_ttl(const struct cfs *fs);
-/* Whether store_project_ttl(store_detail_ttl()) would answer from the
- * cache. */
-bool store_project_fresh(struct cfs *fs, const char *uuid);
-/* The last GET /projects/{uuid} answer however old (a reference to put),
- * or NULL; never asks the API. */
-struct cval *store_project_peek(struct cfs *fs, const char *uuid);
-/* The kind's list -> struct model_resources */
-int store_resources(struct cfs *fs, enum res_kind kind, struct cval **out);
-/* Whether store_resources() would answer from the cache. */
-bool store_resources_fresh(struct cfs *fs, enum res_kind kind);
-/* The same, reusing a list no older than ttl seconds. */
-int store_resources_ttl(struct cfs *fs, enum res_kind kind, unsigned ttl,
-			struct cval **out);
 /* How long a status may be reused: a few seconds, so that `cat status`
  * follows an action (SPEC §3), and never longer than cache_ttl. */
 unsigned store_status_ttl(const struct cfs *fs);
-/* The cache key of the databases GET /resources lists, merged into the
- * database list (NOTES §5.1); a change that makes "/resources" stale
- * makes it stale too. */
-#define STORE_DB_MEMBERS "/resources#databases"
 /* A plain-text answer (/version, /health) -> char *, trimmed */
 int store_text(struct cfs *fs, const char *path, struct cval **out);
 /* A JSON answer kept whole (/resources, /databases/{uuid}) -> char *,

@@ -512,6 +512,29 @@ def test_create_validation_and_delete(fake):
         {"message": "Private Key is in use and cannot be deleted."}
 
 
+def test_tags_api_latest_only(fake):
+    """TagsController (current Coolify): list by name, create, rename, delete; absent at the seed."""
+    if fake.mode == "seed":
+        status, _, body = fake.call("GET", "/api/v1/tags")
+        assert status == 404 and body["message"] == "Not found."  # the catch-all
+        return
+    tags = fake.ok("GET", "/api/v1/tags", READ)
+    assert [t["name"] for t in tags] == ["automation", "backend", "frontend"]
+    assert all(set(t) == {"uuid", "name", "created_at", "updated_at"} for t in tags)
+    assert fake.call("POST", "/api/v1/tags", READ, body={"name": "ci"})[0] == 403
+    made = fake.ok("POST", "/api/v1/tags", body={"name": " <b>CI</b> "}, status=201)
+    assert made["name"] == "ci" and made["uuid"]
+    assert fake.call("POST", "/api/v1/tags", body={"name": "ci"})[::2] == \
+        (409, {"message": "Tag with this name already exists."})
+    status, _, body = fake.call("POST", "/api/v1/tags", body={"name": "x2", "color": "red"})
+    assert status == 422 and body["errors"] == {"color": ["This field is not allowed."]}
+    renamed = fake.ok("PATCH", "/api/v1/tags/" + made["uuid"], body={"name": "ops"})
+    assert renamed["name"] == "ops" and renamed["uuid"] == made["uuid"]
+    assert fake.call("PATCH", "/api/v1/tags/" + made["uuid"], body={"name": "backend"})[0] == 409
+    assert fake.ok("DELETE", "/api/v1/tags/" + made["uuid"]) == {"message": "Tag deleted."}
+    assert fake.call("DELETE", "/api/v1/tags/" + made["uuid"])[::2] == (404, {"message": "Tag not found."})
+
+
 # -- faults, request log, reset ------------------------------------------------------------------
 
 def test_status_and_garbage_faults(fake):

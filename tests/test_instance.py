@@ -215,6 +215,59 @@ def test_teams_and_current(mnt, fresh):
     assert all("password" not in u for u in members)
 
 
+# ---- tags/ (current Coolify; one row of objects.h) ----
+
+def tags(fake):
+    return assign(as_list(fake.api("/tags")[1]))
+
+
+def is_latest(fake):
+    return not fake.api("/version")[1].startswith("4.0.0-beta")
+
+
+def test_tags_directory(mnt, fresh):
+    if not is_latest(fresh):
+        # NOTES §17: the 2025 API has no /tags: no directory, no request.
+        assert "tags" not in os.listdir(mnt.p())
+        assert not os.path.exists(mnt.p("tags"))
+        assert not calls(fresh, "/tags")
+        return
+    want = tags(fresh)
+    assert sorted(want) == ["automation", "backend", "frontend"]
+    assert "tags" in os.listdir(mnt.p())
+    assert sorted(os.listdir(mnt.p("tags"))) == sorted(want)
+    for name, tag in want.items():
+        d = mnt.p("tags", name)
+        assert sorted(os.listdir(d)) == ["ctl", "tag.json"]
+        assert json.load(open(os.path.join(d, "tag.json"))) == tag
+    assert open(mnt.p("tags", "frontend", "ctl")).read() == "delete\n"
+    # The list is the only request: tag.json is its item.
+    assert {p for _, p, _, _ in calls(fresh, "/tags")} == {"/api/v1/tags"}
+
+
+def test_tags_create_rename_delete(mnt, fresh):
+    if not is_latest(fresh):
+        pytest.skip("the 2025 API has no tags")
+    run("cat > %s <<< '{\"name\": \"ci\"}'" % mnt.p("tags", "new.json"))
+    assert "ci" in os.listdir(mnt.p("tags"))
+    uuid = tags(fresh)["ci"]["uuid"]
+    fresh.clear_log()
+    f = mnt.p("tags", "ci", "tag.json")
+    obj = json.load(open(f))
+    obj["name"] = "ops"
+    with open(f, "w") as out:
+        json.dump(obj, out)
+    writes = [(m, p) for m, p, _, _ in calls(fresh, "/tags") if m != "GET"]
+    assert writes == [("PATCH", "/api/v1/tags/" + uuid)]
+    assert sorted(os.listdir(mnt.p("tags"))) == ["automation", "backend", "frontend", "ops"]
+    fresh.clear_log()
+    r = ctl(mnt.p("tags", "ops", "ctl"), "delete")
+    assert r.returncode == 0, r.stderr
+    assert [(m, p) for m, p, _, _ in calls(fresh, "/tags") if m != "GET"] == \
+        [("DELETE", "/api/v1/tags/" + uuid)]
+    assert "ops" not in os.listdir(mnt.p("tags"))
+
+
 # ---- uuid/ ----
 
 def test_uuid_links_of_servers_and_keys(mnt, fresh):
@@ -240,7 +293,7 @@ def test_modes_and_owner(mnt):
         for f in files:
             st = os.lstat(os.path.join(root, f))
             # ctl and the objects' own files take writes (SPEC §3.4).
-            want = 0o600 if f in ("ctl", "server.json", "key.json") else 0o400
+            want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json") else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)
     assert os.lstat(mnt.p("teams", "current")).st_mode & stat.S_IFLNK

@@ -1,6 +1,6 @@
-/* A line written to a server's, key's or the mount's ctl -> inst_actions_parse
- * (inst_actions.h): a verb, a refusal with a reason, or nothing to do.
- * Input: a target byte, then the line. */
+/* A line written to a member's ctl (any row of objects.h) or the mount's
+ * -> inst_actions_parse (inst_actions.h): a verb, a refusal with a
+ * reason, or nothing to do. Input: a target byte, then the line. */
 #include <errno.h>
 
 #include "fuzz.h"
@@ -10,13 +10,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct inst_cmd cmd;
 	struct buf err = BUF_INIT, usage = BUF_INIT;
-	enum inst_target target;
+	const struct api_object *target;
 	char *line;
 	int rc;
 
 	if (!size)
 		return 0;
-	target = (enum inst_target)(data[0] % 3);
+	/* OBJS: the mount's own ctl. */
+	target = data[0] % (OBJS + 1) == OBJS
+			 ? NULL
+			 : obj_get((enum api_obj)(data[0] % (OBJS + 1)));
 	line = fuzz_cstr(data + 1, size - 1);
 	rc = inst_actions_parse(target, line, &cmd, &err);
 	FUZZ_ASSERT(rc == 0 || rc == -EINVAL || rc == -ENODATA);
@@ -27,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inst_actions_cmd_release(&cmd);
 	}
 	inst_actions_usage(target, &usage);
-	FUZZ_ASSERT(usage.len);
+	FUZZ_ASSERT(!usage.len == (target && !inst_actions_has_ctl(target)));
 	buf_release(&usage);
 	buf_release(&err);
 	free(line);

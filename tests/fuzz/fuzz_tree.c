@@ -20,6 +20,7 @@
 #include "fuzz.h"
 #include "log.h"
 #include "node.h"
+#include "objects.h"
 #include "store.h"
 #include "tree.h"
 
@@ -113,8 +114,8 @@ static void store_parts(struct cfs *fs, char **part)
 
 			if (env_list_parse(part[6], &el))
 				break;
-			snprintf(key, sizeof(key), "/%s/%s/envs",
-				 model_kind_dir(k), rs->v[i].uuid);
+			snprintf(key, sizeof(key), "%s/%s/envs",
+				 obj_kind_path(k), rs->v[i].uuid);
 			cache_store(&fs->cache, key, el, env_list_free);
 		}
 		cache_store(&fs->cache, kinds[k], rs, model_resources_free);

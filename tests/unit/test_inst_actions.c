@@ -10,7 +10,7 @@
 static struct inst_cmd cmd;
 static struct buf err = BUF_INIT;
 
-static int parse(enum inst_target t, const char *line)
+static int parse(const struct api_object *t, const char *line)
 {
 	inst_actions_cmd_release(&cmd);
 	return inst_actions_parse(t, line, &cmd, &err);
@@ -18,30 +18,30 @@ static int parse(enum inst_target t, const char *line)
 
 static void test_server_and_key_verbs(void)
 {
-	CHECK_INT(parse(INST_SERVER, "validate"), 0);
+	CHECK_INT(parse(obj_get(OBJ_SERVER), "validate"), 0);
 	CHECK_INT(cmd.verb, INST_VALIDATE);
-	CHECK_INT(parse(INST_SERVER, " delete\t"), 0);
+	CHECK_INT(parse(obj_get(OBJ_SERVER), " delete\t"), 0);
 	CHECK_INT(cmd.verb, INST_DELETE);
-	CHECK_INT(parse(INST_KEY, "delete"), 0);
+	CHECK_INT(parse(obj_get(OBJ_KEY), "delete"), 0);
 	CHECK_INT(cmd.verb, INST_DELETE);
-	CHECK_INT(parse(INST_KEY, "validate"), -EINVAL);
+	CHECK_INT(parse(obj_get(OBJ_KEY), "validate"), -EINVAL);
 	CHECK(strstr(err.buf, "unknown verb \"validate\""));
-	CHECK_INT(parse(INST_SERVER, "delete volumes"), -EINVAL);
+	CHECK_INT(parse(obj_get(OBJ_SERVER), "delete volumes"), -EINVAL);
 }
 
 static void test_root_verbs(void)
 {
-	CHECK_INT(parse(INST_ROOT, "refresh"), 0);
+	CHECK_INT(parse(NULL, "refresh"), 0);
 	CHECK_INT(cmd.verb, INST_REFRESH);
-	CHECK_INT(parse(INST_ROOT, "api enable"), 0);
+	CHECK_INT(parse(NULL, "api enable"), 0);
 	CHECK_INT(cmd.verb, INST_API_ENABLE);
-	CHECK_INT(parse(INST_ROOT, "  api \t disable "), 0);
+	CHECK_INT(parse(NULL, "  api \t disable "), 0);
 	CHECK_INT(cmd.verb, INST_API_DISABLE);
-	CHECK_INT(parse(INST_ROOT, "deploy tag frontend"), 0);
+	CHECK_INT(parse(NULL, "deploy tag frontend"), 0);
 	CHECK_INT(cmd.verb, INST_DEPLOY_TAG);
 	CHECK_STR(cmd.tag, "frontend");
 	CHECK(!cmd.force);
-	CHECK_INT(parse(INST_ROOT, "deploy tag a,b force"), 0);
+	CHECK_INT(parse(NULL, "deploy tag a,b force"), 0);
 	CHECK_STR(cmd.tag, "a,b");
 	CHECK(cmd.force);
 }
@@ -60,26 +60,26 @@ static void test_root_refusals(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		CHECK_INT(parse(INST_ROOT, bad[i]), -EINVAL);
+		CHECK_INT(parse(NULL, bad[i]), -EINVAL);
 		CHECK(err.len);
 		CHECK(!cmd.tag);
 	}
-	CHECK_INT(parse(INST_ROOT, ""), -ENODATA);
-	CHECK_INT(parse(INST_ROOT, " \r"), -ENODATA);
+	CHECK_INT(parse(NULL, ""), -ENODATA);
+	CHECK_INT(parse(NULL, " \r"), -ENODATA);
 }
 
 static void test_usage(void)
 {
 	struct buf out = BUF_INIT;
 
-	inst_actions_usage(INST_ROOT, &out);
+	inst_actions_usage(NULL, &out);
 	CHECK_STR(out.buf, "refresh\ndeploy tag TAG [force]\napi enable\n"
 			   "api disable\n");
 	buf_reset(&out);
-	inst_actions_usage(INST_SERVER, &out);
+	inst_actions_usage(obj_get(OBJ_SERVER), &out);
 	CHECK_STR(out.buf, "validate\ndelete\n");
 	buf_reset(&out);
-	inst_actions_usage(INST_KEY, &out);
+	inst_actions_usage(obj_get(OBJ_KEY), &out);
 	CHECK_STR(out.buf, "delete\n");
 	buf_release(&out);
 	inst_actions_cmd_release(&cmd);

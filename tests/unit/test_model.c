@@ -17,6 +17,7 @@
 #include "model.h"
 
 #include "check.h"
+#include "objects.h"
 
 #ifndef FIXTURES
 #error "FIXTURES must name the fixtures directory"
@@ -1058,12 +1059,12 @@ static void test_resources_malformed_is_eio(void)
 
 static void test_kind_names(void)
 {
-	CHECK_STR(model_kind_dir(RES_APP), "applications");
-	CHECK_STR(model_kind_dir(RES_DB), "databases");
-	CHECK_STR(model_kind_dir(RES_SVC), "services");
-	CHECK_STR(model_kind_file(RES_APP), "application.json");
-	CHECK_STR(model_kind_file(RES_DB), "database.json");
-	CHECK_STR(model_kind_file(RES_SVC), "service.json");
+	CHECK_STR(obj_kind_dir(RES_APP), "applications");
+	CHECK_STR(obj_kind_dir(RES_DB), "databases");
+	CHECK_STR(obj_kind_dir(RES_SVC), "services");
+	CHECK_STR(obj_kind_file(RES_APP), "application.json");
+	CHECK_STR(obj_kind_file(RES_DB), "database.json");
+	CHECK_STR(obj_kind_file(RES_SVC), "service.json");
 }
 
 /* ---- model_json_render ---- */

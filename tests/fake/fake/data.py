@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import deployments, util
+from . import deployments, tags, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -162,7 +162,9 @@ def _history(state, app, runs):
 
 def _tag(state, name, rows):
     tag_id = state.seq("tags")
-    state.table("tags").append({"id": tag_id, "name": name, "team_id": 0})
+    stamp = util.iso_seconds(at("2025-05-04 09:00:00"))
+    state.table("tags").append({"id": tag_id, "uuid": tags.tag_uuid(name), "name": name,
+                                "team_id": 0, "created_at": stamp, "updated_at": stamp})
     for model, row in rows:
         state.table("taggables").append({"tag_id": tag_id, "taggable_type": model,
                                          "taggable_id": row["id"]})
