@@ -277,7 +277,8 @@ static int status_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	if (store_list(n->fs, obj_of_kind(n->res->kind), store_status_ttl(n->fs), &v))
+	if (store_list(n->fs, obj_of_kind(n->res->kind),
+		       store_status_ttl(n->fs), &v))
 		return buf_addf(out, "%s\n", n->res->status);
 	r = model_resources_by_uuid(v->data, n->res->uuid);
 	rc = buf_addf(out, "%s\n", r ? r->status : n->res->status);

@@ -72,7 +72,8 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < RES_KINDS; k++) {
 		const struct model_resources *rs;
 
-		rc = store_list(dir->fs, obj_of_kind(k), dir->fs->conf.cache_ttl, &rv[k]);
+		rc = store_list(dir->fs, obj_of_kind(k),
+				dir->fs->conf.cache_ttl, &rv[k]);
 		if (rc)
 			goto out;
 		rs = rv[k]->data;
@@ -229,8 +230,7 @@ static int inst_link_readlink(const struct node *n, struct buf *out)
 {
 	const struct objlist_item *it = n->obj;
 
-	return buf_addf(out, "../%s/%s", obj_get(n->id.obj)->dir,
-			it->dirname);
+	return buf_addf(out, "../%s/%s", obj_get(n->id.obj)->dir, it->dirname);
 }
 
 const struct node_kind kind_uuid_inst_link = {

@@ -52,7 +52,8 @@ static bool job_fresh(struct cfs *fs, enum prefetch_what what,
 	case PREFETCH_DEPLOYS:
 		return deploy_page_fresh(fs, uuid);
 	case PREFETCH_LIST:
-		return store_fresh(fs, obj_of_kind(kind), NULL, fs->conf.cache_ttl);
+		return store_fresh(fs, obj_of_kind(kind), NULL,
+				   fs->conf.cache_ttl);
 	}
 	return false;
 }
@@ -67,7 +68,8 @@ static int job_run(struct cfs *fs, const struct prefetch_job *j)
 
 	switch (j->what) {
 	case PREFETCH_PROJECT:
-		rc = store_member(fs, OBJ_PROJECT, j->uuid, store_detail_ttl(fs), &v);
+		rc = store_member(fs, OBJ_PROJECT, j->uuid,
+				  store_detail_ttl(fs), &v);
 		break;
 	case PREFETCH_ENVS:
 		rc = envs_get(fs, j->kind, j->uuid, &v);
@@ -76,7 +78,8 @@ static int job_run(struct cfs *fs, const struct prefetch_job *j)
 		rc = deploy_store_page(fs, j->uuid, &v);
 		break;
 	case PREFETCH_LIST:
-		rc = store_list(fs, obj_of_kind(j->kind), fs->conf.cache_ttl, &v);
+		rc = store_list(fs, obj_of_kind(j->kind), fs->conf.cache_ttl,
+				&v);
 		break;
 	}
 	if (!rc)
