@@ -320,6 +320,41 @@ int http_status_errno(long status)
 	}
 }
 
+static bool quirk_matches(const struct http_quirk *q, long status,
+			  const char *message)
+{
+	if (q->status != status)
+		return false;
+	if (!q->message)
+		return true;
+	if (q->flags & HTTP_QUIRK_EXACT)
+		return !strcmp(message, q->message);
+	return strstr(message, q->message) != NULL;
+}
+
+int http_classify(long status, const char *message,
+		  const struct http_quirk *quirks,
+		  const struct http_quirk **row)
+{
+	const struct http_quirk *q;
+	int err = http_status_errno(status);
+
+	if (row)
+		*row = NULL;
+	if (!err || !quirks)
+		return err;
+	for (q = quirks; q->status; q++) {
+		if (!quirk_matches(q, status, message ? message : ""))
+			continue;
+		if (row)
+			*row = q;
+		if (q->err)
+			err = q->err == -ENOSYS ? -EOPNOTSUPP : q->err;
+		break;
+	}
+	return err;
+}
+
 static void add_json_value(struct buf *out, struct json_object *v)
 {
 	if (json_object_is_type(v, json_type_string))
@@ -345,6 +380,16 @@ void http_api_message(const struct http_response *r, struct buf *out)
 	if (!out->len && r->status)
 		buf_addf(out, "HTTP %ld", r->status);
 	json_object_put(root);
+}
+
+void http_describe(const struct http_response *r, int rc, struct buf *out)
+{
+	if (r->status)
+		http_api_message(r, out);
+	else {
+		buf_reset(out);
+		buf_adds(out, r->error[0] ? r->error : strerror(-rc));
+	}
 }
 
 /* One attempt. Returns 0 when an answer arrived, else -errno. */
@@ -652,8 +697,13 @@ void http_probe_stop(struct http *h)
 
 /* -- a call ---------------------------------------------------------- */
 
-int http_call(struct http *h, const char *method, const char *path,
-	      const char *body, unsigned flags, struct http_response *resp)
+/* Sends the request, retrying as http_call says. Returns 0 when an
+ * answer arrived (whatever its status), else -errno; *quiet says that
+ * the failure is not to be logged (the budget turned it away, the call
+ * was interrupted, or the sink refused the body). */
+static int http_send(struct http *h, const char *method, const char *path,
+		     const char *body, unsigned flags,
+		     struct http_response *resp, bool *quiet)
 {
 	bool idempotent = !strcmp(method, "GET") && !(flags & HTTP_ONCE);
 	bool stale_ok = flags & HTTP_STALE_OK;
@@ -664,6 +714,8 @@ int http_call(struct http *h, const char *method, const char *path,
 	char *url;
 	CURL *c;
 
+	/* Said once, when the instance went down (note_reachability). */
+	*quiet = true;
 	if (start < __atomic_load_n(&h->down_until, __ATOMIC_RELAXED))
 		return __atomic_load_n(&h->down_errno, __ATOMIC_RELAXED);
 	/* One timeout for the whole operation (SPEC §4). */
@@ -672,6 +724,7 @@ int http_call(struct http *h, const char *method, const char *path,
 	c = thread_handle(t);
 	if (!c)
 		return -ENOMEM;
+	*quiet = false;
 	url = xasprintf("%s%s", h->base, path);
 	for (attempt = 1;; attempt++) {
 		long left, waited = 0;
@@ -681,10 +734,13 @@ int http_call(struct http *h, const char *method, const char *path,
 			log_debug("%s %s: not sent: the rate limit's window "
 				  "is spent",
 				  method, path);
+			*quiet = true;
 			goto out_free;
 		}
-		if (rc)
+		if (rc) {
+			*quiet = true;
 			goto out_free; /* interrupted */
+		}
 		/* The instance said when it would answer: the wait for
 		 * its budget is not the instance being slow. */
 		deadline += waited;
@@ -697,7 +753,7 @@ int http_call(struct http *h, const char *method, const char *path,
 				/* The operation's time went on other
 				 * requests: this one was not even sent. */
 				rc = -ETIMEDOUT;
-				goto out_log;
+				goto out_free;
 			}
 			rc = last;
 			break;
@@ -731,24 +787,63 @@ int http_call(struct http *h, const char *method, const char *path,
 	note_reachability(h, resp->sink_rc ? 0 : rc);
 	if (resp->sink_rc) {
 		rc = resp->sink_rc;
-		goto out_free;
-	}
-	if (!rc)
-		rc = http_status_errno(resp->status);
-out_log:
-	/* A prefetch turned away is not the user's error. */
-	if (rc && !(flags & HTTP_QUIET) && !(t->background && rc == -EAGAIN)) {
-		struct buf msg = BUF_INIT;
-
-		if (resp->status)
-			http_api_message(resp, &msg);
-		else
-			buf_adds(&msg,
-				 resp->error[0] ? resp->error : strerror(-rc));
-		log_error("%s %s: %s", method, path, msg.buf);
-		buf_release(&msg);
+		*quiet = true;
 	}
 out_free:
 	free(url);
 	return rc;
+}
+
+int http_call_quirks(struct http *h, const char *method, const char *path,
+		     const char *body, unsigned flags,
+		     const struct http_quirk *quirks,
+		     struct http_response *resp)
+{
+	const struct http_quirk *row = NULL;
+	struct buf msg = BUF_INIT;
+	bool quiet;
+	int rc;
+
+	rc = http_send(h, method, path, body, flags, resp, &quiet);
+	if (!rc && resp->status / 100 != 2) {
+		http_api_message(resp, &msg);
+		rc = http_classify(resp->status, msg.buf, quirks, &row);
+		if (row && row->flags & HTTP_QUIRK_GET &&
+		    strcmp(method, "GET")) {
+			log_debug("%s %s: %ld, asking with GET (NOTES %s)",
+				  method, path, resp->status, row->notes);
+			method = "GET";
+			rc = http_send(h, method, path, body, flags | HTTP_ONCE,
+				       resp, &quiet);
+			row = NULL;
+			if (!rc && resp->status / 100 != 2) {
+				http_api_message(resp, &msg);
+				rc = http_classify(resp->status, msg.buf,
+						   quirks, &row);
+			}
+		}
+	}
+	if (row && row->err)
+		log_debug("%s %s: %ld means %s (NOTES %s)", method, path,
+			  resp->status, strerror(-rc), row->notes);
+	if (row && row->flags & HTTP_QUIRK_QUIET)
+		quiet = true;
+	/* A prefetch turned away is not the user's error. */
+	if (rc && !quiet && !(flags & HTTP_QUIET) &&
+	    !(thread_state(h)->background && rc == -EAGAIN)) {
+		if (!resp->status)
+			http_describe(resp, rc, &msg);
+		log_error("%s %s: %s%s%s%s", method, path, msg.buf,
+			  row && row->hint ? " (" : "",
+			  row && row->hint ? row->hint : "",
+			  row && row->hint ? ")" : "");
+	}
+	buf_release(&msg);
+	return rc;
+}
+
+int http_call(struct http *h, const char *method, const char *path,
+	      const char *body, unsigned flags, struct http_response *resp)
+{
+	return http_call_quirks(h, method, path, body, flags, NULL, resp);
 }
