@@ -188,31 +188,26 @@ static void add_query_value(struct buf *out, const char *s)
 	}
 }
 
-/* DELETE path, sent once (a 5xx may mean it ran). A 400 or 422 that
- * says the object is still used is EBUSY: NOTES §13 (and Coolify's own
- * tests) give 422 "Private Key is in use" and 400 "Server has
- * resources". */
+/* A 400 or 422 that says the object is still used is EBUSY: NOTES §13
+ * (and Coolify's own tests) give 422 "Private Key is in use" and 400
+ * "Server has resources". */
+static const struct http_quirk delete_quirks[] = {
+	{ 400, "in use", 0, -EBUSY, "§13", NULL },
+	{ 400, "has resources", 0, -EBUSY, "§13", NULL },
+	{ 422, "in use", 0, -EBUSY, "§13", NULL },
+	{ 422, "has resources", 0, -EBUSY, "§13", NULL },
+	{ 0 },
+};
+
+/* DELETE path, sent once (a 5xx may mean it ran). */
 static int delete_call(struct cfs *fs, const char *path)
 {
 	struct http_response resp;
-	struct buf msg = BUF_INIT;
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "DELETE", path, NULL, HTTP_QUIET, &resp);
-	if (rc) {
-		if (resp.status)
-			http_api_message(&resp, &msg);
-		else
-			buf_adds(&msg,
-				 resp.error[0] ? resp.error : strerror(-rc));
-		if ((resp.status == 400 || resp.status == 422) &&
-		    (strstr(msg.buf, "in use") ||
-		     strstr(msg.buf, "has resources")))
-			rc = -EBUSY;
-		log_error("DELETE %s: %s", path, msg.buf);
-	}
-	buf_release(&msg);
+	rc = http_call_quirks(&fs->http, "DELETE", path, NULL, 0, delete_quirks,
+			      &resp);
 	http_response_release(&resp);
 	return rc;
 }

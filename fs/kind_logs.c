@@ -96,6 +96,12 @@ static void add_query_value(struct buf *b, const char *s)
 	}
 }
 
+/* NOTES §9.1, §17.5: 400 when the container is not running: no logs. */
+static const struct http_quirk logs_quirks[] = {
+	{ 400, NULL, 0, -ENODATA, "§9.1, §17.5", NULL },
+	{ 0 },
+};
+
 /* Asks for one container's window and feeds it. */
 static int fetch_one(struct cfs *fs, const char *path, const char *label,
 		     struct logs_feed *feed)
@@ -106,19 +112,17 @@ static int fetch_one(struct cfs *fs, const char *path, const char *label,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, HTTP_QUIET, &resp);
-	if (resp.status)
-		http_api_message(&resp, &msg);
-	/* NOTES §9.1, §17.5: 400 when the container is not running. */
-	if (resp.status == 400) {
+	/* Quiet: the stream logs a failure once per run of them. */
+	rc = http_call_quirks(&fs->http, "GET", path, NULL, HTTP_QUIET,
+			      logs_quirks, &resp);
+	if (rc)
+		http_describe(&resp, rc, &msg);
+	if (rc == -ENODATA) {
 		logs_feed_stopped(feed, label, msg.buf);
 		rc = 0;
 		goto out;
 	}
 	if (rc) {
-		if (!msg.len)
-			buf_adds(&msg,
-				 resp.error[0] ? resp.error : strerror(-rc));
 		logs_feed_note(feed, "GET %s: %s", path, msg.buf);
 		goto out;
 	}
