@@ -392,6 +392,49 @@ void http_describe(const struct http_response *r, int rc, struct buf *out)
 	}
 }
 
+int http_path(struct buf *out, const char *const *segs,
+	      const struct http_param *params)
+{
+	CURLU *u = curl_url();
+	char *query = NULL;
+	int rc = -ENOMEM;
+
+	buf_reset(out);
+	if (!u)
+		return rc;
+	for (; *segs; segs++) {
+		char *seg = curl_easy_escape(NULL, *segs, 0);
+
+		if (!seg)
+			goto out_free_url;
+		buf_addf(out, "/%s", seg);
+		curl_free(seg);
+	}
+	for (; params->name; params++) {
+		char *pair;
+		CURLUcode code;
+
+		if (!params->value)
+			continue;
+		pair = xasprintf("%s=%s", params->name, params->value);
+		/* Encodes all but the first '=', which joins the pair. */
+		code = curl_url_set(u, CURLUPART_QUERY, pair,
+				    CURLU_APPENDQUERY | CURLU_URLENCODE);
+		free(pair);
+		if (code)
+			goto out_free_url;
+	}
+	if (!curl_url_get(u, CURLUPART_QUERY, &query, 0) && *query)
+		buf_addf(out, "?%s", query);
+	rc = 0;
+out_free_url:
+	curl_free(query);
+	curl_url_cleanup(u);
+	if (rc)
+		buf_reset(out);
+	return rc;
+}
+
 /* One attempt. Returns 0 when an answer arrived, else -errno. */
 static int http_once(struct http *h, CURL *c, const char *method,
 		     const char *url, const char *body, long budget_ms,

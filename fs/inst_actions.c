@@ -172,22 +172,6 @@ void inst_actions_cmd_release(struct inst_cmd *cmd)
 
 /* ---- running ---- */
 
-/* Percent-encodes a tag list for a query string; commas stay, as the
- * API splits on them. */
-static void add_query_value(struct buf *out, const char *s)
-{
-	static const char keep[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "abcdefghijklmnopqrstuvwxyz"
-				   "0123456789-._~,";
-
-	for (; *s; s++) {
-		if (strchr(keep, *s))
-			buf_addch(out, *s);
-		else
-			buf_addf(out, "%%%02X", (unsigned char)*s);
-	}
-}
-
 /* A 400 or 422 that says the object is still used is EBUSY: NOTES §13
  * (and Coolify's own tests) give 422 "Private Key is in use" and 400
  * "Server has resources". */
@@ -283,6 +267,12 @@ static int run_key(struct cfs *fs, const char *uuid)
 
 static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 {
+	static const char *const deploy_segs[] = { "deploy", NULL };
+	const struct http_param deploy_query[] = {
+		{ "tag", cmd->tag },
+		{ "force", cmd->force ? "1" : NULL },
+		{ NULL, NULL },
+	};
 	struct buf path = BUF_INIT;
 	int rc = 0;
 
@@ -294,11 +284,9 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 	case INST_DEPLOY_TAG:
 		/* NOTES §8, §11.4: "force=false" means force at the seed
 		 * commit: send 1 or nothing. */
-		buf_adds(&path, "/deploy?tag=");
-		add_query_value(&path, cmd->tag);
-		if (cmd->force)
-			buf_adds(&path, "&force=1");
-		rc = act(fs, path.buf, 0);
+		rc = http_path(&path, deploy_segs, deploy_query);
+		if (!rc)
+			rc = act(fs, path.buf, 0);
 		if (!rc)
 			drop_resources(fs);
 		break;

@@ -8,6 +8,7 @@
  * name, as `docker compose logs` shows them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,20 +83,6 @@ static void src_release(struct logs_src *src)
 	free(src->uuid);
 }
 
-/* Percent-encodes a query value. */
-static void add_query_value(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			buf_addch(b, (char)c);
-		else
-			buf_addf(b, "%%%02X", c);
-	}
-}
-
 /* NOTES §9.1, §17.5: 400 when the container is not running: no logs. */
 static const struct http_quirk logs_quirks[] = {
 	{ 400, NULL, 0, -ENODATA, "§9.1, §17.5", NULL },
@@ -154,10 +141,19 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 	const struct logs_src *src = arg;
 	struct cfs *fs = src->fs;
 	struct buf path = BUF_INIT;
-	const char *ts = "";
+	const char *segs[] = { model_kind_dir(src->kind), src->uuid, "logs",
+			       NULL };
+	char lines[16];
+	struct http_param query[] = {
+		{ "sub_service_name", NULL },
+		{ "lines", lines },
+		{ "show_timestamps", NULL },
+		{ NULL, NULL },
+	};
 	size_t i;
 	int rc = 0;
 
+	snprintf(lines, sizeof(lines), "%u", fs->conf.log_lines);
 	/* Current Coolify can prefix docker's timestamps: they tell
 	 * repeated lines apart when matching windows, and order the lines
 	 * of a service's containers. They are not shown. NOTES §17.5: the
@@ -166,21 +162,18 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 	 * docker's exact prefix is taken off (logs_ts_len). */
 	if (fs->current_api) {
 		logs_feed_timestamps(feed);
-		ts = "&show_timestamps=true";
+		query[2].value = "true";
 	}
 	if (src->kind != RES_SVC) {
-		buf_addf(&path, "/%s/%s/logs?lines=%u%s",
-			 model_kind_dir(src->kind), src->uuid,
-			 fs->conf.log_lines, ts);
-		rc = fetch_one(fs, path.buf, NULL, feed);
+		rc = http_path(&path, segs, query);
+		if (!rc)
+			rc = fetch_one(fs, path.buf, NULL, feed);
 	}
 	for (i = 0; src->kind == RES_SVC && !rc && i < src->nsubs; i++) {
-		buf_reset(&path);
-		buf_addf(&path,
-			 "/services/%s/logs?sub_service_name=", src->uuid);
-		add_query_value(&path, src->subs[i]);
-		buf_addf(&path, "&lines=%u%s", fs->conf.log_lines, ts);
-		rc = fetch_one(fs, path.buf, src->subs[i], feed);
+		query[0].value = src->subs[i];
+		rc = http_path(&path, segs, query);
+		if (!rc)
+			rc = fetch_one(fs, path.buf, src->subs[i], feed);
 	}
 	buf_release(&path);
 	return rc;

@@ -209,6 +209,22 @@ void http_probe_stop(struct http *h);
 /* errno for an HTTP status (SPEC §5); 0 for 2xx. */
 int http_status_errno(long status);
 
+/* One name=value of a query string (http_path). */
+struct http_param {
+	const char *name;  /* NULL ends a list */
+	const char *value; /* the user's words, escaped by http_path; NULL:
+			    * the parameter is left out */
+};
+
+/* The path of a request as http_call takes it, into out (reset first):
+ * each of segs (a list ending in NULL) as one path segment after a '/',
+ * percent-encoded whole ('/' included), then the params that have a
+ * value as a query string, their values URL-encoded by libcurl
+ * (CURLU_URLENCODE: a space as '+', the rest of what is not unreserved
+ * as %XX). Returns 0, or -ENOMEM (out is then empty). */
+int http_path(struct buf *out, const char *const *segs,
+	      const struct http_param *params);
+
 /* The one classifier: errno for an answer of status whose API message
  * (http_api_message) is message (NULL: none), given the route's quirks
  * (NULL: none). 0 for 2xx, whatever the quirks; else the first matching

@@ -188,6 +188,44 @@ static void test_describe(void)
 	http_response_release(&r);
 }
 
+/* -- http_path: what goes after the base URL -------------------------- */
+
+static void test_path_segments_and_query(void)
+{
+	static const char *const logs[] = { "services", "s1", "logs", NULL };
+	static const char *const odd[] = { "keys", "a/b c%?#", NULL };
+	static const char *const none[] = { NULL };
+	const struct http_param query[] = {
+		{ "sub_service_name", "web" },
+		{ "lines", "100" },
+		{ "show_timestamps", NULL },
+		{ NULL, NULL },
+	};
+	const struct http_param empty[] = { { "tag", NULL }, { NULL, NULL } };
+	const struct http_param tags[] = {
+		{ "tag", "front end,b+c/d=e&f=g" },
+		{ "force", "1" },
+		{ NULL, NULL },
+	};
+	struct buf out = BUF_INIT;
+
+	buf_adds(&out, "left over");
+	CHECK_INT(http_path(&out, logs, query), 0);
+	CHECK_STR(out.buf, "/services/s1/logs?sub_service_name=web&lines=100");
+	/* A segment is one segment, whatever it holds. */
+	CHECK_INT(http_path(&out, odd, empty), 0);
+	CHECK_STR(out.buf, "/keys/a%2Fb%20c%25%3F%23");
+	/* A value cannot end itself or start another parameter. */
+	CHECK_INT(http_path(&out, none, tags), 0);
+	CHECK(!strncmp(out.buf, "?tag=front+end", 14));
+	CHECK(strstr(out.buf, "&force=1") != NULL);
+	CHECK(!strchr(out.buf + 1, '?') && !strchr(out.buf, '/') &&
+	      !strchr(out.buf, ','));
+	CHECK_INT(strchr(out.buf, '=') - out.buf, 4);
+	CHECK(strstr(out.buf, "&f") == strstr(out.buf, "&force"));
+	buf_release(&out);
+}
+
 /* A response as http_call() leaves it. */
 static void response(struct http_response *r, long status, bool json,
 		     const char *body)
@@ -337,6 +375,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_quirks_leave_success_alone),
 	CHECK_TEST(test_classify_never_enosys),
 	CHECK_TEST(test_describe),
+	CHECK_TEST(test_path_segments_and_query),
 	CHECK_TEST(test_message_from_json_body),
 	CHECK_TEST(test_message_with_validation_errors),
 	CHECK_TEST(test_message_not_a_string),
