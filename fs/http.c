@@ -61,13 +61,35 @@ static struct http_thread *thread_state(struct http *h)
 	return t;
 }
 
+/* Whether url names an instance: http or https, a host, and nothing
+ * after the path (the API's path is appended to it). */
+static bool url_ok(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *rest = NULL;
+	bool ok;
+
+	ok =
+	    u && !curl_url_set(u, CURLUPART_URL, url, 0) &&
+	    !curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) &&
+	    (!strcmp(scheme, "http") || !strcmp(scheme, "https")) &&
+	    !curl_url_get(u, CURLUPART_HOST, &host, 0) && *host &&
+	    curl_url_get(u, CURLUPART_QUERY, &rest, 0) == CURLUE_NO_QUERY &&
+	    curl_url_get(u, CURLUPART_FRAGMENT, &rest, 0) == CURLUE_NO_FRAGMENT;
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(rest);
+	curl_url_cleanup(u);
+	return ok;
+}
+
 int http_init(struct http *h, const char *url, const char *token,
 	      const char *cacert, unsigned timeout_s)
 {
 	size_t n;
 	int i;
 
-	if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))
+	if (!url_ok(url))
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
 	n = strlen(url);

@@ -139,7 +139,8 @@ enum http_quirk_flags {
 
 /* Sets up a client for the instance at url ("/api/v1" is appended unless
  * present). token is copied into the header and not kept elsewhere.
- * Returns 0, or -EINVAL for a URL that is not http(s). */
+ * Returns 0, or -EINVAL for a URL that is not http(s), has no host, or
+ * has a query or fragment (libcurl's URL API parses it). */
 int http_init(struct http *h, const char *url, const char *token,
 	      const char *cacert, unsigned timeout_s);
 void http_release(struct http *h);
