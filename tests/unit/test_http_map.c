@@ -82,14 +82,14 @@ static const struct http_quirk quirks[] = {
 	{ 0 },
 };
 
-#define CLASSIFY(status, message, want_err, want_row)                      \
-	do {                                                               \
-		const struct http_quirk *row_ = &quirks[0];                \
-		if (!CHECK_INT(                                            \
-			http_classify((status), (message), quirks, &row_), \
-			(want_err)) |                                      \
-		    !CHECK(row_ == (want_row)))                            \
-			printf("#   line %d\n", __LINE__);                 \
+#define CLASSIFY(status, message, want_err, want_row)                  \
+	do {                                                           \
+		const struct http_quirk *row_ = &quirks[0];            \
+		bool ok_ = CHECK_INT(                                  \
+		    http_classify((status), (message), quirks, &row_), \
+		    (want_err));                                       \
+		if (!CHECK(row_ == (want_row)) || !ok_)                \
+			printf("#   line %d\n", __LINE__);             \
 	} while (0)
 
 static void test_quirk_rows(void)
@@ -152,8 +152,8 @@ static void test_classify_never_enosys(void)
 			int e =
 			    http_classify(status, messages[i], quirks, NULL);
 
-			if (!CHECK(e != -ENOSYS) | !CHECK(e <= 0) ||
-			    !CHECK((e == 0) == (status / 100 == 2)))
+			if (!CHECK(e != -ENOSYS && e <= 0 &&
+				   (e == 0) == (status / 100 == 2)))
 				printf("#   status %ld\n", status);
 			if (!CHECK(http_classify(status, messages[i], NULL,
 						 NULL) != -ENOSYS))
