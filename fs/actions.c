@@ -189,51 +189,32 @@ out:
 
 /* ---- sending ---- */
 
-static bool message_is(const struct http_response *resp, const char *text)
-{
-	struct buf msg = BUF_INIT;
-	bool is;
+/* SPEC §3.3: current Coolify takes POST only; an older instance may
+ * want GET. Either refusal means nothing ran, so asking again cannot run
+ * the action twice. */
+static const struct http_quirk action_quirks[] = {
+	{ 405, NULL, HTTP_QUIRK_GET, 0, "§17.1", NULL },
+	/* "Database is already running." and the like. */
+	{ 400, "already", 0, -EALREADY, "§8", NULL },
+	{ 0 },
+};
 
-	http_api_message(resp, &msg);
-	is = !strcmp(msg.buf, text);
-	buf_release(&msg);
-	return is;
-}
+/* A route that was GET-only in 2025 answers POST with its catch-all. */
+static const struct http_quirk action_quirks_2025[] = {
+	{ 405, NULL, HTTP_QUIRK_GET, 0, "§17.1", NULL },
+	{ 404, "Not found.", HTTP_QUIRK_EXACT | HTTP_QUIRK_GET, 0,
+	  "§1.1, §17.1", NULL },
+	{ 400, "already", 0, -EALREADY, "§8", NULL },
+	{ 0 },
+};
 
 int actions_call(struct cfs *fs, const char *path, unsigned flags,
 		 struct http_response *resp)
 {
-	const char *method = "POST";
-	struct buf msg = BUF_INIT;
-	int rc;
-
-	rc = http_call(&fs->http, method, path, NULL, HTTP_QUIET, resp);
-	/* SPEC §3.3: current Coolify takes POST only; an older instance
-	 * may want GET. Either refusal means nothing ran, so asking again
-	 * cannot run the action twice. */
-	if (resp->status == 405 ||
-	    (flags & ACTIONS_GET_ONLY_2025 && resp->status == 404 &&
-	     message_is(resp, "Not found."))) {
-		log_debug("POST %s: %ld, asking with GET", path, resp->status);
-		method = "GET";
-		rc = http_call(&fs->http, method, path, NULL,
-			       HTTP_QUIET | HTTP_ONCE, resp);
-		if (resp->status == 405)
-			rc = -EOPNOTSUPP;
-	}
-	if (!rc)
-		return 0;
-	if (resp->status) {
-		http_api_message(resp, &msg);
-		/* NOTES §8: "Database is already running." and the like. */
-		if (resp->status == 400 && strstr(msg.buf, "already"))
-			rc = -EALREADY;
-	} else {
-		buf_adds(&msg, resp->error[0] ? resp->error : strerror(-rc));
-	}
-	log_error("%s %s: %s", method, path, msg.buf);
-	buf_release(&msg);
-	return rc;
+	return http_call_quirks(
+	    &fs->http, "POST", path, NULL, 0,
+	    flags & ACTIONS_GET_ONLY_2025 ? action_quirks_2025 : action_quirks,
+	    resp);
 }
 
 /* The deployment an answer announces, or NULL; its message into msg. An
@@ -318,9 +299,17 @@ static long mono_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* NOTES §11.4: a deployment that is not (or no longer) there is the
+ * waiter's to judge. */
+static const struct http_quirk deployment_quirks[] = {
+	{ 404, NULL, HTTP_QUIRK_QUIET, 0, "§11.4", NULL },
+	{ 0 },
+};
+
 /* GET path (a deployment or a page of them), uncached: a wait must see
  * the status change. Returns 0 with the parsed list, or -errno; the
- * answer's status is in *status. Logs nothing. */
+ * answer's status is in *status. Logs each failure but a 404, which
+ * the wait judges. */
 static int get_deployments(struct cfs *fs, const char *path, long *status,
 			   struct deploy_list **out)
 {
@@ -328,18 +317,14 @@ static int get_deployments(struct cfs *fs, const char *path, long *status,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, HTTP_QUIET, &resp);
+	rc = http_call_quirks(&fs->http, "GET", path, NULL, 0,
+			      deployment_quirks, &resp);
 	*status = resp.status;
-	if (!rc && deploy_list_parse(resp.body.buf, out))
-		rc = -EIO;
-	if (rc && rc != -ENOENT) {
+	if (!rc && deploy_list_parse(resp.body.buf, out)) {
 		struct buf msg = BUF_INIT;
 
-		if (resp.status)
-			http_api_message(&resp, &msg);
-		else
-			buf_adds(&msg,
-				 resp.error[0] ? resp.error : strerror(-rc));
+		rc = -EIO;
+		http_describe(&resp, rc, &msg);
 		log_error("GET %s: %s", path, msg.buf);
 		buf_release(&msg);
 	}

@@ -166,20 +166,15 @@ static void invalidate(struct cfs *fs, const struct api_object *d,
 
 /* ---- sending ---- */
 
-/* The catch-all answer of a route the instance does not have (NOTES
- * §1.1, §12), as opposed to a 404 about a missing object. */
-static bool no_such_route(const struct http_response *resp)
-{
-	struct buf msg = BUF_INIT;
-	bool is;
-
-	if (resp->status != 404)
-		return false;
-	http_api_message(resp, &msg);
-	is = !strcmp(msg.buf, "Not found.");
-	buf_release(&msg);
-	return is;
-}
+/* What a write's answer may mean beyond SPEC §5. */
+static const struct http_quirk write_quirks[] = {
+	/* The catch-all answer of a route the instance does not have, as
+	 * opposed to a 404 about a missing object. */
+	{ 404, "Not found.", HTTP_QUIRK_EXACT, -EOPNOTSUPP, "§1.1, §12",
+	  "this instance has no such endpoint" },
+	{ 400, "has resources", 0, -ENOTEMPTY, "§3.4", NULL },
+	{ 0 },
+};
 
 /* Sends a write and logs its failure once. Returns 0 with the answer in
  * resp, or -errno: -EOPNOTSUPP for a route the instance lacks,
@@ -187,25 +182,8 @@ static bool no_such_route(const struct http_response *resp)
 static int send_write(struct cfs *fs, const char *method, const char *path,
 		const char *body, struct http_response *resp)
 {
-	struct buf msg = BUF_INIT;
-	int rc;
-
-	rc = http_call(&fs->http, method, path, body, HTTP_QUIET, resp);
-	if (!rc)
-		return 0;
-	if (resp->status)
-		http_api_message(resp, &msg);
-	else
-		buf_adds(&msg, resp->error[0] ? resp->error : strerror(-rc));
-	if (no_such_route(resp)) {
-		rc = -EOPNOTSUPP;
-		buf_adds(&msg, " (this instance has no such endpoint)");
-	} else if (resp->status == 400 && strstr(msg.buf, "has resources")) {
-		rc = -ENOTEMPTY;
-	}
-	log_error("%s %s: %s", method, path, msg.buf);
-	buf_release(&msg);
-	return rc;
+	return http_call_quirks(&fs->http, method, path, body, 0, write_quirks,
+				resp);
 }
 
 /* The only server's uuid (caller frees), or -EINVAL when there are none

@@ -61,13 +61,35 @@ static struct http_thread *thread_state(struct http *h)
 	return t;
 }
 
+/* Whether url names an instance: http or https, a host, and nothing
+ * after the path (the API's path is appended to it). */
+static bool url_ok(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *rest = NULL;
+	bool ok;
+
+	ok =
+	    u && !curl_url_set(u, CURLUPART_URL, url, 0) &&
+	    !curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) &&
+	    (!strcmp(scheme, "http") || !strcmp(scheme, "https")) &&
+	    !curl_url_get(u, CURLUPART_HOST, &host, 0) && *host &&
+	    curl_url_get(u, CURLUPART_QUERY, &rest, 0) == CURLUE_NO_QUERY &&
+	    curl_url_get(u, CURLUPART_FRAGMENT, &rest, 0) == CURLUE_NO_FRAGMENT;
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(rest);
+	curl_url_cleanup(u);
+	return ok;
+}
+
 int http_init(struct http *h, const char *url, const char *token,
 	      const char *cacert, unsigned timeout_s)
 {
 	size_t n;
 	int i;
 
-	if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))
+	if (!url_ok(url))
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
 	n = strlen(url);
@@ -320,6 +342,41 @@ int http_status_errno(long status)
 	}
 }
 
+static bool quirk_matches(const struct http_quirk *q, long status,
+			  const char *message)
+{
+	if (q->status != status)
+		return false;
+	if (!q->message)
+		return true;
+	if (q->flags & HTTP_QUIRK_EXACT)
+		return !strcmp(message, q->message);
+	return strstr(message, q->message) != NULL;
+}
+
+int http_classify(long status, const char *message,
+		  const struct http_quirk *quirks,
+		  const struct http_quirk **row)
+{
+	const struct http_quirk *q;
+	int err = http_status_errno(status);
+
+	if (row)
+		*row = NULL;
+	if (!err || !quirks)
+		return err;
+	for (q = quirks; q->status; q++) {
+		if (!quirk_matches(q, status, message ? message : ""))
+			continue;
+		if (row)
+			*row = q;
+		if (q->err)
+			err = q->err == -ENOSYS ? -EOPNOTSUPP : q->err;
+		break;
+	}
+	return err;
+}
+
 static void add_json_value(struct buf *out, struct json_object *v)
 {
 	if (json_object_is_type(v, json_type_string))
@@ -345,6 +402,59 @@ void http_api_message(const struct http_response *r, struct buf *out)
 	if (!out->len && r->status)
 		buf_addf(out, "HTTP %ld", r->status);
 	json_object_put(root);
+}
+
+void http_describe(const struct http_response *r, int rc, struct buf *out)
+{
+	if (r->status)
+		http_api_message(r, out);
+	else {
+		buf_reset(out);
+		buf_adds(out, r->error[0] ? r->error : strerror(-rc));
+	}
+}
+
+int http_path(struct buf *out, const char *const *segs,
+	      const struct http_param *params)
+{
+	CURLU *u = curl_url();
+	char *query = NULL;
+	int rc = -ENOMEM;
+
+	buf_reset(out);
+	if (!u)
+		return rc;
+	for (; *segs; segs++) {
+		char *seg = curl_easy_escape(NULL, *segs, 0);
+
+		if (!seg)
+			goto out_free_url;
+		buf_addf(out, "/%s", seg);
+		curl_free(seg);
+	}
+	for (; params->name; params++) {
+		char *pair;
+		CURLUcode code;
+
+		if (!params->value)
+			continue;
+		pair = xasprintf("%s=%s", params->name, params->value);
+		/* Encodes all but the first '=', which joins the pair. */
+		code = curl_url_set(u, CURLUPART_QUERY, pair,
+				    CURLU_APPENDQUERY | CURLU_URLENCODE);
+		free(pair);
+		if (code)
+			goto out_free_url;
+	}
+	if (!curl_url_get(u, CURLUPART_QUERY, &query, 0) && *query)
+		buf_addf(out, "?%s", query);
+	rc = 0;
+out_free_url:
+	curl_free(query);
+	curl_url_cleanup(u);
+	if (rc)
+		buf_reset(out);
+	return rc;
 }
 
 /* One attempt. Returns 0 when an answer arrived, else -errno. */
@@ -652,8 +762,13 @@ void http_probe_stop(struct http *h)
 
 /* -- a call ---------------------------------------------------------- */
 
-int http_call(struct http *h, const char *method, const char *path,
-	      const char *body, unsigned flags, struct http_response *resp)
+/* Sends the request, retrying as http_call says. Returns 0 when an
+ * answer arrived (whatever its status), else -errno; *quiet says that
+ * the failure is not to be logged (the budget turned it away, the call
+ * was interrupted, or the sink refused the body). */
+static int http_send(struct http *h, const char *method, const char *path,
+		     const char *body, unsigned flags,
+		     struct http_response *resp, bool *quiet)
 {
 	bool idempotent = !strcmp(method, "GET") && !(flags & HTTP_ONCE);
 	bool stale_ok = flags & HTTP_STALE_OK;
@@ -664,6 +779,8 @@ int http_call(struct http *h, const char *method, const char *path,
 	char *url;
 	CURL *c;
 
+	/* Said once, when the instance went down (note_reachability). */
+	*quiet = true;
 	if (start < __atomic_load_n(&h->down_until, __ATOMIC_RELAXED))
 		return __atomic_load_n(&h->down_errno, __ATOMIC_RELAXED);
 	/* One timeout for the whole operation (SPEC §4). */
@@ -672,6 +789,7 @@ int http_call(struct http *h, const char *method, const char *path,
 	c = thread_handle(t);
 	if (!c)
 		return -ENOMEM;
+	*quiet = false;
 	url = xasprintf("%s%s", h->base, path);
 	for (attempt = 1;; attempt++) {
 		long left, waited = 0;
@@ -681,10 +799,13 @@ int http_call(struct http *h, const char *method, const char *path,
 			log_debug("%s %s: not sent: the rate limit's window "
 				  "is spent",
 				  method, path);
+			*quiet = true;
 			goto out_free;
 		}
-		if (rc)
+		if (rc) {
+			*quiet = true;
 			goto out_free; /* interrupted */
+		}
 		/* The instance said when it would answer: the wait for
 		 * its budget is not the instance being slow. */
 		deadline += waited;
@@ -697,7 +818,7 @@ int http_call(struct http *h, const char *method, const char *path,
 				/* The operation's time went on other
 				 * requests: this one was not even sent. */
 				rc = -ETIMEDOUT;
-				goto out_log;
+				goto out_free;
 			}
 			rc = last;
 			break;
@@ -731,24 +852,63 @@ int http_call(struct http *h, const char *method, const char *path,
 	note_reachability(h, resp->sink_rc ? 0 : rc);
 	if (resp->sink_rc) {
 		rc = resp->sink_rc;
-		goto out_free;
-	}
-	if (!rc)
-		rc = http_status_errno(resp->status);
-out_log:
-	/* A prefetch turned away is not the user's error. */
-	if (rc && !(flags & HTTP_QUIET) && !(t->background && rc == -EAGAIN)) {
-		struct buf msg = BUF_INIT;
-
-		if (resp->status)
-			http_api_message(resp, &msg);
-		else
-			buf_adds(&msg,
-				 resp->error[0] ? resp->error : strerror(-rc));
-		log_error("%s %s: %s", method, path, msg.buf);
-		buf_release(&msg);
+		*quiet = true;
 	}
 out_free:
 	free(url);
 	return rc;
+}
+
+int http_call_quirks(struct http *h, const char *method, const char *path,
+		     const char *body, unsigned flags,
+		     const struct http_quirk *quirks,
+		     struct http_response *resp)
+{
+	const struct http_quirk *row = NULL;
+	struct buf msg = BUF_INIT;
+	bool quiet;
+	int rc;
+
+	rc = http_send(h, method, path, body, flags, resp, &quiet);
+	if (!rc && resp->status / 100 != 2) {
+		http_api_message(resp, &msg);
+		rc = http_classify(resp->status, msg.buf, quirks, &row);
+		if (row && row->flags & HTTP_QUIRK_GET &&
+		    strcmp(method, "GET")) {
+			log_debug("%s %s: %ld, asking with GET (NOTES %s)",
+				  method, path, resp->status, row->notes);
+			method = "GET";
+			rc = http_send(h, method, path, body, flags | HTTP_ONCE,
+				       resp, &quiet);
+			row = NULL;
+			if (!rc && resp->status / 100 != 2) {
+				http_api_message(resp, &msg);
+				rc = http_classify(resp->status, msg.buf,
+						   quirks, &row);
+			}
+		}
+	}
+	if (row && row->err)
+		log_debug("%s %s: %ld means %s (NOTES %s)", method, path,
+			  resp->status, strerror(-rc), row->notes);
+	if (row && row->flags & HTTP_QUIRK_QUIET)
+		quiet = true;
+	/* A prefetch turned away is not the user's error. */
+	if (rc && !quiet && !(flags & HTTP_QUIET) &&
+	    !(thread_state(h)->background && rc == -EAGAIN)) {
+		if (!resp->status)
+			http_describe(resp, rc, &msg);
+		log_error("%s %s: %s%s%s%s", method, path, msg.buf,
+			  row && row->hint ? " (" : "",
+			  row && row->hint ? row->hint : "",
+			  row && row->hint ? ")" : "");
+	}
+	buf_release(&msg);
+	return rc;
+}
+
+int http_call(struct http *h, const char *method, const char *path,
+	      const char *body, unsigned flags, struct http_response *resp)
+{
+	return http_call_quirks(h, method, path, body, flags, NULL, resp);
 }

@@ -198,47 +198,26 @@ void inst_actions_cmd_release(struct inst_cmd *cmd)
 
 /* ---- running ---- */
 
-/* Percent-encodes a tag list for a query string; commas stay, as the
- * API splits on them. */
-static void add_query_value(struct buf *out, const char *s)
-{
-	static const char keep[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "abcdefghijklmnopqrstuvwxyz"
-				   "0123456789-._~,";
+/* A 400 or 422 that says the object is still used is EBUSY: NOTES §13
+ * (and Coolify's own tests) give 422 "Private Key is in use" and 400
+ * "Server has resources". */
+static const struct http_quirk delete_quirks[] = {
+	{ 400, "in use", 0, -EBUSY, "§13", NULL },
+	{ 400, "has resources", 0, -EBUSY, "§13", NULL },
+	{ 422, "in use", 0, -EBUSY, "§13", NULL },
+	{ 422, "has resources", 0, -EBUSY, "§13", NULL },
+	{ 0 },
+};
 
-	for (; *s; s++) {
-		if (strchr(keep, *s))
-			buf_addch(out, *s);
-		else
-			buf_addf(out, "%%%02X", (unsigned char)*s);
-	}
-}
-
-/* DELETE path, sent once (a 5xx may mean it ran). A 400 or 422 that
- * says the object is still used is EBUSY: NOTES §13 (and Coolify's own
- * tests) give 422 "Private Key is in use" and 400 "Server has
- * resources". */
+/* DELETE path, sent once (a 5xx may mean it ran). */
 static int delete_call(struct cfs *fs, const char *path)
 {
 	struct http_response resp;
-	struct buf msg = BUF_INIT;
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "DELETE", path, NULL, HTTP_QUIET, &resp);
-	if (rc) {
-		if (resp.status)
-			http_api_message(&resp, &msg);
-		else
-			buf_adds(&msg,
-				 resp.error[0] ? resp.error : strerror(-rc));
-		if ((resp.status == 400 || resp.status == 422) &&
-		    (strstr(msg.buf, "in use") ||
-		     strstr(msg.buf, "has resources")))
-			rc = -EBUSY;
-		log_error("DELETE %s: %s", path, msg.buf);
-	}
-	buf_release(&msg);
+	rc = http_call_quirks(&fs->http, "DELETE", path, NULL, 0, delete_quirks,
+			      &resp);
 	http_response_release(&resp);
 	return rc;
 }
@@ -304,6 +283,12 @@ static int run_member(struct cfs *fs, const struct api_object *o,
 
 static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 {
+	static const char *const deploy_segs[] = { "deploy", NULL };
+	const struct http_param deploy_query[] = {
+		{ "tag", cmd->tag },
+		{ "force", cmd->force ? "1" : NULL },
+		{ NULL, NULL },
+	};
 	struct buf path = BUF_INIT;
 	int rc = 0;
 
@@ -315,11 +300,9 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 	case INST_DEPLOY_TAG:
 		/* NOTES §8, §11.4: "force=false" means force at the seed
 		 * commit: send 1 or nothing. */
-		buf_adds(&path, "/deploy?tag=");
-		add_query_value(&path, cmd->tag);
-		if (cmd->force)
-			buf_adds(&path, "&force=1");
-		rc = act(fs, path.buf, 0);
+		rc = http_path(&path, deploy_segs, deploy_query);
+		if (!rc)
+			rc = act(fs, path.buf, 0);
 		if (!rc)
 			drop_resources(fs);
 		break;

@@ -8,6 +8,7 @@
  * name, as `docker compose logs` shows them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,19 +84,11 @@ static void src_release(struct logs_src *src)
 	free(src->uuid);
 }
 
-/* Percent-encodes a query value. */
-static void add_query_value(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			buf_addch(b, (char)c);
-		else
-			buf_addf(b, "%%%02X", c);
-	}
-}
+/* NOTES §9.1, §17.5: 400 when the container is not running: no logs. */
+static const struct http_quirk logs_quirks[] = {
+	{ 400, NULL, 0, -ENODATA, "§9.1, §17.5", NULL },
+	{ 0 },
+};
 
 /* Asks for one container's window and feeds it. */
 static int fetch_one(struct cfs *fs, const char *path, const char *label,
@@ -107,19 +100,17 @@ static int fetch_one(struct cfs *fs, const char *path, const char *label,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, HTTP_QUIET, &resp);
-	if (resp.status)
-		http_api_message(&resp, &msg);
-	/* NOTES §9.1, §17.5: 400 when the container is not running. */
-	if (resp.status == 400) {
+	/* Quiet: the stream logs a failure once per run of them. */
+	rc = http_call_quirks(&fs->http, "GET", path, NULL, HTTP_QUIET,
+			      logs_quirks, &resp);
+	if (rc)
+		http_describe(&resp, rc, &msg);
+	if (rc == -ENODATA) {
 		logs_feed_stopped(feed, label, msg.buf);
 		rc = 0;
 		goto out;
 	}
 	if (rc) {
-		if (!msg.len)
-			buf_adds(&msg,
-				 resp.error[0] ? resp.error : strerror(-rc));
 		logs_feed_note(feed, "GET %s: %s", path, msg.buf);
 		goto out;
 	}
@@ -151,10 +142,20 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 	const struct logs_src *src = arg;
 	struct cfs *fs = src->fs;
 	struct buf path = BUF_INIT;
-	const char *ts = "";
+	/* The kind's API path, "/applications", is one segment. */
+	const char *segs[] = { obj_kind_path(src->kind) + 1, src->uuid, "logs",
+			       NULL };
+	char lines[16];
+	struct http_param query[] = {
+		{ "sub_service_name", NULL },
+		{ "lines", lines },
+		{ "show_timestamps", NULL },
+		{ NULL, NULL },
+	};
 	size_t i;
 	int rc = 0;
 
+	snprintf(lines, sizeof(lines), "%u", fs->conf.log_lines);
 	/* Current Coolify can prefix docker's timestamps: they tell
 	 * repeated lines apart when matching windows, and order the lines
 	 * of a service's containers. They are not shown. NOTES §17.5: the
@@ -163,21 +164,18 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 	 * docker's exact prefix is taken off (logs_ts_len). */
 	if (fs->current_api) {
 		logs_feed_timestamps(feed);
-		ts = "&show_timestamps=true";
+		query[2].value = "true";
 	}
 	if (src->kind != RES_SVC) {
-		buf_addf(&path, "%s/%s/logs?lines=%u%s",
-			 obj_kind_path(src->kind), src->uuid,
-			 fs->conf.log_lines, ts);
-		rc = fetch_one(fs, path.buf, NULL, feed);
+		rc = http_path(&path, segs, query);
+		if (!rc)
+			rc = fetch_one(fs, path.buf, NULL, feed);
 	}
 	for (i = 0; src->kind == RES_SVC && !rc && i < src->nsubs; i++) {
-		buf_reset(&path);
-		buf_addf(&path,
-			 "/services/%s/logs?sub_service_name=", src->uuid);
-		add_query_value(&path, src->subs[i]);
-		buf_addf(&path, "&lines=%u%s", fs->conf.log_lines, ts);
-		rc = fetch_one(fs, path.buf, src->subs[i], feed);
+		query[0].value = src->subs[i];
+		rc = http_path(&path, segs, query);
+		if (!rc)
+			rc = fetch_one(fs, path.buf, src->subs[i], feed);
 	}
 	buf_release(&path);
 	return rc;

@@ -103,7 +103,10 @@ struct http_response {
 };
 
 enum http_flags {
-	HTTP_QUIET = 1 << 0, /* do not log a failure: the caller handles it */
+	/* Do not log a failure: the caller reports it through a channel of
+	 * its own (a startup diagnosis, a log stream's once-per-run note).
+	 * To give an answer another errno, pass a quirk table instead. */
+	HTTP_QUIET = 1 << 0,
 	/* A GET with a side effect (an action on an older instance, NOTES
 	 * §15.13): never retried once it may have reached the instance. */
 	HTTP_ONCE = 1 << 1,
@@ -114,9 +117,30 @@ enum http_flags {
 	HTTP_STALE_OK = 1 << 2,
 };
 
+/* A route's known quirk (STYLE §8): an answer that means something else
+ * than the table of SPEC §5 says. A table of them ends with a row whose
+ * status is 0; the first row that matches an answer decides. */
+struct http_quirk {
+	long status;         /* the answer's status */
+	const char *message; /* in the API's message; NULL: any message */
+	unsigned flags;      /* enum http_quirk_flags */
+	int err;             /* the negative errno it means; 0: the table's */
+	const char *notes;   /* the section of api/NOTES.md, e.g. "§8" */
+	const char *hint;    /* added to the logged line, or NULL */
+};
+
+enum http_quirk_flags {
+	HTTP_QUIRK_EXACT = 1 << 0, /* message is the whole message */
+	HTTP_QUIRK_QUIET = 1 << 1, /* expected: not logged */
+	/* Nothing ran (SPEC §3.3: an older instance wants GET): a call
+	 * other than GET asks again with GET, once (HTTP_ONCE). */
+	HTTP_QUIRK_GET = 1 << 2,
+};
+
 /* Sets up a client for the instance at url ("/api/v1" is appended unless
  * present). token is copied into the header and not kept elsewhere.
- * Returns 0, or -EINVAL for a URL that is not http(s). */
+ * Returns 0, or -EINVAL for a URL that is not http(s), has no host, or
+ * has a query or fragment (libcurl's URL API parses it). */
 int http_init(struct http *h, const char *url, const char *token,
 	      const char *cacert, unsigned timeout_s);
 void http_release(struct http *h);
@@ -151,6 +175,14 @@ void http_response_release(struct http_response *r);
  * instance back. */
 int http_call(struct http *h, const char *method, const char *path,
 	      const char *body, unsigned flags, struct http_response *resp);
+/* http_call, with the route's quirks (NULL: none): an answer a row
+ * matches gets that row's errno (see http_classify) and is logged
+ * unless the row says HTTP_QUIRK_QUIET; a row with HTTP_QUIRK_GET sends
+ * the request again as GET first, and the GET's answer decides. */
+int http_call_quirks(struct http *h, const char *method, const char *path,
+		     const char *body, unsigned flags,
+		     const struct http_quirk *quirks,
+		     struct http_response *resp);
 
 /* The calling thread starts serving one operation (a FUSE request): the
  * requests it makes until http_op_end share one timeout, however many
@@ -178,8 +210,40 @@ void http_probe_stop(struct http *h);
 /* errno for an HTTP status (SPEC §5); 0 for 2xx. */
 int http_status_errno(long status);
 
+/* One name=value of a query string (http_path). */
+struct http_param {
+	const char *name;  /* NULL ends a list */
+	const char *value; /* the user's words, escaped by http_path; NULL:
+			    * the parameter is left out */
+};
+
+/* The path of a request as http_call takes it, into out (reset first):
+ * each of segs (a list ending in NULL) as one path segment after a '/',
+ * percent-encoded whole ('/' included), then the params that have a
+ * value as a query string, their values URL-encoded by libcurl
+ * (CURLU_URLENCODE: a space as '+', the rest of what is not unreserved
+ * as %XX). Returns 0, or -ENOMEM (out is then empty). */
+int http_path(struct buf *out, const char *const *segs,
+	      const struct http_param *params);
+
+/* The one classifier: errno for an answer of status whose API message
+ * (http_api_message) is message (NULL: none), given the route's quirks
+ * (NULL: none). 0 for 2xx, whatever the quirks; else the first matching
+ * row's errno, else http_status_errno's. Never -ENOSYS (SPEC §5: from a
+ * flush, the kernel would stop sending flushes for the whole mount): a
+ * row that says so gets -EOPNOTSUPP. *row (when row is not NULL) is the
+ * row that matched, or NULL. Pure and thread-safe. */
+int http_classify(long status, const char *message,
+		  const struct http_quirk *quirks,
+		  const struct http_quirk **row);
+
 /* Copies the API's "message" (and a 422's "errors") from a JSON error
  * body into out, which is reset first. */
 void http_api_message(const struct http_response *r, struct buf *out);
+
+/* What went wrong with a call that returned rc, into out (reset first):
+ * the API's message when an answer came, else curl's reason, else
+ * strerror(-rc). The text the client logs. */
+void http_describe(const struct http_response *r, int rc, struct buf *out);
 
 #endif

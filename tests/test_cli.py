@@ -101,6 +101,11 @@ def test_unreachable_host_and_bad_urls():
     refused(coolifyfs([mountpoint(), "-o", "url=http://nonexistent.invalid,token_file=" + tf]),
             "nonexistent.invalid")
     refused(coolifyfs([mountpoint(), "-o", "url=ftp://x,token_file=" + tf]), "http")
+    # libcurl's URL API: a host is required, and the API's path cannot
+    # follow a query or a fragment.
+    for url in ("http://", "http://a b", "https://x/?a=1", "https://x/#a"):
+        refused(coolifyfs([mountpoint(), "-o", "url=%s,token_file=%s" % (url, tf)]),
+                'bad URL "%s"' % url)
 
 
 def test_not_a_coolify(tmp_path):

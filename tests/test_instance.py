@@ -5,6 +5,7 @@ grep, readlink and `echo VERB > ctl` in bash."""
 import json
 import os
 import stat
+import urllib.parse
 
 import pytest
 
@@ -327,6 +328,23 @@ def test_deploy_by_tag(mnt, fresh):
                                        ("POST", "/api/v1/deploy", "tag=backend", 200)]
     # The deployments it queued show at once (read-your-writes).
     assert os.listdir(mnt.p("deployments"))
+
+
+def test_deploy_by_tag_list(mnt, fresh):
+    # NOTES §11.4: the API splits the decoded value on commas; the
+    # client URL-encodes the user's words whole (libcurl), so nothing
+    # in them can end the value or add a parameter.
+    fresh.clear_log()
+    r = ctl(mnt.p("ctl"), "deploy tag frontend,backend")
+    assert r.returncode == 0, r.stderr + mnt.stderr()
+    (method, path, query, status), = calls(fresh, "/deploy")
+    assert (method, path, status) == ("POST", "/api/v1/deploy", 200)
+    assert urllib.parse.parse_qs(query) == {"tag": ["frontend,backend"]}
+    fresh.clear_log()
+    r = ctl(mnt.p("ctl"), "deploy tag a&force=1")
+    assert r.returncode == 1 and "No such file or directory" in r.stderr
+    (_, _, query, _), = calls(fresh, "/deploy")
+    assert urllib.parse.parse_qs(query) == {"tag": ["a&force=1"]}
 
 
 def test_deploy_by_unknown_tag_is_ENOENT(mnt, fresh):
