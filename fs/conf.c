@@ -12,8 +12,8 @@
 
 #include <json-c/json.h>
 
-#include "model.h"
-#include "xalloc.h"
+#include "model/model.h"
+#include "base/xalloc.h"
 
 /* A config or token file larger than this is not a config or token. */
 #define SECRET_FILE_MAX (1u << 20)

@@ -17,10 +17,10 @@
 #include <fuse_lowlevel.h>
 
 #include "cfs.h"
-#include "instance.h"
-#include "log.h"
-#include "ops.h"
-#include "xalloc.h"
+#include "api/instance.h"
+#include "base/log.h"
+#include "fuse/ops.h"
+#include "base/xalloc.h"
 
 /* SIGHUP drops the caches (SPEC §4): the handler only counts, and the
  * cache compares the count on its next use. */

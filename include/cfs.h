@@ -10,15 +10,15 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "conf.h"
-#include "gone.h"
-#include "http.h"
-#include "logs.h"
-#include "pending.h"
-#include "prefetch.h"
-#include "shadow.h"
-#include "sizes.h"
+#include "cache/gone.h"
+#include "api/http.h"
+#include "model/logs.h"
+#include "fuse/pending.h"
+#include "api/prefetch.h"
+#include "fuse/shadow.h"
+#include "cache/sizes.h"
 
 struct fh;
 

@@ -14,7 +14,7 @@
 
 #include <fuse.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 struct conf {
 	/* From the command line (-o, arguments). */

@@ -12,7 +12,7 @@ import pytest
 from conftest import PYTHON, TOP, Fake, run
 
 PROJECTS, APPS = 4, 40
-AHEAD = 32  # PREFETCH_AHEAD in include/prefetch.h
+AHEAD = 32  # PREFETCH_AHEAD in include/api/prefetch.h
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
  * line. */
 #include <errno.h>
 
-#include "actions.h"
+#include "api/actions.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,7 +3,7 @@
  * or -EINVAL for text that is not one object. */
 #include <errno.h>
 
-#include "crud.h"
+#include "api/crud.h"
 #include "fuzz.h"
 
 static const char base[] = "{\"uuid\":\"u1\",\"name\":\"web\",\"description\":"

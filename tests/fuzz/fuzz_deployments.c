@@ -4,7 +4,7 @@
  * is lines. */
 #include <errno.h>
 
-#include "deployments.h"
+#include "api/deployments.h"
 #include "fuzz.h"
 
 static void check_render(const char *logs)

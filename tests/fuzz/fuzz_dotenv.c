@@ -8,7 +8,7 @@
  * must survive format and parse. */
 #include <errno.h>
 
-#include "dotenv.h"
+#include "model/dotenv.h"
 #include "fuzz.h"
 
 /* Formats d's pairs and parses the text: the same pairs must return. */

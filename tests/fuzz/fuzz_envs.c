@@ -2,7 +2,7 @@
  * every variable kept has a key and is found again by it. */
 #include <errno.h>
 
-#include "envs.h"
+#include "api/envs.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

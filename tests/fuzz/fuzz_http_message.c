@@ -4,7 +4,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "http.h"
+#include "api/http.h"
 
 static const struct http_quirk quirks[] = {
 	{ 404, "Not found.", HTTP_QUIRK_EXACT, -EOPNOTSUPP, "", NULL },

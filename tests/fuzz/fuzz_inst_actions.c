@@ -4,7 +4,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "inst_actions.h"
+#include "api/inst_actions.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

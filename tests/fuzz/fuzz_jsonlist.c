@@ -7,10 +7,10 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "fuzz.h"
-#include "jsonlist.h"
-#include "model.h"
+#include "model/jsonlist.h"
+#include "model/model.h"
 
 static int collect(void *arg, struct json_object *item)
 {

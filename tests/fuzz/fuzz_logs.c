@@ -7,7 +7,7 @@
  * not empty; an overlap is a run of whole lines that ends prev and
  * starts win. */
 #include "fuzz.h"
-#include "logs.h"
+#include "model/logs.h"
 
 static void check_overlap(const char *prev, size_t plen, const char *win,
 			  size_t wlen)

@@ -5,7 +5,7 @@
  * without a uuid gets one made from its index, so uuids are distinct
  * unless the input repeats one. */
 #include "fuzz.h"
-#include "names.h"
+#include "model/names.h"
 
 #define MAX_NAMES 64
 

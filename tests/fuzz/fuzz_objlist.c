@@ -6,7 +6,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "objlist.h"
+#include "model/objlist.h"
 
 static const char *const secrets[] = { "private_key", NULL };
 static const char *const reserved[] = { "current", NULL };

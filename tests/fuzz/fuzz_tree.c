@@ -16,13 +16,13 @@
 #include <json-c/json.h>
 
 #include "cfs.h"
-#include "envs.h"
+#include "api/envs.h"
 #include "fuzz.h"
-#include "log.h"
-#include "node.h"
-#include "objects.h"
-#include "store.h"
-#include "tree.h"
+#include "base/log.h"
+#include "tree/node.h"
+#include "api/objects.h"
+#include "api/store.h"
+#include "tree/tree.h"
 
 #define DOWN        (-ECONNREFUSED)
 #define MAX_ENTRIES 4096

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "actions.h"
+#include "api/actions.h"
 
 #include "check.h"
 

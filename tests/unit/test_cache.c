@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 
 #include "check.h"
 

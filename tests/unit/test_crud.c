@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "crud.h"
+#include "api/crud.h"
 
 #include "check.h"
 

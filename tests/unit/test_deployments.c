@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "deployments.h"
+#include "api/deployments.h"
 
 #include "check.h"
 

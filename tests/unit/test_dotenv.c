@@ -2,7 +2,7 @@
  * §3.1), and that what it writes parses back. */
 #include <string.h>
 
-#include "dotenv.h"
+#include "model/dotenv.h"
 
 #include "check.h"
 

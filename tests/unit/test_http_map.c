@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
-#include "http.h"
+#include "base/buf.h"
+#include "api/http.h"
 
 #include "check.h"
 

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "inst_actions.h"
+#include "api/inst_actions.h"
 
 #include "check.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "instance.h"
+#include "api/instance.h"
 
 #include "check.h"
 

@@ -7,10 +7,10 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "check.h"
-#include "jsonlist.h"
-#include "model.h"
+#include "model/jsonlist.h"
+#include "model/model.h"
 
 #ifndef FIXTURES
 #error "FIXTURES must name the fixtures directory"

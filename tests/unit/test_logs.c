@@ -8,7 +8,7 @@
 #include <time.h>
 #include <string.h>
 
-#include "logs.h"
+#include "model/logs.h"
 
 #include "check.h"
 

@@ -13,11 +13,11 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
-#include "model.h"
+#include "base/buf.h"
+#include "model/model.h"
 
 #include "check.h"
-#include "objects.h"
+#include "api/objects.h"
 
 #ifndef FIXTURES
 #error "FIXTURES must name the fixtures directory"

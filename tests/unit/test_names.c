@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
+#include "model/names.h"
 
 #include "check.h"
 

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "objlist.h"
+#include "model/objlist.h"
 
 #include "check.h"
 

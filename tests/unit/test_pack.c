@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "pack.h"
+#include "model/pack.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

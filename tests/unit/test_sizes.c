@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "model.h"
-#include "sizes.h"
+#include "model/model.h"
+#include "cache/sizes.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,10 +41,10 @@ static void test_size_is_the_rendered_length(void)
 		off_t size = -1;
 
 		CHECK_INT(model_json_render(texts[i], &out), 0);
-		CHECK_INT(sizes_json(&s, texts[i], &size), 0);
+		CHECK_INT(sizes_of(&s, texts[i], model_json_render, &size), 0);
 		CHECK_INT(size, out.len);
 		size = -1;
-		CHECK_INT(sizes_json(&s, texts[i], &size), 0);
+		CHECK_INT(sizes_of(&s, texts[i], model_json_render, &size), 0);
 		CHECK_INT(size, out.len);
 		buf_release(&out);
 	}
@@ -65,7 +65,7 @@ static void test_remembered_per_text_and_renderer(void)
 	CHECK_INT(sizes_of(&s, "abd", twice, &size), 0);
 	CHECK_INT(calls, 2);
 	/* The same text as JSON is another file. */
-	CHECK_INT(sizes_json(&s, "[1]", &size), 0);
+	CHECK_INT(sizes_of(&s, "[1]", model_json_render, &size), 0);
 	CHECK_INT(sizes_of(&s, "[1]", twice, &size), 0);
 	CHECK_INT(size, 6);
 	CHECK_INT(calls, 3);
@@ -82,7 +82,7 @@ static void test_failures_are_not_remembered(void)
 	CHECK_INT(sizes_of(&s, "x", refuse, &size), -EIO);
 	CHECK_INT(sizes_of(&s, "x", refuse, &size), -EIO);
 	CHECK_INT(calls, 2);
-	CHECK_INT(sizes_json(&s, "{not json", &size), -EIO);
+	CHECK_INT(sizes_of(&s, "{not json", model_json_render, &size), -EIO);
 	sizes_release(&s);
 }
 

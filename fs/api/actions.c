@@ -1,0 +1,506 @@
+#include "api/actions.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "api/crud.h"
+#include "api/deployments.h"
+#include "base/log.h"
+#include "api/objects.h"
+#include "api/store.h"
+#include "base/xalloc.h"
+
+/* ---- the verbs ---- */
+
+enum {
+	OPT_WAIT = 1 << 0,
+	OPT_FORCE = 1 << 1,
+	OPT_PR = 1 << 2,
+	OPT_LATEST = 1 << 3,
+	OPT_DELETE = 1 << 4, /* the words of delete_words */
+};
+
+/* delete's words and the API's query flags they turn on (NOTES §4.3). */
+static const struct {
+	const char *word, *flag;
+	unsigned opt;
+} delete_words[] = {
+	{ "volumes", "delete_volumes", ACTIONS_DEL_VOLUMES },
+	{ "configurations", "delete_configurations",
+	  ACTIONS_DEL_CONFIGURATIONS },
+	{ "docker_cleanup", "docker_cleanup", ACTIONS_DEL_DOCKER_CLEANUP },
+	{ "connected_networks", "delete_connected_networks",
+	  ACTIONS_DEL_CONNECTED_NETWORKS },
+};
+
+#define N_DELETE_WORDS (sizeof(delete_words) / sizeof(delete_words[0]))
+#define DELETE_USAGE                                                      \
+	"delete [volumes] [configurations] [docker_cleanup] "             \
+	"[connected_networks]"
+
+struct verb {
+	enum res_kind kind;
+	const char *name;
+	enum actions_verb verb;
+	unsigned opts;     /* the words it takes after its name */
+	const char *usage; /* its line in `cat ctl` */
+};
+
+/* NOTES §8, §11.4. Only an application's verbs start a deployment, so
+ * only they can be waited for. */
+static const struct verb verbs[] = {
+	{ RES_APP, "start", ACTIONS_START, OPT_WAIT, "start [wait]" },
+	{ RES_APP, "stop", ACTIONS_STOP, 0, "stop" },
+	{ RES_APP, "restart", ACTIONS_RESTART, OPT_WAIT, "restart [wait]" },
+	{ RES_APP, "deploy", ACTIONS_DEPLOY, OPT_FORCE | OPT_PR | OPT_WAIT,
+	  "deploy [force] [pr N] [wait]" },
+	{ RES_DB, "start", ACTIONS_START, 0, "start" },
+	{ RES_DB, "stop", ACTIONS_STOP, 0, "stop" },
+	{ RES_DB, "restart", ACTIONS_RESTART, 0, "restart" },
+	{ RES_SVC, "start", ACTIONS_START, 0, "start" },
+	{ RES_SVC, "stop", ACTIONS_STOP, 0, "stop" },
+	{ RES_SVC, "restart", ACTIONS_RESTART, OPT_LATEST, "restart [latest]" },
+	/* SPEC §3.4: deleting is deliberate, a verb and never rm -r. */
+	{ RES_APP, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
+	{ RES_DB, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
+	{ RES_SVC, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
+};
+
+#define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static const char *const verb_paths[] = {
+	[ACTIONS_START] = "start",
+	[ACTIONS_STOP] = "stop",
+	[ACTIONS_RESTART] = "restart",
+};
+
+void actions_usage(enum res_kind kind, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < N_VERBS; i++)
+		if (verbs[i].kind == kind)
+			buf_addf(out, "%s\n", verbs[i].usage);
+}
+
+static void verb_names(enum res_kind kind, struct buf *out)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < N_VERBS; i++) {
+		if (verbs[i].kind != kind)
+			continue;
+		buf_addf(out, "%s%s", sep, verbs[i].usage);
+		sep = ", ";
+	}
+}
+
+char *actions_next_word(char **p)
+{
+	char *w = *p + strspn(*p, ACTIONS_SPACES), *end;
+
+	if (!*w)
+		return NULL;
+	end = w + strcspn(w, ACTIONS_SPACES);
+	*p = *end ? end + 1 : end;
+	*end = '\0';
+	return w;
+}
+
+static bool parse_pr(const char *s, long *pr)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || v <= 0)
+		return false;
+	*pr = v;
+	return true;
+}
+
+int actions_parse(enum res_kind kind, const char *line, struct actions_cmd *cmd,
+		  struct buf *err)
+{
+	char *copy = xstrdup(line), *p = copy, *w;
+	const struct verb *v = NULL;
+	size_t i;
+	int rc = -EINVAL;
+
+	buf_reset(err);
+	memset(cmd, 0, sizeof(*cmd));
+	w = actions_next_word(&p);
+	if (!w) {
+		rc = -ENODATA;
+		goto out;
+	}
+	for (i = 0; i < N_VERBS && !v; i++)
+		if (verbs[i].kind == kind && !strcmp(verbs[i].name, w))
+			v = &verbs[i];
+	if (!v) {
+		buf_addf(err, "unknown verb \"%s\" (this ctl takes: ", w);
+		verb_names(kind, err);
+		buf_addch(err, ')');
+		goto out;
+	}
+	cmd->verb = v->verb;
+	while ((w = actions_next_word(&p))) {
+		unsigned del = 0;
+
+		for (i = 0; i < N_DELETE_WORDS && v->opts & OPT_DELETE; i++)
+			if (!strcmp(w, delete_words[i].word))
+				del = delete_words[i].opt;
+		if (del) {
+			cmd->del |= del;
+		} else if (!strcmp(w, "wait") && v->opts & OPT_WAIT) {
+			cmd->wait = true;
+		} else if (!strcmp(w, "force") && v->opts & OPT_FORCE) {
+			cmd->force = true;
+		} else if (!strcmp(w, "latest") && v->opts & OPT_LATEST) {
+			cmd->latest = true;
+		} else if (!strcmp(w, "pr") && v->opts & OPT_PR) {
+			w = actions_next_word(&p);
+			if (!parse_pr(w, &cmd->pr)) {
+				buf_addf(err,
+					 "%s: pr takes a pull request "
+					 "number",
+					 v->name);
+				goto out;
+			}
+		} else {
+			buf_addf(err, "%s does not take \"%s\" (usage: %s)",
+				 v->name, w, v->usage);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+/* ---- sending ---- */
+
+/* SPEC §3.3: current Coolify takes POST only; an older instance may
+ * want GET. Either refusal means nothing ran, so asking again cannot run
+ * the action twice. */
+static const struct http_quirk action_quirks[] = {
+	{ 405, NULL, HTTP_QUIRK_GET, 0, "§17.1", NULL },
+	/* "Database is already running." and the like. */
+	{ 400, "already", 0, -EALREADY, "§8", NULL },
+	{ 0 },
+};
+
+/* A route that was GET-only in 2025 answers POST with its catch-all. */
+static const struct http_quirk action_quirks_2025[] = {
+	{ 405, NULL, HTTP_QUIRK_GET, 0, "§17.1", NULL },
+	{ 404, "Not found.", HTTP_QUIRK_EXACT | HTTP_QUIRK_GET, 0,
+	  "§1.1, §17.1", NULL },
+	{ 400, "already", 0, -EALREADY, "§8", NULL },
+	{ 0 },
+};
+
+int actions_call(struct cfs *fs, const char *path, unsigned flags,
+		 struct http_response *resp)
+{
+	return http_call_quirks(
+	    &fs->http, "POST", path, NULL, 0,
+	    flags & ACTIONS_GET_ONLY_2025 ? action_quirks_2025 : action_quirks,
+	    resp);
+}
+
+/* The deployment an answer announces, or NULL; its message into msg. An
+ * application's action answers {message, deployment_uuid}, /deploy
+ * {deployments: [{message, resource_uuid, deployment_uuid}]}. */
+static char *answer_deployment(const struct http_response *resp,
+			       const char *uuid, struct buf *msg)
+{
+	struct json_object *root, *list, *item = NULL, *v;
+	char *dep = NULL;
+	size_t i;
+
+	root = json_tokener_parse(resp->body.buf);
+	if (!root || !json_object_is_type(root, json_type_object))
+		goto out;
+	item = root;
+	if (json_object_object_get_ex(root, "deployments", &list) &&
+	    json_object_is_type(list, json_type_array)) {
+		item = NULL;
+		for (i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *o =
+			    json_object_array_get_idx(list, i);
+
+			if (json_object_object_get_ex(o, "resource_uuid", &v) &&
+			    !strcmp(json_object_get_string(v), uuid))
+				item = o;
+		}
+	}
+	if (!item || !json_object_is_type(item, json_type_object))
+		goto out;
+	if (json_object_object_get_ex(item, "message", &v) &&
+	    json_object_is_type(v, json_type_string))
+		buf_adds(msg, json_object_get_string(v));
+	if (json_object_object_get_ex(item, "deployment_uuid", &v) &&
+	    json_object_is_type(v, json_type_string))
+		dep = xstrdup(json_object_get_string(v));
+out:
+	json_object_put(root);
+	return dep;
+}
+
+/* Drops what an action on the resource makes stale: its status (in its
+ * kind's list and /resources), its object, and every deployment list. */
+static void invalidate(struct cfs *fs, enum res_kind kind, const char *uuid)
+{
+	const struct api_object *o = obj_get(obj_of_kind(kind));
+	char *key = obj_member_path(o, NULL, uuid);
+
+	cache_invalidate(&fs->cache, o->path);
+	cache_invalidate(&fs->cache, key);
+	free(key);
+	cache_invalidate(&fs->cache, OBJ_ALL_RESOURCES);
+	cache_invalidate(&fs->cache, OBJ_DB_MEMBERS);
+	deploy_store_invalidate(fs);
+}
+
+/* ---- waiting ---- */
+
+#define WAIT_FIRST_MS 1000 /* a build takes seconds at the very least */
+#define WAIT_MAX_MS   5000 /* and may take an hour */
+#define WAIT_SLICE_MS 100  /* how soon an interrupt is noticed */
+
+static int nap(long ms, actions_interrupted_fn interrupted)
+{
+	while (ms > 0) {
+		long step = ms < WAIT_SLICE_MS ? ms : WAIT_SLICE_MS;
+		struct timespec ts = { 0, step * 1000000L };
+
+		if (interrupted && interrupted())
+			return -EINTR;
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+	return interrupted && interrupted() ? -EINTR : 0;
+}
+
+static long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* NOTES §11.4: a deployment that is not (or no longer) there is the
+ * waiter's to judge. */
+static const struct http_quirk deployment_quirks[] = {
+	{ 404, NULL, HTTP_QUIRK_QUIET, 0, "§11.4", NULL },
+	{ 0 },
+};
+
+/* GET path (a deployment or a page of them), uncached: a wait must see
+ * the status change. Returns 0 with the parsed list, or -errno; the
+ * answer's status is in *status. Logs each failure but a 404, which
+ * the wait judges. */
+static int get_deployments(struct cfs *fs, const char *path, long *status,
+			   struct deploy_list **out)
+{
+	struct http_response resp;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call_quirks(&fs->http, "GET", path, NULL, 0,
+			      deployment_quirks, &resp);
+	*status = resp.status;
+	if (!rc && deploy_list_parse(resp.body.buf, out)) {
+		struct buf msg = BUF_INIT;
+
+		rc = -EIO;
+		http_describe(&resp, rc, &msg);
+		log_error("GET %s: %s", path, msg.buf);
+		buf_release(&msg);
+	}
+	http_response_release(&resp);
+	return rc;
+}
+
+static bool transient(int rc)
+{
+	return rc == -EIO || rc == -ETIMEDOUT || rc == -ECONNREFUSED ||
+	       rc == -EHOSTUNREACH || rc == -EAGAIN;
+}
+
+/* Blocks until the deployment dep_uuid of app_uuid has ended. dep_uuid
+ * may be NULL: the action was skipped because one was already queued,
+ * which is then the one to wait for. */
+static int wait_deployment(struct cfs *fs, const char *app_uuid,
+			   const char *dep_uuid,
+			   actions_interrupted_fn interrupted)
+{
+	char *uuid = xstrdup(dep_uuid), *path = NULL;
+	long interval = WAIT_FIRST_MS, failing_since = 0, status;
+	bool looked_up = false, at_once = false;
+	int rc;
+
+	for (;;) {
+		struct deploy_list *l = NULL;
+		const char *state;
+
+		rc = nap(at_once ? 0 : interval, interrupted);
+		if (rc) {
+			log_info("wait interrupted; the deployment goes on");
+			break;
+		}
+		if (!at_once)
+			interval = interval * 3 / 2 < WAIT_MAX_MS
+				       ? interval * 3 / 2
+				       : WAIT_MAX_MS;
+		at_once = false;
+		free(path);
+		path = uuid ? obj_member_path(obj_get(OBJ_DEPLOYMENT), NULL, uuid)
+			    : xasprintf("/deployments/applications/%s"
+					"?skip=0&take=1",
+					app_uuid);
+		rc = get_deployments(fs, path, &status, &l);
+		/* NOTES §11.4: a deploy skipped because one was queued still
+		 * names a deployment, which was never stored. */
+		if (rc == -ENOENT && uuid && !looked_up) {
+			free(uuid);
+			uuid = NULL;
+			looked_up = true;
+			at_once = true;
+			continue;
+		}
+		if (rc) {
+			if (!failing_since)
+				failing_since = mono_ms();
+			if (transient(rc) &&
+			    mono_ms() - failing_since < fs->http.timeout_ms)
+				continue;
+			if (rc == -ENOENT)
+				log_error("GET %s: the deployment is gone",
+					  path);
+			break;
+		}
+		failing_since = 0;
+		if (!l->n) {
+			deploy_list_free(l);
+			log_error("%s: no deployment to wait for", app_uuid);
+			rc = -ENOENT;
+			break;
+		}
+		if (!uuid) {
+			uuid = xstrdup(l->v[0].uuid);
+			looked_up = true;
+		}
+		state = l->v[0].status;
+		if (deploy_active(state)) {
+			deploy_list_free(l);
+			continue;
+		}
+		if (strcmp(state, "finished")) {
+			log_error("deployment %s ended: %s", uuid, state);
+			rc = -EIO;
+		}
+		log_debug("deployment %s ended: %s", uuid, state);
+		deploy_list_free(l);
+		break;
+	}
+	free(path);
+	free(uuid);
+	return rc;
+}
+
+/* ---- running ---- */
+
+static char *action_path(enum res_kind kind, const char *uuid,
+			 const struct actions_cmd *cmd)
+{
+	struct buf p = BUF_INIT;
+
+	if (cmd->verb == ACTIONS_DEPLOY) {
+		/* NOTES §8, §11.4: "force=false" means force at the seed
+		 * commit: send 1 or nothing. */
+		buf_addf(&p, "/deploy?uuid=%s", uuid);
+		if (cmd->force)
+			buf_adds(&p, "&force=1");
+		if (cmd->pr)
+			buf_addf(&p, "&pr=%ld", cmd->pr);
+	} else {
+		buf_addf(&p, "%s/%s/%s", obj_kind_path(kind), uuid,
+			 verb_paths[cmd->verb]);
+		if (cmd->latest)
+			buf_adds(&p, "?latest=1");
+	}
+	return buf_detach(&p, NULL);
+}
+
+char *actions_delete_query(unsigned del)
+{
+	struct buf q = BUF_INIT;
+	size_t i;
+
+	/* Every flag, always: one left out defaults to true at the API,
+	 * and "false" would mean true as well (NOTES §4.3). */
+	for (i = 0; i < N_DELETE_WORDS; i++)
+		buf_addf(&q, "%s%s=%d", i ? "&" : "", delete_words[i].flag,
+			 del & delete_words[i].opt ? 1 : 0);
+	return buf_detach(&q, NULL);
+}
+
+static int delete_resource(struct cfs *fs, enum res_kind kind,
+			   const char *uuid, unsigned del)
+{
+	char *query = actions_delete_query(del);
+	int rc;
+
+	rc = crud_delete(fs, obj_of_kind(kind), NULL, uuid, query);
+	if (!rc)
+		deploy_store_invalidate(fs);
+	free(query);
+	return rc;
+}
+
+int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
+		const struct actions_cmd *cmd,
+		actions_interrupted_fn interrupted)
+{
+	struct http_response resp;
+	struct buf msg = BUF_INIT;
+	char *path, *dep = NULL;
+	int rc;
+
+	if (cmd->verb == ACTIONS_DELETE)
+		return delete_resource(fs, kind, uuid, cmd->del);
+	path = action_path(kind, uuid, cmd);
+	http_response_init(&resp);
+	rc = actions_call(fs, path, 0, &resp);
+	if (rc)
+		goto out;
+	invalidate(fs, kind, uuid);
+	dep = answer_deployment(&resp, uuid, &msg);
+	/* "Deployment already queued for this commit." is a success that
+	 * started nothing: say so. */
+	if (strstr(msg.buf, "already"))
+		log_info("%s", msg.buf);
+	else
+		log_debug("%s: %s", path, msg.buf);
+	if (cmd->wait) {
+		rc = wait_deployment(fs, uuid, dep, interrupted);
+		invalidate(fs, kind, uuid);
+	}
+out:
+	free(dep);
+	buf_release(&msg);
+	http_response_release(&resp);
+	free(path);
+	return rc;
+}

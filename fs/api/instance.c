@@ -1,0 +1,156 @@
+#include "api/instance.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "api/http.h"
+#include "base/log.h"
+#include "api/store.h"
+#include "base/xalloc.h"
+
+/* What a loader needs; lives on the caller's stack during cache_fetch. */
+struct load_ctx {
+	struct cfs *fs;
+	const struct objlist_spec *spec;
+};
+
+static int load_list(void *arg, const char *key, bool stale, void **data,
+		     void (**free_data)(void *))
+{
+	struct load_ctx *ctx = arg;
+	struct http_response resp;
+	struct objlist *l;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+		       stale ? HTTP_STALE_OK : 0, &resp);
+	if (!rc && objlist_parse(resp.body.buf, ctx->spec, &l)) {
+		log_error("GET %s: the answer is not the JSON the API "
+			  "documents",
+			  key);
+		rc = -EIO;
+	}
+	if (!rc) {
+		*data = l;
+		*free_data = objlist_free;
+	}
+	http_response_release(&resp);
+	return rc;
+}
+
+int instance_list(struct cfs *fs, enum api_obj obj, struct cval **out)
+{
+	const struct api_object *o = obj_get(obj);
+	/* The row's secrets are dropped on arrival (SPEC §2). */
+	const struct objlist_spec spec = { o->id_field, o->secrets,
+					   o->reserved };
+	struct load_ctx ctx = { fs, &spec };
+
+	return cache_fetch(&fs->cache, o->path, fs->conf.cache_ttl, load_list,
+			   &ctx, out);
+}
+
+int instance_current_team(struct cfs *fs, struct buf *out)
+{
+	/* NOTES §13, §17.12: /teams/current is the UI session's team, not
+	 * necessarily the token's; current Coolify has /team, which is. */
+	const char *path = fs->current_api ? "/team" : "/teams/current";
+	struct cval *v;
+	char *id;
+	int rc;
+
+	rc = store_json(fs, path, &v);
+	if (rc)
+		return rc;
+	id = objlist_object_id(v->data, "id");
+	cval_put(v);
+	if (!id) {
+		log_error("GET %s: the answer names no team", path);
+		return -EIO;
+	}
+	rc = buf_adds(out, id);
+	free(id);
+	return rc;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A version is "4.3.11", "4.0.0-beta.419", "v4.0.0": a digit first (after
+ * an optional "v"), then nothing that would not be in one. */
+static bool looks_like_version(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len && (s[0] == 'v' || s[0] == 'V'))
+		i++;
+	if (i >= len || s[i] < '0' || s[i] > '9')
+		return false;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c >= 0x7f || strchr("\"'<>{}[]\\", c))
+			return false;
+	}
+	return true;
+}
+
+int instance_version_parse(const char *body, size_t len, char **version)
+{
+	struct json_object *root = NULL;
+	const char *s = body;
+	size_t n = len;
+	int rc = -EPROTO;
+
+	while (n && is_blank(*s))
+		s++, n--;
+	while (n && is_blank(s[n - 1]))
+		n--;
+	if (n > 256) /* no version is; an HTML page may be */
+		goto out;
+	if (n && *s != '"') {
+		/* Coolify's own form: the first line is the version. */
+		const char *eol = memchr(s, '\n', n);
+
+		if (eol)
+			n = (size_t)(eol - s);
+		while (n && is_blank(s[n - 1]))
+			n--;
+	} else if (n) {
+		/* The spec's form: a JSON string. Decoded, not just
+		 * unquoted, so an escape cannot slip through. */
+		struct json_tokener *tok = json_tokener_new();
+
+		root = json_tokener_parse_ex(tok, s, (int)n);
+		if (json_tokener_get_error(tok) != json_tokener_success ||
+		    json_tokener_get_parse_end(tok) != n) {
+			json_object_put(root);
+			root = NULL;
+		}
+		json_tokener_free(tok);
+		if (!json_object_is_type(root, json_type_string))
+			goto out;
+		s = json_object_get_string(root);
+		n = (size_t)json_object_get_string_len(root);
+	}
+	if (!looks_like_version(s, n))
+		goto out;
+	*version = xstrndup(s, n);
+	rc = 0;
+out:
+	json_object_put(root);
+	return rc;
+}
+
+bool instance_version_current(const char *version)
+{
+	if (*version == 'v' || *version == 'V')
+		version++;
+	return strncmp(version, "4.0.0-beta", 10) != 0;
+}

@@ -1,0 +1,220 @@
+#include "api/objects.h"
+
+#include <stdlib.h>
+
+#include "base/xalloc.h"
+
+static const char *const app_types[] = {
+	"public",     "private-github-app", "private-deploy-key",
+	"dockerfile", "dockerimage",        "dockercompose",
+	NULL
+};
+
+static const char *const db_types[] = {
+	"postgresql", "mysql",     "mariadb",    "mongodb", "redis",
+	"keydb",      "dragonfly", "clickhouse", NULL,
+};
+
+/* /resources lists every resource; the databases' list is built with
+ * it (NOTES §5.1). */
+static const char *const stale_resources[] = { OBJ_ALL_RESOURCES,
+					       OBJ_DB_MEMBERS, NULL };
+static const char *const stale_none[] = { NULL };
+/* A server's resources move with it. */
+static const char *const stale_server[] = { OBJ_ALL_RESOURCES, OBJ_DB_MEMBERS,
+					    "/applications",   "/databases",
+					    "/services",       NULL };
+
+/* NOTES §1.5: a key's secret is shown to root and read:sensitive tokens;
+ * the mount never shows it (SPEC §2), so it is dropped on arrival. */
+static const char *const key_secrets[] = { "private_key", NULL };
+/* NOTES §13: the key update requires the private key every time. */
+static const char *const keep_key[] = { "private_key", NULL };
+
+/* teams/current is the token's team (kind_coll.c). */
+static const char *const teams_reserved[] = { "current", NULL };
+
+static const struct api_object rows[OBJS] = {
+	[OBJ_PROJECT] = {
+		.name = "project",
+		.dir = "projects",
+		.path = "/projects",
+		.file = "project.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		.quirks = "§3.4 (delete refused while it has resources)",
+		.stale = stale_none,
+	},
+	[OBJ_ENV] = {
+		.name = "environment",
+		.path = "/environments",
+		.in_project = true,
+		.file = "environment.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_CREATE | OBJ_DELETE,
+		.current_only = true,
+		.quirks = "§17.7 (environment endpoints are new)",
+		.stale = stale_none,
+	},
+	[OBJ_APP] = {
+		.name = "application",
+		.dir = "applications",
+		.path = "/applications",
+		.file = "application.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		.quirks = "§4, §4.3 (queued delete)",
+		.types = app_types,
+		.fill = OBJ_FILL_PLACE | OBJ_FILL_SERVER,
+		.stale = stale_resources,
+		.delete_queued = true,
+	},
+	[OBJ_DB] = {
+		.name = "database",
+		.dir = "databases",
+		.path = "/databases",
+		.file = "database.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		.quirks = "§5.1 (the list drops some types), §4.3",
+		.types = db_types,
+		.fill = OBJ_FILL_PLACE | OBJ_FILL_SERVER,
+		.stale = stale_resources,
+		.delete_queued = true,
+	},
+	[OBJ_SVC] = {
+		.name = "service",
+		.dir = "services",
+		.path = "/services",
+		.file = "service.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		.quirks = "§6.3 (PATCH replaces the whole service), §4.3",
+		.fill = OBJ_FILL_PLACE | OBJ_FILL_SERVER,
+		.patch_whole = true,
+		.stale = stale_resources,
+		.delete_queued = true,
+	},
+	[OBJ_SERVER] = {
+		.name = "server",
+		.dir = "servers",
+		.path = "/servers",
+		.file = "server.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		.top = true,
+		.in_uuid = true,
+		.quirks = "§13, §17.1 (validate: GET in 2025, POST since)",
+		.stale = stale_server,
+	},
+	[OBJ_KEY] = {
+		.name = "private key",
+		.dir = "keys",
+		.path = "/security/keys",
+		.file = "key.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		.from_list = true,
+		.secrets = key_secrets,
+		.top = true,
+		.in_uuid = true,
+		.quirks = "§1.5 (private_key shown to some tokens), §13",
+		.patch_keep = keep_key,
+		.stale = stale_none,
+	},
+	[OBJ_TEAM] = {
+		.name = "team",
+		.dir = "teams",
+		.path = "/teams",
+		.file = "team.json",
+		.id_field = "id",
+		.verbs = OBJ_LIST | OBJ_GET,
+		.from_list = true,
+		.reserved = teams_reserved,
+		.top = true,
+		.quirks = "§13 (every team of the user), §17.12, §2.4",
+		.stale = stale_none,
+	},
+	[OBJ_TAG] = {
+		.name = "tag",
+		.dir = "tags",
+		.path = "/tags",
+		.file = "tag.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE,
+		.from_list = true,
+		.current_only = true,
+		.top = true,
+		.quirks = "§17 (new in current Coolify; no GET of one tag)",
+		.stale = stale_none,
+	},
+	[OBJ_DEPLOYMENT] = {
+		.name = "deployment",
+		.dir = "deployments",
+		.path = "/deployments",
+		.file = "deployment.json",
+		.id_field = "deployment_uuid",
+		.verbs = OBJ_LIST | OBJ_GET,
+		.ttl = OBJ_TTL_DEPLOY,
+		.quirks = "§11 (only queued and running ones are listed)",
+		.stale = stale_none,
+	},
+};
+
+const struct api_object *obj_get(enum api_obj o)
+{
+	return &rows[o];
+}
+
+enum api_obj obj_of_kind(enum res_kind kind)
+{
+	static const enum api_obj of[RES_KINDS] = {
+		[RES_APP] = OBJ_APP,
+		[RES_DB] = OBJ_DB,
+		[RES_SVC] = OBJ_SVC,
+	};
+
+	return of[kind];
+}
+
+const char *obj_kind_dir(enum res_kind kind)
+{
+	return rows[obj_of_kind(kind)].dir;
+}
+
+const char *obj_kind_file(enum res_kind kind)
+{
+	return rows[obj_of_kind(kind)].file;
+}
+
+const char *obj_kind_path(enum res_kind kind)
+{
+	return rows[obj_of_kind(kind)].path;
+}
+
+bool obj_supported(const struct api_object *o, bool current_api)
+{
+	return !o->current_only || current_api;
+}
+
+char *obj_list_path(const struct api_object *o, const char *project_uuid)
+{
+	if (o->in_project)
+		return xasprintf("/projects/%s%s", project_uuid, o->path);
+	return xstrdup(o->path);
+}
+
+char *obj_member_path(const struct api_object *o, const char *project_uuid,
+		      const char *id)
+{
+	if (o->in_project)
+		return xasprintf("/projects/%s%s/%s", project_uuid, o->path,
+				 id);
+	return xasprintf("%s/%s", o->path, id);
+}

@@ -1,0 +1,219 @@
+#include "model/objlist.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "model/model.h"
+#include "model/names.h"
+#include "base/xalloc.h"
+
+static const int json_flags =
+    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+
+/* The id at key as text: a string as it is, an integer in decimal
+ * (team ids are numbers, NOTES §13). NULL when it cannot name an entry:
+ * it becomes part of NAME@ID and of uuid/ links. */
+static char *id_of(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	char *id = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return NULL;
+	if (json_object_is_type(v, json_type_string))
+		id = xstrdup(json_object_get_string(v));
+	else if (json_object_is_type(v, json_type_int))
+		id = xasprintf("%" PRId64, json_object_get_int64(v));
+	if (id && !name_is_entry(id)) {
+		free(id);
+		id = NULL;
+	}
+	return id;
+}
+
+void objlist_free(void *p)
+{
+	struct objlist *l = p;
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].uuid);
+		free(l->v[i].name);
+		free(l->v[i].dirname);
+		free(l->v[i].json);
+	}
+	free(l->v);
+	free(l);
+}
+
+/* Names every item; a reserved name takes part as a sibling that is
+ * never shown, so an item of that name is a twin and shows as NAME@ID,
+ * and no other entry can take the form it gets (names.h repeats until
+ * none hides another). */
+static void assign_dirnames(struct objlist *l, const struct objlist_spec *spec)
+{
+	const char *const *r;
+	size_t nres = 0, n, i;
+	const char **names, **ids;
+	char **out;
+
+	for (r = spec->reserved; r && *r; r++)
+		nres++;
+	n = l->n + nres;
+	names = xcalloc(n ? n : 1, sizeof(*names));
+	ids = xcalloc(n ? n : 1, sizeof(*ids));
+	out = xcalloc(n ? n : 1, sizeof(*out));
+	for (i = 0; i < l->n; i++) {
+		names[i] = l->v[i].name;
+		ids[i] = l->v[i].uuid;
+	}
+	for (i = 0; i < nres; i++) {
+		names[l->n + i] = spec->reserved[i];
+		ids[l->n + i] = "";
+	}
+	names_assign(names, ids, n, out);
+	for (i = 0; i < l->n; i++)
+		l->v[i].dirname = out[i];
+	for (i = l->n; i < n; i++)
+		free(out[i]);
+	free(names);
+	free(ids);
+	free(out);
+}
+
+int objlist_parse(const char *json, const struct objlist_spec *spec,
+		  struct objlist **out)
+{
+	struct json_object *root = model_json_parse(json), **items;
+	struct objlist *l;
+	size_t n, i, k = 0;
+
+	items = root ? model_json_items(root, &n) : NULL;
+	if (!items) {
+		json_object_put(root);
+		return -EIO;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->v = xcalloc(n ? n : 1, sizeof(*l->v));
+	for (i = 0; i < n; i++) {
+		struct objlist_item *it = &l->v[k];
+		const char *const *d;
+		const char *name;
+
+		if (!json_object_is_type(items[i], json_type_object))
+			continue;
+		it->uuid = id_of(items[i], spec->id_key);
+		if (!it->uuid)
+			continue;
+		for (d = spec->drop; d && *d; d++)
+			json_object_object_del(items[i], *d);
+		name = model_jstr(items[i], "name");
+		it->name = xstrdup(name && *name ? name : it->uuid);
+		it->mtime = model_parse_time(model_jstr(items[i], "updated_at"));
+		it->json = xstrdup(
+		    json_object_to_json_string_ext(items[i], json_flags));
+		k++;
+	}
+	l->n = k;
+	assign_dirnames(l, spec);
+	free(items);
+	json_object_put(root);
+	*out = l;
+	return 0;
+}
+
+const struct objlist_item *objlist_find(const struct objlist *l,
+					const char *dirname)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].dirname, dirname))
+			return &l->v[i];
+	return NULL;
+}
+
+const struct objlist_item *objlist_by_id(const struct objlist *l,
+					 const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].uuid, id))
+			return &l->v[i];
+	return NULL;
+}
+
+int objlist_field(const struct objlist_item *it, const char *key,
+		  struct buf *out)
+{
+	struct json_object *root = model_json_parse(it->json);
+	const char *s = root ? model_jstr(root, key) : NULL;
+	int rc = -ENOENT;
+
+	if (s)
+		rc = buf_adds(out, s);
+	json_object_put(root);
+	return rc;
+}
+
+char *objlist_object_id(const char *json, const char *id_key)
+{
+	struct json_object *root = model_json_parse(json);
+	char *id = NULL;
+
+	if (root && json_object_is_type(root, json_type_object))
+		id = id_of(root, id_key);
+	json_object_put(root);
+	return id;
+}
+
+/* A line of text may not carry a newline: one would forge another
+ * line (a "domain" is the instance's data). */
+static bool one_line(const char *s)
+{
+	return *s && !strpbrk(s, "\r\n");
+}
+
+int objlist_domains_text(const char *json, struct buf *out)
+{
+	struct json_object *root = model_json_parse(json), **items;
+	size_t n, i, j;
+
+	items = root ? model_json_items(root, &n) : NULL;
+	if (!items) {
+		json_object_put(root);
+		return -EIO;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *doms;
+		const char *ip;
+
+		if (!json_object_is_type(items[i], json_type_object))
+			continue;
+		ip = model_jstr(items[i], "ip");
+		if (!ip || !one_line(ip) ||
+		    !json_object_object_get_ex(items[i], "domains", &doms) ||
+		    !json_object_is_type(doms, json_type_array))
+			continue;
+		for (j = 0; j < json_object_array_length(doms); j++) {
+			struct json_object *d =
+			    json_object_array_get_idx(doms, j);
+
+			if (!json_object_is_type(d, json_type_string) ||
+			    !one_line(json_object_get_string(d)))
+				continue;
+			buf_addf(out, "%s %s\n", ip, json_object_get_string(d));
+		}
+	}
+	free(items);
+	json_object_put(root);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* A resource's ctl file: `cat ctl` lists the verbs, `echo VERB > ctl`
+ * runs one (SPEC §3.3). The verbs are in actions.h, the way lines run in
+ * ctlfile.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/actions.h"
+#include "tree/ctlfile.h"
+#include "base/log.h"
+#include "tree/node.h"
+
+static int ctl_render(const struct node *n, struct buf *out)
+{
+	actions_usage(n->res->kind, out);
+	return 0;
+}
+
+static int ctl_run(struct fh *fh, const char *line)
+{
+	struct actions_cmd cmd;
+	struct buf err = BUF_INIT;
+	int rc;
+
+	rc = actions_parse(fh->id.rkind, line, &cmd, &err);
+	if (rc == -ENODATA) {
+		rc = 0; /* a blank line */
+	} else if (rc) {
+		log_error("%s", err.buf);
+	} else {
+		rc = actions_run(fh->fs, fh->id.rkind, fh->id.uuid, &cmd,
+				 ctlfile_interrupted);
+		if (!rc && cmd.verb == ACTIONS_DELETE)
+			node_forget_dir_of(fh->path, fh->id.uuid);
+	}
+	buf_release(&err);
+	return rc;
+}
+
+static int ctl_open(const struct node *n, struct fh *fh)
+{
+	struct buf usage = BUF_INIT;
+	int rc;
+
+	ctl_render(n, &usage);
+	rc = ctlfile_open(fh, ctl_run, &usage);
+	buf_release(&usage);
+	return rc;
+}
+
+const struct node_kind kind_ctl = {
+	.name = "ctl",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = ctl_render,
+	.open = ctl_open,
+	.written = ctlfile_written,
+	.commit = ctlfile_commit,
+	.truncate = ctlfile_truncate,
+};

@@ -1,0 +1,107 @@
+/* Environment variables: the API's env lists as owned structs, and every
+ * change the mount makes to them (SPEC §3.1).
+ *
+ * The endpoints differ by resource kind and API generation (NOTES §10,
+ * §17.4): application PATCH overwrites the value and every flag left
+ * out, so a change always sends the variable's current flags; service
+ * PATCH changes only what it is sent; 2025 application endpoints refuse
+ * is_multiline and is_shown_once; current Coolify names is_build_time
+ * is_buildtime and adds is_runtime. This module hides all of that behind
+ * one set of calls.
+ *
+ * Every call returns 0 or a negative errno (SPEC §5) that was logged, and
+ * leaves the cache so that the next read sees the change (the new list
+ * is stored when the API's answer gives it, else the list is dropped).
+ * Thread-safe. */
+#ifndef CFS_ENVS_H
+#define CFS_ENVS_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "cache/cache.h"
+#include "cfs.h"
+#include "model/dotenv.h"
+#include "model/model.h"
+
+enum env_flag {
+	ENV_BUILD_TIME, /* is_build_time, or is_buildtime on current Coolify */
+	ENV_RUNTIME,    /* current Coolify only */
+	ENV_LITERAL,
+	ENV_MULTILINE,
+	ENV_SHOWN_ONCE,
+	ENV_FLAGS
+};
+
+struct env_var {
+	char *uuid;
+	char *key;
+	char *value; /* NULL when the token may not read it */
+	bool preview;
+	bool flags[ENV_FLAGS];
+	bool has[ENV_FLAGS]; /* whether the API gave the flag at all */
+	time_t mtime;
+};
+
+struct env_list {
+	struct env_var *v;
+	size_t n;
+	bool latest; /* flags named the current API's way */
+};
+
+/* Which variables: a resource's production or preview set. */
+struct env_target {
+	enum res_kind kind;
+	const char *uuid;
+	bool preview;
+};
+
+/* The flag's API field name for this list's generation, and its xattr
+ * suffix ("is_build_time" for both generations). */
+const char *env_flag_field(enum env_flag f, bool latest);
+const char *env_flag_name(enum env_flag f);
+
+/* Parses GET .../envs (the caller frees with env_list_free). -EIO when it
+ * is not a list of variables. */
+int env_list_parse(const char *json, struct env_list **out);
+void env_list_free(void *p);
+const struct env_var *env_list_find(const struct env_list *l, const char *key,
+				    bool preview);
+
+/* Whether the instance has env endpoints for this kind of resource
+ * (databases only on current Coolify, NOTES §10.4). */
+bool envs_supported(const struct cfs *fs, enum res_kind kind);
+
+/* Whether envs_get() would answer from the cache. */
+bool envs_fresh(struct cfs *fs, enum res_kind kind, const char *uuid);
+/* The resource's variables (both sets), through the cache. */
+int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
+	     struct cval **out);
+/* Whether the last list fetched (however old) holds key; never asks the
+ * API. */
+bool envs_cached_has(struct cfs *fs, enum res_kind kind, const char *uuid,
+		     const char *key, bool preview);
+
+/* Sets key to value, creating the variable when it does not exist. A
+ * value equal to the current one sends nothing. like, when not NULL,
+ * gives the flags a new variable starts with. */
+int envs_set(struct cfs *fs, const struct env_target *t, const char *key,
+	     const char *value, const struct env_var *like);
+int envs_delete(struct cfs *fs, const struct env_target *t, const char *key);
+/* Renames: creates to with from's value and flags, then deletes from.
+ * -EEXIST when noreplace and to exists; -EACCES when from's value is
+ * hidden from the token. */
+int envs_rename(struct cfs *fs, const struct env_target *t, const char *from,
+		const char *to, bool noreplace);
+/* Changes one flag; -EACCES when the value is hidden (the API would
+ * overwrite it), -EINVAL for a flag this API generation cannot set. */
+int envs_set_flag(struct cfs *fs, const struct env_target *t, const char *key,
+		  enum env_flag flag, bool on);
+/* Makes the set equal to want: changed and new keys in one bulk request,
+ * then one DELETE per key that want lacks (only keys whose value the
+ * token can read). A partial failure is -EIO, and the log names the keys
+ * that were applied. */
+int envs_apply(struct cfs *fs, const struct env_target *t,
+	       const struct dotenv *want);
+
+#endif

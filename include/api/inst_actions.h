@@ -1,0 +1,59 @@
+/* The verbs of the instance's ctl files (SPEC §2, §3.3): a server's
+ * (validate, delete), a key's or any other member's that the API can
+ * delete (delete), and the mount's own (refresh, deploy tag TAG [force],
+ * api enable, api disable).
+ *
+ * Parsing is pure. Running a verb sends at most one request that can act
+ * (the GET fallback of actions_call() only follows a refusal that ran
+ * nothing), logs the API's message once, and drops from the cache what
+ * the verb makes stale. Thread-safe. */
+#ifndef CFS_INST_ACTIONS_H
+#define CFS_INST_ACTIONS_H
+
+#include <stdbool.h>
+
+#include "base/buf.h"
+#include "cfs.h"
+#include "api/objects.h"
+
+enum inst_verb {
+	INST_VALIDATE,
+	INST_DELETE,
+	INST_REFRESH,
+	INST_DEPLOY_TAG,
+	INST_API_ENABLE,
+	INST_API_DISABLE,
+};
+
+struct inst_cmd {
+	enum inst_verb verb;
+	bool force; /* deploy tag: rebuild without the build cache */
+	char *tag;  /* deploy tag: the tag (or comma-separated tags), owned */
+};
+
+/* A ctl's target is the object whose member it is in (servers/S/ctl:
+ * obj_get(OBJ_SERVER)), or NULL for the mount's own. A member's ctl
+ * takes delete when its row has OBJ_DELETE, and servers validate too. */
+
+/* Whether members of target have a ctl at all (teams have none). */
+bool inst_actions_has_ctl(const struct api_object *target);
+
+/* Parses one line written to a ctl of target. Returns 0 (release cmd
+ * with inst_actions_cmd_release), or -EINVAL with the reason in err (reset
+ * first); an empty line is -ENODATA (nothing to do). */
+int inst_actions_parse(const struct api_object *target, const char *line,
+		       struct inst_cmd *cmd, struct buf *err);
+void inst_actions_cmd_release(struct inst_cmd *cmd);
+
+/* The verbs target's ctl takes, one per line (`cat ctl`); appends. */
+void inst_actions_usage(const struct api_object *target, struct buf *out);
+
+/* Runs cmd; uuid is the member's (NULL for the mount's ctl). Returns
+ * 0, or a negative errno, logged with the API's message: -EBUSY for a key
+ * in use or a server that still has resources, -ENOENT for a tag that
+ * matches nothing, -EACCES for a token without the ability (api enable
+ * and disable need a root-team token), or SPEC §5's. */
+int inst_actions_run(struct cfs *fs, const struct api_object *target,
+		     const char *uuid, const struct inst_cmd *cmd);
+
+#endif

@@ -1,0 +1,140 @@
+/* The API's objects, described once (STYLE: "tables that describe
+ * things once"; SPEC §2, §6).
+ *
+ * One row per kind of object the mount shows: where the API lists it and
+ * where one member is, the directory and the file the mount shows it as,
+ * which verbs the API has for it, what its cache key is and how long an
+ * answer is reused, which of its fields are secrets, which entry names
+ * its directory keeps for something else, and the quirks that touch it,
+ * named with their api/NOTES.md section. The store (store.h), the
+ * changes (crud.h), the actions (inst_actions.h), the prefetcher and the
+ * node kinds read the row instead of spelling paths and names again, so
+ * a new collection of plain objects is one row here (plus its fake routes
+ * and tests).
+ *
+ * Pure and immutable: any thread may read the table. */
+#ifndef CFS_OBJECTS_H
+#define CFS_OBJECTS_H
+
+#include <stdbool.h>
+
+#include "model/model.h"
+
+enum api_obj {
+	OBJ_PROJECT,
+	OBJ_ENV, /* current Coolify only (NOTES §17.7) */
+	OBJ_APP,
+	OBJ_DB,
+	OBJ_SVC,
+	OBJ_SERVER,
+	OBJ_KEY,
+	OBJ_TEAM,
+	OBJ_DEPLOYMENT,
+	OBJ_TAG, /* current Coolify only (NOTES §17) */
+	OBJS
+};
+
+/* What the API can do with an object: a row's verbs. */
+enum {
+	OBJ_LIST = 1 << 0,   /* GET PATH */
+	OBJ_GET = 1 << 1,    /* GET PATH/ID */
+	OBJ_PATCH = 1 << 2,  /* PATCH PATH/ID */
+	OBJ_CREATE = 1 << 3, /* POST PATH (or PATH/TYPE, see types) */
+	OBJ_DELETE = 1 << 4, /* DELETE PATH/ID */
+};
+
+/* What a create body takes from the place it is made in (crud.h). */
+enum {
+	OBJ_FILL_PLACE = 1 << 0,  /* project_uuid, environment_uuid|_name */
+	OBJ_FILL_SERVER = 1 << 1, /* server_uuid: the instance's only server */
+};
+
+/* How long an answer about the object may be reused. */
+enum obj_ttl {
+	OBJ_TTL_CACHE,  /* cache_ttl */
+	OBJ_TTL_DEPLOY, /* deployments.h's: short while one runs */
+};
+
+/* The cache key of GET /resources (every resource, NOTES §5.1): what
+ * resources.json shows and what the database list is completed from. */
+#define OBJ_ALL_RESOURCES "/resources"
+/* The databases of GET /resources, cached apart (store.c). A change that
+ * makes OBJ_ALL_RESOURCES stale makes it stale too. */
+#define OBJ_DB_MEMBERS "/resources#databases"
+
+struct api_object {
+	const char *name; /* "application", "private key": for log lines */
+	/* The entry of the mount that holds the collection ("servers",
+	 * "keys"), or of an environment ("applications"); NULL when the
+	 * mount has no directory of its own for it. */
+	const char *dir;
+	/* The API's list, and the prefix of one member's path (PATH/ID).
+	 * With in_project, it follows /projects/{uuid} (environments). */
+	const char *path;
+	bool in_project;
+	const char *file;     /* the member's JSON file: "server.json" */
+	const char *id_field; /* "uuid", or "id" (teams) */
+	unsigned verbs;       /* OBJ_LIST | OBJ_GET ... */
+	enum obj_ttl ttl;
+	/* NAME.json is the member as its collection's list gives it: no
+	 * request per member (keys, teams, tags). Else GET PATH/ID. */
+	bool from_list;
+	/* Fields never kept nor shown, whatever the token may read (SPEC
+	 * §2): NULL-terminated, or NULL. */
+	const char *const *secrets;
+	/* Entry names the collection's directory keeps for something else:
+	 * a member of that name is shown as NAME@ID. NULL-terminated, or
+	 * NULL. */
+	const char *const *reserved;
+	bool current_only;  /* absent on the 2025 API (NOTES §17) */
+	/* MOUNT/DIR/ is the collection, served by kind_coll (kind_inst.h):
+	 * a directory per member with FILE, a ctl when it can be deleted,
+	 * and new.json when one can be created. */
+	bool top;
+	bool in_uuid; /* MOUNT/uuid/ID links to each member */
+	const char *quirks; /* the NOTES sections that touch it */
+
+	/* For crud.h: when not NULL, a create's "type" must be one of these
+	 * and is the last part of the create path (and is not sent). */
+	const char *const *types;
+	unsigned fill; /* OBJ_FILL_PLACE | OBJ_FILL_SERVER */
+	/* NOTES §6.3: the PATCH is a full replace, so what it needs is
+	 * taken from the object as it was. */
+	bool patch_whole;
+	/* Fields every PATCH must carry, taken from a fresh GET when the
+	 * change lacks them (never cached: they may be secrets). */
+	const char *const *patch_keep;
+	/* Cached answers a change makes stale, besides the list, the member
+	 * and everything under it. NULL-terminated, never NULL. */
+	const char *const *stale;
+	/* NOTES §4.3: a delete runs in a queued job, and the lists show
+	 * the member until it has run. */
+	bool delete_queued;
+};
+
+/* The row of o. */
+const struct api_object *obj_get(enum api_obj o);
+/* The object of a resource kind. */
+enum api_obj obj_of_kind(enum res_kind kind);
+
+/* The directory ("applications"...) and JSON file ("application.json"...)
+ * names of a resource kind: its row's dir and file. */
+const char *obj_kind_dir(enum res_kind kind);
+const char *obj_kind_file(enum res_kind kind);
+/* The API path of a resource kind's list ("/applications"), the prefix
+ * of its members' paths. */
+const char *obj_kind_path(enum res_kind kind);
+
+/* Whether an instance (current_api: current Coolify, NOTES §17) has the
+ * object's routes at all. */
+bool obj_supported(const struct api_object *o, bool current_api);
+
+/* The API path of o's list, which is also its cache key: a new string
+ * (caller frees). project_uuid is for in_project rows, else ignored. */
+char *obj_list_path(const struct api_object *o, const char *project_uuid);
+/* The API path of member id (PATH/ID), its cache key and the prefix of
+ * everything under it: a new string (caller frees). */
+char *obj_member_path(const struct api_object *o, const char *project_uuid,
+		      const char *id);
+
+#endif

@@ -1,0 +1,70 @@
+/* Lists of the instance's own objects: servers, private keys, teams
+ * (SPEC §2). Each item keeps its id (the uuid, or a team's number as
+ * text), its name, its entry name (escaped and de-duplicated as names.h
+ * says) and its JSON as compact text.
+ *
+ * A spec says which field is the id and which fields are removed from
+ * every item before anything is kept: a private key's secret never
+ * reaches the cache, whatever the token may read (SPEC §2).
+ *
+ * Pure; parsed lists are immutable, so any number of threads may read
+ * them. */
+#ifndef CFS_OBJLIST_H
+#define CFS_OBJLIST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "base/buf.h"
+
+struct objlist_spec {
+	const char *id_key;      /* "uuid", or "id" for teams */
+	const char *const *drop; /* NULL-terminated, or NULL for none */
+	/* Entry names taken by something else in the directory (teams/
+	 * has its current link): an object with such a name is shown as
+	 * NAME@ID. NULL-terminated, or NULL. */
+	const char *const *reserved;
+};
+
+struct objlist_item {
+	char *uuid; /* the id, as text (the name names.h de-duplicates by) */
+	char *name; /* the name, or the id when there is none */
+	char *dirname;
+	time_t mtime; /* updated_at, 0 when absent */
+	char *json;   /* compact, without the spec's dropped fields */
+};
+
+struct objlist {
+	struct objlist_item *v;
+	size_t n;
+};
+
+/* Parses a list answer (a JSON array, or an object keyed by number
+ * strings, NOTES §2.4): 0 and a new list in *out (objlist_free), or -EIO
+ * when json is not such a list. Items that are not objects or have no
+ * usable id are left out. */
+int objlist_parse(const char *json, const struct objlist_spec *spec,
+		  struct objlist **out);
+void objlist_free(void *p);
+
+/* The item with that entry name, or that id; NULL when none. */
+const struct objlist_item *objlist_find(const struct objlist *l,
+					const char *dirname);
+const struct objlist_item *objlist_by_id(const struct objlist *l,
+					 const char *id);
+
+/* Appends the string field key of it's JSON to out: 0, or -ENOENT when
+ * the item has no such string. */
+int objlist_field(const struct objlist_item *it, const char *key,
+		  struct buf *out);
+
+/* The id of a single object answer (GET /team): a new string the caller
+ * frees, or NULL when json is not an object with such an id. */
+char *objlist_object_id(const char *json, const char *id_key);
+
+/* GET /servers/{uuid}/domains ([{"ip":..., "domains":[...]}], NOTES
+ * §13) as text: one line per domain, the IP, a space and the domain, as
+ * in hosts(5). Appends to out; -EIO when json is not that list. */
+int objlist_domains_text(const char *json, struct buf *out);
+
+#endif
