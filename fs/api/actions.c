@@ -366,9 +366,7 @@ static int wait_deployment(struct cfs *fs, const char *app_uuid,
 		at_once = false;
 		free(path);
 		path = uuid ? obj_member_path(obj_get(OBJ_DEPLOYMENT), NULL, uuid)
-			    : xasprintf("/deployments/applications/%s"
-					"?skip=0&take=1",
-					app_uuid);
+			    : deploy_history_path(app_uuid, 1);
 		rc = get_deployments(fs, path, &status, &l);
 		/* NOTES §11.4: a deploy skipped because one was queued still
 		 * names a deployment, which was never stored. */

@@ -265,10 +265,15 @@ static unsigned list_ttl(struct cfs *fs, const char *key)
 	return ttl;
 }
 
+char *deploy_history_path(const char *app_uuid, int take)
+{
+	return xasprintf("%s/%s?skip=0&take=%d",
+			 obj_get(OBJ_DEPLOYMENT)->history, app_uuid, take);
+}
+
 static char *page_key(const char *app_uuid)
 {
-	return xasprintf("/deployments/applications/%s?skip=0&take=%d",
-			 app_uuid, DEPLOY_PAGE);
+	return deploy_history_path(app_uuid, DEPLOY_PAGE);
 }
 
 bool deploy_page_fresh(struct cfs *fs, const char *app_uuid)
@@ -294,19 +299,20 @@ int deploy_store_page(struct cfs *fs, const char *app_uuid, struct cval **out)
 
 int deploy_store_active(struct cfs *fs, struct cval **out)
 {
+	const char *key = obj_get(OBJ_DEPLOYMENT)->path;
 	struct load_ctx ctx = { fs, true };
 
 	/* What runs is followed as closely as a status; that nothing runs,
 	 * like any list, for cache_ttl (SPEC §4), so a warm walk of the
 	 * mount asks for nothing. */
-	return cache_fetch(&fs->cache, "/deployments",
-			   list_ttl(fs, "/deployments"), load_list, &ctx, out);
+	return cache_fetch(&fs->cache, key, list_ttl(fs, key), load_list, &ctx,
+			   out);
 }
 
 int deploy_store_one(struct cfs *fs, const char *uuid, bool fresh,
 		     struct cval **out)
 {
-	char *key = xasprintf("/deployments/%s", uuid);
+	char *key = obj_member_path(obj_get(OBJ_DEPLOYMENT), NULL, uuid);
 	struct load_ctx ctx = { fs, false };
 	int rc;
 
@@ -319,5 +325,5 @@ int deploy_store_one(struct cfs *fs, const char *uuid, bool fresh,
 
 void deploy_store_invalidate(struct cfs *fs)
 {
-	cache_invalidate_prefix(&fs->cache, "/deployments");
+	cache_invalidate_prefix(&fs->cache, obj_get(OBJ_DEPLOYMENT)->path);
 }

@@ -158,6 +158,9 @@ static const struct api_object rows[OBJS] = {
 		.name = "deployment",
 		.dir = "deployments",
 		.path = "/deployments",
+		/* NOTES §11: the only paged route; the list has only queued
+		 * and running ones. */
+		.history = "/deployments/applications",
 		.file = "deployment.json",
 		.id_field = "deployment_uuid",
 		.verbs = OBJ_LIST | OBJ_GET,

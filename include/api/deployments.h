@@ -68,6 +68,9 @@ int deploy_render_log(const char *logs, struct buf *out);
 int deploy_store_page(struct cfs *fs, const char *app_uuid, struct cval **out);
 /* Whether deploy_store_page() would answer from the cache. */
 bool deploy_page_fresh(struct cfs *fs, const char *app_uuid);
+/* The path of app_uuid's newest take deployments (the row's history), a
+ * new string (caller frees). */
+char *deploy_history_path(const char *app_uuid, int take);
 /* GET /deployments (queued and in progress) -> struct deploy_list */
 int deploy_store_active(struct cfs *fs, struct cval **out);
 /* GET /deployments/{uuid} -> struct deploy_list of one; fresh when

@@ -71,6 +71,9 @@ struct api_object {
 	/* The API's list, and the prefix of one member's path (PATH/ID).
 	 * With in_project, it follows /projects/{uuid} (environments). */
 	const char *path;
+	/* PATH/{uuid} of an owner's members, newest first, paged with skip
+	 * and take: an application's deployments. NULL: none. */
+	const char *history;
 	bool in_project;
 	const char *file;     /* the member's JSON file: "server.json" */
 	const char *id_field; /* "uuid", or "id" (teams) */
