@@ -41,6 +41,16 @@ bool crud_is_object(const char *text)
 	return o != NULL;
 }
 
+/* json-c reads NaN (not JSON, but its parser takes it) as a double that
+ * equals nothing, itself included: then the text decides, so that a
+ * field left as it was is never sent. */
+static bool same_value(struct json_object *a, struct json_object *b)
+{
+	return json_object_equal(a, b) ||
+	       !strcmp(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN),
+		       json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
+}
+
 int crud_diff(const char *base, const char *want, struct buf *out, size_t *n)
 {
 	struct json_object *w = parse_object(want), *b = parse_object(base);
@@ -58,7 +68,7 @@ int crud_diff(const char *base, const char *want, struct buf *out, size_t *n)
 		struct json_object *old;
 
 		if (b && json_object_object_get_ex(b, key, &old) &&
-		    json_object_equal(old, val))
+		    same_value(old, val))
 			continue;
 		json_object_object_add(d, key, json_object_get(val));
 		(*n)++;

@@ -52,6 +52,13 @@ static void test_unchanged_and_left_out_send_nothing(void)
 	/* No base (new.json): everything is new. */
 	CHECK_INT(crud_diff(NULL, "{\"a\":1}", &out, &n), 0);
 	CHECK_INT(n, 1);
+	/* json-c reads NaN, which equals nothing: a field left as it was
+	 * is still not sent (found by fuzz_crud). */
+	CHECK_INT(crud_diff("{\"a\":[NaN],\"b\":1}", "{\"a\":[NaN],\"b\":2}",
+			    &out, &n),
+		  0);
+	CHECK_INT(n, 1);
+	CHECK_STR(out.buf, "{\"b\":2}");
 }
 
 static void test_not_an_object_is_einval(void)
