@@ -212,7 +212,7 @@ int actions_call(struct cfs *fs, const char *path, unsigned flags,
 		 struct http_response *resp)
 {
 	return http_call_quirks(
-	    &fs->http, "POST", path, NULL, 0,
+	    &fs->api.http, "POST", path, NULL, 0,
 	    flags & ACTIONS_GET_ONLY_2025 ? action_quirks_2025 : action_quirks,
 	    resp);
 }
@@ -263,11 +263,11 @@ static void invalidate(struct cfs *fs, enum res_kind kind, const char *uuid)
 	const struct api_object *o = obj_get(obj_of_kind(kind));
 	char *key = obj_member_path(o, NULL, uuid);
 
-	cache_invalidate(&fs->cache, o->path);
-	cache_invalidate(&fs->cache, key);
+	cache_invalidate(&fs->api.cache, o->path);
+	cache_invalidate(&fs->api.cache, key);
 	free(key);
-	cache_invalidate(&fs->cache, OBJ_ALL_RESOURCES);
-	cache_invalidate(&fs->cache, OBJ_DB_MEMBERS);
+	cache_invalidate(&fs->api.cache, OBJ_ALL_RESOURCES);
+	cache_invalidate(&fs->api.cache, OBJ_DB_MEMBERS);
 	deploy_store_invalidate(fs);
 }
 
@@ -317,7 +317,7 @@ static int get_deployments(struct cfs *fs, const char *path, long *status,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call_quirks(&fs->http, "GET", path, NULL, 0,
+	rc = http_call_quirks(&fs->api.http, "GET", path, NULL, 0,
 			      deployment_quirks, &resp);
 	*status = resp.status;
 	if (!rc && deploy_list_parse(resp.body.buf, out)) {
@@ -383,7 +383,7 @@ static int wait_deployment(struct cfs *fs, const char *app_uuid,
 			if (!failing_since)
 				failing_since = mono_ms();
 			if (transient(rc) &&
-			    mono_ms() - failing_since < fs->http.timeout_ms)
+			    mono_ms() - failing_since < fs->api.http.timeout_ms)
 				continue;
 			if (rc == -ENOENT)
 				log_error("GET %s: the deployment is gone",

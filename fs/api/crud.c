@@ -17,7 +17,7 @@
 bool crud_supported(const struct cfs *fs, enum api_obj obj)
 {
 	/* NOTES §17.7: environment endpoints are new in current Coolify. */
-	return obj_supported(obj_get(obj), fs->current_api);
+	return obj_supported(obj_get(obj), fs->api.current_api);
 }
 
 /* ---- JSON helpers (pure) ---- */
@@ -145,22 +145,22 @@ static void invalidate(struct cfs *fs, const struct api_object *d,
 	char *coll = coll_path(d, at);
 	size_t i;
 
-	cache_invalidate(&fs->cache, coll);
+	cache_invalidate(&fs->api.cache, coll);
 	if (uuid) {
 		char *p = obj_path(d, at, uuid);
 
-		cache_invalidate_prefix(&fs->cache, p);
+		cache_invalidate_prefix(&fs->api.cache, p);
 		free(p);
 	}
 	/* An environment is listed in its project's object. */
 	if (d->in_project) {
 		char *p = xasprintf("/projects/%s", at->project_uuid);
 
-		cache_invalidate_prefix(&fs->cache, p);
+		cache_invalidate_prefix(&fs->api.cache, p);
 		free(p);
 	}
 	for (i = 0; d->stale[i]; i++)
-		cache_invalidate(&fs->cache, d->stale[i]);
+		cache_invalidate(&fs->api.cache, d->stale[i]);
 	free(coll);
 }
 
@@ -182,8 +182,8 @@ static const struct http_quirk write_quirks[] = {
 static int send_write(struct cfs *fs, const char *method, const char *path,
 		const char *body, struct http_response *resp)
 {
-	return http_call_quirks(&fs->http, method, path, body, 0, write_quirks,
-				resp);
+	return http_call_quirks(&fs->api.http, method, path, body, 0,
+				write_quirks, resp);
 }
 
 /* The only server's uuid (caller frees), or -EINVAL when there are none
@@ -375,7 +375,7 @@ static int fill_keep(struct cfs *fs, const struct api_object *d,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	rc = http_call(&fs->api.http, "GET", path, NULL, 0, &resp);
 	now = rc ? NULL : parse_object(resp.body.buf);
 	for (i = 0; now && d->patch_keep[i]; i++)
 		if (!json_object_object_get_ex(o, d->patch_keep[i], NULL) &&
@@ -452,7 +452,7 @@ int crud_delete(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		/* NOTES §4.3: resources go in a queued job, and the lists
 		 * show them until it has run. */
 		if (d->delete_queued)
-			gone_add(&fs->gone, uuid);
+			gone_add(&fs->api.gone, uuid);
 		invalidate(fs, d, at, uuid);
 		log_info("deleted %s %s", d->name, uuid);
 	}

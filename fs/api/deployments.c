@@ -229,7 +229,7 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+	rc = http_call(&ctx->fs->api.http, "GET", key, NULL,
 		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && deploy_list_parse(resp.body.buf, &l)) {
 		log_error("GET %s: the answer is not the JSON the API "
@@ -251,8 +251,8 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
  * then it is reused only as long as a status is. */
 static unsigned list_ttl(struct cfs *fs, const char *key)
 {
-	struct cval *v = cache_peek(&fs->cache, key);
-	unsigned ttl = fs->conf.cache_ttl;
+	struct cval *v = cache_peek(&fs->api.cache, key);
+	unsigned ttl = fs->api.cache_ttl;
 	size_t i;
 
 	if (!v)
@@ -274,7 +274,7 @@ static char *page_key(const char *app_uuid)
 bool deploy_page_fresh(struct cfs *fs, const char *app_uuid)
 {
 	char *key = page_key(app_uuid);
-	bool fresh = cache_fresh(&fs->cache, key, list_ttl(fs, key));
+	bool fresh = cache_fresh(&fs->api.cache, key, list_ttl(fs, key));
 
 	free(key);
 	return fresh;
@@ -286,8 +286,8 @@ int deploy_store_page(struct cfs *fs, const char *app_uuid, struct cval **out)
 	struct load_ctx ctx = { fs, true };
 	int rc;
 
-	rc = cache_fetch(&fs->cache, key, list_ttl(fs, key), load_list, &ctx,
-			 out);
+	rc = cache_fetch(&fs->api.cache, key, list_ttl(fs, key), load_list,
+			 &ctx, out);
 	free(key);
 	return rc;
 }
@@ -299,7 +299,7 @@ int deploy_store_active(struct cfs *fs, struct cval **out)
 	/* What runs is followed as closely as a status; that nothing runs,
 	 * like any list, for cache_ttl (SPEC §4), so a warm walk of the
 	 * mount asks for nothing. */
-	return cache_fetch(&fs->cache, "/deployments",
+	return cache_fetch(&fs->api.cache, "/deployments",
 			   list_ttl(fs, "/deployments"), load_list, &ctx, out);
 }
 
@@ -310,7 +310,7 @@ int deploy_store_one(struct cfs *fs, const char *uuid, bool fresh,
 	struct load_ctx ctx = { fs, false };
 	int rc;
 
-	rc = cache_fetch(&fs->cache, key,
+	rc = cache_fetch(&fs->api.cache, key,
 			 fresh ? store_status_ttl(fs) : list_ttl(fs, key),
 			 load_list, &ctx, out);
 	free(key);
@@ -319,5 +319,5 @@ int deploy_store_one(struct cfs *fs, const char *uuid, bool fresh,
 
 void deploy_store_invalidate(struct cfs *fs)
 {
-	cache_invalidate_prefix(&fs->cache, "/deployments");
+	cache_invalidate_prefix(&fs->api.cache, "/deployments");
 }

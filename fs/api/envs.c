@@ -130,7 +130,7 @@ const struct env_var *env_list_find(const struct env_list *l, const char *key,
 
 bool envs_supported(const struct cfs *fs, enum res_kind kind)
 {
-	return kind != RES_DB || fs->current_api;
+	return kind != RES_DB || fs->api.current_api;
 }
 
 static char *envs_path(enum res_kind kind, const char *uuid)
@@ -151,7 +151,7 @@ static int envs_load(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+	rc = http_call(&ctx->fs->api.http, "GET", key, NULL,
 		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && env_list_parse(resp.body.buf, &l)) {
 		log_error("GET %s: the answer is not a list of variables", key);
@@ -168,7 +168,7 @@ static int envs_load(void *arg, const char *key, bool stale, void **data,
 bool envs_fresh(struct cfs *fs, enum res_kind kind, const char *uuid)
 {
 	char *path = envs_path(kind, uuid);
-	bool fresh = cache_fresh(&fs->cache, path, fs->conf.cache_ttl);
+	bool fresh = cache_fresh(&fs->api.cache, path, fs->api.cache_ttl);
 
 	free(path);
 	return fresh;
@@ -181,8 +181,8 @@ int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
 	char *path = envs_path(kind, uuid);
 	int rc;
 
-	rc = cache_fetch(&fs->cache, path, fs->conf.cache_ttl, envs_load, &ctx,
-			 out);
+	rc = cache_fetch(&fs->api.cache, path, fs->api.cache_ttl, envs_load,
+			 &ctx, out);
 	free(path);
 	return rc;
 }
@@ -191,7 +191,7 @@ bool envs_cached_has(struct cfs *fs, enum res_kind kind, const char *uuid,
 		     const char *key, bool preview)
 {
 	char *path = envs_path(kind, uuid);
-	struct cval *cv = cache_peek(&fs->cache, path);
+	struct cval *cv = cache_peek(&fs->api.cache, path);
 	bool has = cv && env_list_find(cv->data, key, preview);
 
 	cval_put(cv);
@@ -214,7 +214,7 @@ static int current_var(struct cfs *fs, const struct env_target *t,
 	if (rc)
 		return rc;
 	l = cv->data;
-	*latest = l->latest || fs->current_api;
+	*latest = l->latest || fs->api.current_api;
 	v = env_list_find(l, key, t->preview);
 	if (!v) {
 		cval_put(cv);
@@ -273,7 +273,7 @@ static int send_json(struct cfs *fs, const char *method, const char *path,
 
 	http_response_init(&resp);
 	rc = http_call(
-	    &fs->http, method, path,
+	    &fs->api.http, method, path,
 	    body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN)
 		 : NULL,
 	    0, &resp);
@@ -294,10 +294,10 @@ static void cache_update(struct cfs *fs, const struct env_target *t,
 	struct cval *cv;
 	size_t i;
 
-	cv = cache_peek(&fs->cache, path);
+	cv = cache_peek(&fs->api.cache, path);
 	if (!cv || (obj && !env_var_fill(&fresh, obj)) ||
 	    (!obj && !deleted_uuid)) {
-		cache_invalidate(&fs->cache, path);
+		cache_invalidate(&fs->api.cache, path);
 		goto out;
 	}
 	nl = xcalloc(1, sizeof(*nl));
@@ -320,7 +320,7 @@ static void cache_update(struct cfs *fs, const struct env_target *t,
 	}
 	if (obj)
 		nl->v[nl->n++] = fresh;
-	cache_store(&fs->cache, path, nl, env_list_free);
+	cache_store(&fs->api.cache, path, nl, env_list_free);
 out:
 	cval_put(cv);
 	free(path);
@@ -332,7 +332,7 @@ int envs_set(struct cfs *fs, const struct env_target *t, const char *key,
 	struct json_object *body = json_object_new_object(), *answer = NULL;
 	char *path = envs_path(t->kind, t->uuid), *want = trimmed(value);
 	struct env_var cur;
-	bool latest = fs->current_api, exists;
+	bool latest = fs->api.current_api, exists;
 	int rc;
 
 	rc = current_var(fs, t, key, &cur, &latest);
@@ -524,7 +524,7 @@ static size_t bulk_outcome(struct cfs *fs, const struct env_target *t,
 	char *path = envs_path(t->kind, t->uuid);
 	size_t i, n = 0;
 
-	cache_invalidate(&fs->cache, path);
+	cache_invalidate(&fs->api.cache, path);
 	free(path);
 	if (envs_get(fs, t->kind, t->uuid, &cv)) {
 		buf_adds(out, "unknown (the list could not be read back)");
@@ -598,7 +598,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 		if (bulk_changes(cur, value)) {
 			json_object_array_add(
 			    data, bulk_item(t, cur, want->v[i].key, value,
-					    l->latest || fs->current_api));
+					    l->latest || fs->api.current_api));
 			buf_addf(&sent, "%s%s", sent.len ? ", " : "",
 				 want->v[i].key);
 		}
@@ -655,7 +655,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 out_put:
 	json_object_put(body);
 	cval_put(cv);
-	cache_invalidate(&fs->cache, path);
+	cache_invalidate(&fs->api.cache, path);
 out:
 	buf_release(&applied);
 	buf_release(&sent);

@@ -216,8 +216,8 @@ static int delete_call(struct cfs *fs, const char *path)
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call_quirks(&fs->http, "DELETE", path, NULL, 0, delete_quirks,
-			      &resp);
+	rc = http_call_quirks(&fs->api.http, "DELETE", path, NULL, 0,
+			      delete_quirks, &resp);
 	http_response_release(&resp);
 	return rc;
 }
@@ -246,9 +246,9 @@ static void drop_resources(struct cfs *fs)
 	enum res_kind k;
 
 	for (k = 0; k < RES_KINDS; k++)
-		cache_invalidate(&fs->cache, obj_get(obj_of_kind(k))->path);
-	cache_invalidate(&fs->cache, OBJ_ALL_RESOURCES);
-	cache_invalidate(&fs->cache, OBJ_DB_MEMBERS);
+		cache_invalidate(&fs->api.cache, obj_get(obj_of_kind(k))->path);
+	cache_invalidate(&fs->api.cache, OBJ_ALL_RESOURCES);
+	cache_invalidate(&fs->api.cache, OBJ_DB_MEMBERS);
 	deploy_store_invalidate(fs);
 }
 
@@ -256,8 +256,8 @@ static void drop_resources(struct cfs *fs)
 static void drop_member(struct cfs *fs, const struct api_object *o,
 			const char *path)
 {
-	cache_invalidate_prefix(&fs->cache, path);
-	cache_invalidate(&fs->cache, o->path);
+	cache_invalidate_prefix(&fs->api.cache, path);
+	cache_invalidate(&fs->api.cache, o->path);
 }
 
 static int run_member(struct cfs *fs, const struct api_object *o,
@@ -294,7 +294,7 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 
 	switch (cmd->verb) {
 	case INST_REFRESH:
-		cache_clear(&fs->cache);
+		cache_clear(&fs->api.cache);
 		log_info("refresh: cached data dropped");
 		break;
 	case INST_DEPLOY_TAG:

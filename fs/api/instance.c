@@ -26,7 +26,7 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+	rc = http_call(&ctx->fs->api.http, "GET", key, NULL,
 		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && objlist_parse(resp.body.buf, ctx->spec, &l)) {
 		log_error("GET %s: the answer is not the JSON the API "
@@ -50,15 +50,15 @@ int instance_list(struct cfs *fs, enum api_obj obj, struct cval **out)
 					   o->reserved };
 	struct load_ctx ctx = { fs, &spec };
 
-	return cache_fetch(&fs->cache, o->path, fs->conf.cache_ttl, load_list,
-			   &ctx, out);
+	return cache_fetch(&fs->api.cache, o->path, fs->api.cache_ttl,
+			   load_list, &ctx, out);
 }
 
 int instance_current_team(struct cfs *fs, struct buf *out)
 {
 	/* NOTES §13, §17.12: /teams/current is the UI session's team, not
 	 * necessarily the token's; current Coolify has /team, which is. */
-	const char *path = fs->current_api ? "/team" : "/teams/current";
+	const char *path = fs->api.current_api ? "/team" : "/teams/current";
 	struct cval *v;
 	char *id;
 	int rc;

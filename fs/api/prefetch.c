@@ -53,7 +53,7 @@ static bool job_fresh(struct cfs *fs, enum prefetch_what what,
 		return deploy_page_fresh(fs, uuid);
 	case PREFETCH_LIST:
 		return store_fresh(fs, obj_of_kind(kind), NULL,
-				   fs->conf.cache_ttl);
+				   fs->api.cache_ttl);
 	}
 	return false;
 }
@@ -78,8 +78,8 @@ static int job_run(struct cfs *fs, const struct prefetch_job *j)
 		rc = deploy_store_page(fs, j->uuid, &v);
 		break;
 	case PREFETCH_LIST:
-		rc = store_list(fs, obj_of_kind(j->kind), fs->conf.cache_ttl,
-				&v);
+		rc =
+		    store_list(fs, obj_of_kind(j->kind), fs->api.cache_ttl, &v);
 		break;
 	}
 	if (!rc)
@@ -107,7 +107,7 @@ static void *worker(void *arg)
 	struct prefetch_job *j;
 	int rc;
 
-	http_thread_background(&p->fs->http);
+	http_thread_background(&p->fs->api.http);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->head && !p->stopping)
@@ -267,7 +267,7 @@ static void ahead_env(struct ahead *a, long env_id)
 			a->seen = rv[i] == a->from;
 			continue;
 		}
-		if (prefetch_add(&a->fs->prefetch, a->what, rv[i]->kind,
+		if (prefetch_add(&a->fs->api.prefetch, a->what, rv[i]->kind,
 				 rv[i]->uuid))
 			a->stale = true;
 		if (a->nnear < PREFETCH_AHEAD)
@@ -341,14 +341,15 @@ void prefetch_after(struct cfs *fs, enum prefetch_what what,
 	struct cval *rv, *pl;
 	size_t i;
 
-	if (!fs->prefetch.nthreads || near_has(&fs->prefetch, what, res->uuid))
+	if (!fs->api.prefetch.nthreads ||
+	    near_has(&fs->api.prefetch, what, res->uuid))
 		return;
 	/* The list the walk came through, however old: the prefetch must
 	 * not ask for it again. */
 	if (store_list(fs, obj_of_kind(res->kind), UINT_MAX / 1000, &rv))
 		return;
 	a.rs = rv->data;
-	if (store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &pl))
+	if (store_list(fs, OBJ_PROJECT, fs->api.cache_ttl, &pl))
 		goto out_rs;
 	ps = pl->data;
 	pv = xcalloc(ps->n ? ps->n : 1, sizeof(*pv));
@@ -360,7 +361,7 @@ void prefetch_after(struct cfs *fs, enum prefetch_what what,
 	 * cheaply, as ahead_project() queues nothing until res is seen. */
 	for (i = 0; i < ps->n && a.left; i++)
 		ahead_project(&a, pv[i]);
-	near_set(&fs->prefetch, &a);
+	near_set(&fs->api.prefetch, &a);
 	free(pv);
 	cval_put(pl);
 out_rs:
@@ -372,10 +373,11 @@ void prefetch_projects(struct cfs *fs, const struct model_projects *ps)
 	enum res_kind k;
 	size_t i;
 
-	if (!fs->prefetch.nthreads)
+	if (!fs->api.prefetch.nthreads)
 		return;
 	for (k = 0; k < RES_KINDS; k++)
-		prefetch_add(&fs->prefetch, PREFETCH_LIST, k, "");
+		prefetch_add(&fs->api.prefetch, PREFETCH_LIST, k, "");
 	for (i = 0; i < ps->n && i < PREFETCH_QUEUE_MAX; i++)
-		prefetch_add(&fs->prefetch, PREFETCH_PROJECT, 0, ps->v[i].uuid);
+		prefetch_add(&fs->api.prefetch, PREFETCH_PROJECT, 0,
+			     ps->v[i].uuid);
 }

@@ -30,8 +30,8 @@ static int get_body(struct cfs *fs, const char *path, bool stale,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
-		       &resp);
+	rc = http_call(&fs->api.http, "GET", path, NULL,
+		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc) {
 		*body = resp.body;
 		buf_init(&resp.body, HTTP_BODY_MAX);
@@ -68,7 +68,7 @@ static int load_projects(void *arg, const char *key, bool stale, void **data,
 
 unsigned store_detail_ttl(const struct cfs *fs)
 {
-	return fs->conf.cache_ttl * 6;
+	return fs->api.cache_ttl * 6;
 }
 
 static int load_project(void *arg, const char *key, bool stale, void **data,
@@ -139,8 +139,8 @@ static int get_list(struct cfs *fs, const char *path, bool stale,
 	lr.jl = jsonlist_new(list_add, &lr);
 	http_response_init(&resp);
 	resp.sink = &sink;
-	rc = http_call(&fs->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
-		       &resp);
+	rc = http_call(&fs->api.http, "GET", path, NULL,
+		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc)
 		rc = jsonlist_end(lr.jl);
 	if (rc && (resp.sink_rc || resp.status / 100 == 2))
@@ -165,8 +165,9 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
 
 	(void)key;
 	/* resources.json read a moment ago holds the same answer. */
-	if (cache_fresh(&ctx->fs->cache, OBJ_ALL_RESOURCES, ctx->fs->conf.cache_ttl))
-		all = cache_peek(&ctx->fs->cache, OBJ_ALL_RESOURCES);
+	if (cache_fresh(&ctx->fs->api.cache, OBJ_ALL_RESOURCES,
+			ctx->fs->api.cache_ttl))
+		all = cache_peek(&ctx->fs->api.cache, OBJ_ALL_RESOURCES);
 	if (all) {
 		rs = model_resources_new(RES_DB);
 		rc = model_list_each(all->data, model_resources_add_db_member,
@@ -196,7 +197,7 @@ static int store_db_members(struct cfs *fs, struct cval **out)
 {
 	struct load_ctx ctx = { fs, OBJ_ALL_RESOURCES, RES_DB };
 
-	return cache_fetch(&fs->cache, OBJ_DB_MEMBERS, fs->conf.cache_ttl,
+	return cache_fetch(&fs->api.cache, OBJ_DB_MEMBERS, fs->api.cache_ttl,
 			   load_db_members, &ctx, out);
 }
 
@@ -243,11 +244,11 @@ int store_list(struct cfs *fs, enum api_obj obj, unsigned ttl,
 	struct load_ctx ctx = { fs, o->path, kind_of(obj) };
 
 	if (obj == OBJ_PROJECT)
-		return cache_fetch(&fs->cache, o->path, ttl, load_projects,
+		return cache_fetch(&fs->api.cache, o->path, ttl, load_projects,
 				   &ctx, out);
 	if (ctx.kind == RES_KINDS)
 		return -EINVAL;
-	return cache_fetch(&fs->cache, o->path, ttl, load_resources, &ctx,
+	return cache_fetch(&fs->api.cache, o->path, ttl, load_resources, &ctx,
 			   out);
 }
 
@@ -262,7 +263,7 @@ int store_member(struct cfs *fs, enum api_obj obj, const char *id,
 		return -EINVAL;
 	key = obj_member_path(obj_get(obj), NULL, id);
 	ctx.path = key;
-	rc = cache_fetch(&fs->cache, key, ttl, load_project, &ctx, out);
+	rc = cache_fetch(&fs->api.cache, key, ttl, load_project, &ctx, out);
 	free(key);
 	return rc;
 }
@@ -274,9 +275,9 @@ bool store_fresh(struct cfs *fs, enum api_obj obj, const char *id,
 	bool fresh;
 
 	if (!id) /* a list's key is its row's path: nothing to build */
-		return cache_fresh(&fs->cache, obj_get(obj)->path, ttl);
+		return cache_fresh(&fs->api.cache, obj_get(obj)->path, ttl);
 	key = obj_member_path(obj_get(obj), NULL, id);
-	fresh = cache_fresh(&fs->cache, key, ttl);
+	fresh = cache_fresh(&fs->api.cache, key, ttl);
 	free(key);
 	return fresh;
 }
@@ -287,16 +288,16 @@ struct cval *store_peek(struct cfs *fs, enum api_obj obj, const char *id)
 	struct cval *v;
 
 	if (!id)
-		return cache_peek(&fs->cache, obj_get(obj)->path);
+		return cache_peek(&fs->api.cache, obj_get(obj)->path);
 	key = obj_member_path(obj_get(obj), NULL, id);
-	v = cache_peek(&fs->cache, key);
+	v = cache_peek(&fs->api.cache, key);
 	free(key);
 	return v;
 }
 
 unsigned store_status_ttl(const struct cfs *fs)
 {
-	return fs->conf.cache_ttl < 2 ? fs->conf.cache_ttl : 2;
+	return fs->api.cache_ttl < 2 ? fs->api.cache_ttl : 2;
 }
 
 static int load_text(void *arg, const char *key, bool stale, void **data,
@@ -326,7 +327,7 @@ int store_text(struct cfs *fs, const char *path, struct cval **out)
 {
 	struct load_ctx ctx = { fs, path, 0 };
 
-	return cache_fetch(&fs->cache, path, fs->conf.cache_ttl, load_text,
+	return cache_fetch(&fs->api.cache, path, fs->api.cache_ttl, load_text,
 			   &ctx, out);
 }
 
@@ -371,7 +372,7 @@ int store_json(struct cfs *fs, const char *path, struct cval **out)
 {
 	struct load_ctx ctx = { fs, path, 0 };
 
-	return cache_fetch(&fs->cache, path, fs->conf.cache_ttl, load_json,
+	return cache_fetch(&fs->api.cache, path, fs->api.cache_ttl, load_json,
 			   &ctx, out);
 }
 
@@ -383,12 +384,12 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 	for (k = 0; k < RES_KINDS; k++) {
 		struct cval *v;
 		const struct model_resource *r;
-		int rc = store_list(fs, obj_of_kind(k), fs->conf.cache_ttl, &v);
+		int rc = store_list(fs, obj_of_kind(k), fs->api.cache_ttl, &v);
 
 		if (rc)
 			return rc;
 		r = model_resources_by_uuid(v->data, uuid);
-		if (r && !gone_has(&fs->gone, uuid)) {
+		if (r && !gone_has(&fs->api.gone, uuid)) {
 			*out = v;
 			*res = r;
 			return 0;
@@ -405,7 +406,7 @@ static bool project_holds(struct cfs *fs, const char *uuid, long env_id,
 	struct cval *dv;
 	const struct model_env *e;
 
-	if (store_member(fs, OBJ_PROJECT, uuid, fs->conf.cache_ttl, &dv))
+	if (store_member(fs, OBJ_PROJECT, uuid, fs->api.cache_ttl, &dv))
 		return false;
 	e = model_project_env_by_id(dv->data, env_id);
 	if (!e) {
@@ -429,7 +430,7 @@ int store_find_env(struct cfs *fs, long env_id, env_hint *hint,
 	size_t i, at;
 	int rc;
 
-	rc = store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &pv);
+	rc = store_list(fs, OBJ_PROJECT, fs->api.cache_ttl, &pv);
 	if (rc)
 		return rc;
 	ps = pv->data;

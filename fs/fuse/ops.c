@@ -28,12 +28,12 @@ struct cfs *cfs_get(void)
 static void op_begin(const char *path)
 {
 	log_set_path(path);
-	http_op_begin(&cfs_get()->http);
+	http_op_begin(&cfs_get()->api.http);
 }
 
 static void op_end(void)
 {
-	http_op_end(&cfs_get()->http);
+	http_op_end(&cfs_get()->api.http);
 	log_set_path(NULL);
 }
 
@@ -153,11 +153,11 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * would not survive its fork. With cache_ttl=0 nothing fetched
 	 * ahead could be used. */
 	if (fs->conf.cache_ttl)
-		prefetch_start(&fs->prefetch, fs);
+		prefetch_start(&fs->api.prefetch, fs);
 	/* Set here, once fuse_new() has made the request context that
 	 * fuse_interrupted() reads. */
-	fs->http.interrupted = op_interrupted;
-	if (http_probe_start(&fs->http))
+	fs->api.http.interrupted = op_interrupted;
+	if (http_probe_start(&fs->api.http))
 		log_info("no probe thread: a down instance is asked again "
 			 "every few seconds");
 	return fs;
@@ -176,12 +176,12 @@ static void cfs_destroy(void *private_data)
 	 * commit. Let them finish, for a few seconds at most. */
 	for (waited = 0; waited < 500 && handles_open(fs); waited++)
 		usleep(10000);
-	prefetch_stop(&fs->prefetch);
-	http_probe_stop(&fs->http);
+	prefetch_stop(&fs->api.prefetch);
+	http_probe_stop(&fs->api.http);
 	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
 		  "prefetches run: %lu",
-		  fs->http.sent, fs->cache.hits, fs->cache.misses,
-		  fs->cache.stale, fs->prefetch.done);
+		  fs->api.http.sent, fs->api.cache.hits, fs->api.cache.misses,
+		  fs->api.cache.stale, fs->api.prefetch.done);
 }
 
 /* The attributes of a file that is not at the API: empty, ours. */

@@ -28,7 +28,7 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < n; i++) {
 		struct node c = node_child(dir, &kind_resource);
 
-		if (gone_has(&dir->fs->gone, rv[i]->uuid))
+		if (gone_has(&dir->fs->api.gone, rv[i]->uuid))
 			continue;
 		node_set_res(&c, rv[i]);
 		if (dir_add(fill, rv[i]->dirname, &c))
@@ -49,7 +49,7 @@ static int collection_lookup(struct node *n, const char *name)
 	if (rc)
 		return rc;
 	r = model_resources_find(v->data, n->env->id, name);
-	if (r && gone_has(&n->fs->gone, r->uuid))
+	if (r && gone_has(&n->fs->api.gone, r->uuid))
 		r = NULL;
 	if (!r) {
 		cval_put(v);
@@ -108,7 +108,7 @@ static bool has_preview_envs(const struct node *n)
 /* NOTES §17.5: databases and services have logs on current Coolify. */
 static bool has_logs(const struct node *n)
 {
-	return n->res->kind == RES_APP || n->fs->current_api;
+	return n->res->kind == RES_APP || n->fs->api.current_api;
 }
 
 static bool has_deployments(const struct node *n)

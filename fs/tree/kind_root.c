@@ -32,7 +32,7 @@ static bool top_coll(const struct cfs *fs, enum api_obj i)
 {
 	const struct api_object *o = obj_get(i);
 
-	return o->top && obj_supported(o, fs->current_api);
+	return o->top && obj_supported(o, fs->api.current_api);
 }
 
 static int root_list(const struct node *dir, struct dir_fill *fill)

@@ -42,7 +42,7 @@ static bool linked(const struct cfs *fs, enum api_obj obj)
 {
 	const struct api_object *o = obj_get(obj);
 
-	return o->in_uuid && obj_supported(o, fs->current_api);
+	return o->in_uuid && obj_supported(o, fs->api.current_api);
 }
 
 static int uuid_list(const struct node *dir, struct dir_fill *fill)
