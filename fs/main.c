@@ -224,7 +224,7 @@ int main(int argc, char *argv[])
 	pthread_mutex_init(&fs.handles_lock, NULL);
 	gone_init(&fs.api.gone);
 	sizes_init(&fs.sizes);
-	prefetch_init(&fs.api.prefetch);
+	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
 	cache_store(&fs.api.cache, "/version", version, version_free);
 
@@ -234,7 +234,7 @@ int main(int argc, char *argv[])
 	pthread_mutex_destroy(&fs.handles_lock);
 	gone_release(&fs.api.gone);
 	sizes_release(&fs.sizes);
-	prefetch_release(&fs.api.prefetch);
+	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);
 	shadows_release(&fs.shadows);
 	logs_release(&fs.logs);

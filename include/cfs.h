@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/prefetch.h"
 #include "cache/sizes.h"
 #include "conf.h"
 #include "fuse/pending.h"
@@ -21,12 +22,13 @@ struct fh;
 
 struct cfs {
 	struct conf conf;
-	/* What fs/api works with: client, cache, gone, prefetch, TTL and
-	 * API generation (api.h). */
+	/* What the services (fs/api) work with: client, cache, gone, TTL
+	 * and API generation (api.h). */
 	struct api api;
 	struct logs logs;         /* followed logs (SPEC §3.2) */
 	struct shadows shadows;   /* editors' temporary files, in memory */
 	struct pending pending;   /* truncations not yet written over */
+	struct prefetch prefetch; /* fetches ahead of a walk, through api */
 	struct sizes sizes;       /* of rendered JSON files */
 	/* Guards handles and every handle's prev and next. */
 	pthread_mutex_t handles_lock;

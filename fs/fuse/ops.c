@@ -153,7 +153,7 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * would not survive its fork. With cache_ttl=0 nothing fetched
 	 * ahead could be used. */
 	if (fs->conf.cache_ttl)
-		prefetch_start(&fs->api.prefetch, fs);
+		prefetch_start(&fs->prefetch, &fs->api);
 	/* Set here, once fuse_new() has made the request context that
 	 * fuse_interrupted() reads. */
 	fs->api.http.interrupted = op_interrupted;
@@ -176,12 +176,12 @@ static void cfs_destroy(void *private_data)
 	 * commit. Let them finish, for a few seconds at most. */
 	for (waited = 0; waited < 500 && handles_open(fs); waited++)
 		usleep(10000);
-	prefetch_stop(&fs->api.prefetch);
+	prefetch_stop(&fs->prefetch);
 	http_probe_stop(&fs->api.http);
 	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
 		  "prefetches run: %lu",
 		  fs->api.http.sent, fs->api.cache.hits, fs->api.cache.misses,
-		  fs->api.cache.stale, fs->api.prefetch.done);
+		  fs->api.cache.stale, fs->prefetch.done);
 }
 
 /* The attributes of a file that is not at the API: empty, ours. */
