@@ -20,6 +20,7 @@
 #include "api/instance.h"
 #include "base/log.h"
 #include "fuse/ops.h"
+#include "tree/node.h"
 #include "base/xalloc.h"
 
 /* SIGHUP drops the caches (SPEC §4): the handler only counts, and the
@@ -220,7 +221,7 @@ int main(int argc, char *argv[])
 	cache_init(&fs.api.cache, &hup_count);
 	logs_init(&fs.logs);
 	shadows_init(&fs.shadows);
-	pending_init(&fs.pending);
+	pending_init(&fs.pending, fh_free);
 	pthread_mutex_init(&fs.handles_lock, NULL);
 	gone_init(&fs.api.gone);
 	sizes_init(&fs.sizes);

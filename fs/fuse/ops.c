@@ -68,12 +68,6 @@ static const char *split_path(const char *path, char **dir)
 	return slash + 1;
 }
 
-static void fh_free(struct fh *fh)
-{
-	fh_release(fh);
-	free(fh);
-}
-
 /* Hands a prepared handle to FUSE. Dynamic contents are read through us,
  * not the page cache: their size can change between opens. */
 static void fh_attach(struct fh *fh, struct fuse_file_info *fi)
@@ -355,7 +349,7 @@ static int cfs_open(const char *path, struct fuse_file_info *fi)
 		buf_reset(&fh->data);
 		fh->dirty = true;
 		if (fh->kind->commit)
-			pending_add(&fs->pending, path, fh);
+			pending_add(&fs->pending, path, fh, fh_like(fh));
 	} else if (truncated) {
 		buf_reset(&fh->data); /* as the truncating handle left it */
 	}
@@ -404,7 +398,7 @@ static int cfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		/* A new key is made at close, even if nothing is written. */
 		if (rc == FH_NEW && fh->kind->commit) {
 			fh->dirty = true;
-			pending_add(&fs->pending, path, fh);
+			pending_add(&fs->pending, path, fh, fh_like(fh));
 		}
 		fh_attach(fh, fi);
 		rc = 0;

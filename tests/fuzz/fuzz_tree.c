@@ -62,7 +62,7 @@ static void fs_init(struct cfs *fs)
 	cache_init(&fs->api.cache, NULL);
 	logs_init(&fs->logs);
 	shadows_init(&fs->shadows);
-	pending_init(&fs->pending);
+	pending_init(&fs->pending, fh_free);
 	gone_init(&fs->api.gone);
 	sizes_init(&fs->sizes);
 }
