@@ -20,6 +20,7 @@
 #include "api/instance.h"
 #include "base/log.h"
 #include "fuse/ops.h"
+#include "tree/node.h"
 #include "base/xalloc.h"
 
 /* SIGHUP drops the caches (SPEC §4): the handler only counts, and the
@@ -56,7 +57,8 @@ static int check_instance(struct cfs *fs, char **version)
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", "/version", NULL, HTTP_QUIET, &resp);
+	rc = http_call(&fs->api.http, "GET", "/version", NULL, HTTP_QUIET,
+		       &resp);
 	if (resp.status)
 		http_api_message(&resp, &msg);
 	/* NOTES §13: Coolify answers plain text; the official spec says a
@@ -203,7 +205,7 @@ int main(int argc, char *argv[])
 	log_init(opts.foreground, opts.debug);
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (http_init(&fs.http, fs.conf.url, fs.conf.token, fs.conf.cacert,
+	if (http_init(&fs.api.http, fs.conf.url, fs.conf.token, fs.conf.cacert,
 		      fs.conf.timeout)) {
 		fprintf(stderr, "coolifyfs: bad URL \"%s\"\n", fs.conf.url);
 		goto out_curl;
@@ -211,35 +213,36 @@ int main(int argc, char *argv[])
 	if (check_instance(&fs, &version))
 		goto out_http;
 	fs.version = xstrdup(version);
-	fs.current_api = instance_version_current(version);
+	fs.api.current_api = instance_version_current(version);
+	fs.api.cache_ttl = fs.conf.cache_ttl;
 	fs.uid = getuid();
 	fs.gid = getgid();
 	fs.mount_time = time(NULL);
-	cache_init(&fs.cache, &hup_count);
+	cache_init(&fs.api.cache, &hup_count);
 	logs_init(&fs.logs);
 	shadows_init(&fs.shadows);
-	pending_init(&fs.pending);
+	pending_init(&fs.pending, fh_free);
 	pthread_mutex_init(&fs.handles_lock, NULL);
-	gone_init(&fs.gone);
+	gone_init(&fs.api.gone);
 	sizes_init(&fs.sizes);
 	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
-	cache_store(&fs.cache, "/version", version, version_free);
+	cache_store(&fs.api.cache, "/version", version, version_free);
 
 	rc = serve(&fs, &args, &opts);
 
 	ops_release_handles(&fs);
 	pthread_mutex_destroy(&fs.handles_lock);
-	gone_release(&fs.gone);
+	gone_release(&fs.api.gone);
 	sizes_release(&fs.sizes);
 	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);
 	shadows_release(&fs.shadows);
 	logs_release(&fs.logs);
-	cache_release(&fs.cache);
+	cache_release(&fs.api.cache);
 	free(fs.version);
 out_http:
-	http_release(&fs.http);
+	http_release(&fs.api.http);
 out_curl:
 	curl_global_cleanup();
 out_args:

@@ -10,27 +10,25 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "cache/cache.h"
-#include "conf.h"
-#include "cache/gone.h"
-#include "api/http.h"
-#include "model/logs.h"
-#include "fuse/pending.h"
+#include "api/api.h"
 #include "api/prefetch.h"
-#include "fuse/shadow.h"
 #include "cache/sizes.h"
+#include "conf.h"
+#include "fuse/pending.h"
+#include "fuse/shadow.h"
+#include "model/logs.h"
 
 struct fh;
 
 struct cfs {
 	struct conf conf;
-	struct http http;
-	struct cache cache;
+	/* What the services (fs/api) work with: client, cache, gone, TTL
+	 * and API generation (api.h). */
+	struct api api;
 	struct logs logs;         /* followed logs (SPEC §3.2) */
 	struct shadows shadows;   /* editors' temporary files, in memory */
 	struct pending pending;   /* truncations not yet written over */
-	struct gone gone;         /* deleted, maybe still listed (gone.h) */
-	struct prefetch prefetch; /* fetches ahead of a walk */
+	struct prefetch prefetch; /* fetches ahead of a walk, through api */
 	struct sizes sizes;       /* of rendered JSON files */
 	/* Guards handles and every handle's prev and next. */
 	pthread_mutex_t handles_lock;
@@ -39,9 +37,6 @@ struct cfs {
 	gid_t gid;
 	time_t mount_time; /* mtime of objects that have no timestamp */
 	char *version;     /* the instance's version, from the mount check */
-	/* Current Coolify (4.1 and later) rather than the 2025 API (4.0.0
-	 * betas): database env and log endpoints, POST-only actions. */
-	bool current_api;
 };
 
 /* The context of the mount serving the calling FUSE request. */

@@ -208,11 +208,11 @@ static const struct http_quirk action_quirks_2025[] = {
 	{ 0 },
 };
 
-int actions_call(struct cfs *fs, const char *path, unsigned flags,
+int actions_call(struct api *api, const char *path, unsigned flags,
 		 struct http_response *resp)
 {
 	return http_call_quirks(
-	    &fs->http, "POST", path, NULL, 0,
+	    &api->http, "POST", path, NULL, 0,
 	    flags & ACTIONS_GET_ONLY_2025 ? action_quirks_2025 : action_quirks,
 	    resp);
 }
@@ -258,17 +258,17 @@ out:
 
 /* Drops what an action on the resource makes stale: its status (in its
  * kind's list and /resources), its object, and every deployment list. */
-static void invalidate(struct cfs *fs, enum res_kind kind, const char *uuid)
+static void invalidate(struct api *api, enum res_kind kind, const char *uuid)
 {
 	const struct api_object *o = obj_get(obj_of_kind(kind));
 	char *key = obj_member_path(o, NULL, uuid);
 
-	cache_invalidate(&fs->cache, o->path);
-	cache_invalidate(&fs->cache, key);
+	cache_invalidate(&api->cache, o->path);
+	cache_invalidate(&api->cache, key);
 	free(key);
-	cache_invalidate(&fs->cache, OBJ_ALL_RESOURCES);
-	cache_invalidate(&fs->cache, OBJ_DB_MEMBERS);
-	deploy_store_invalidate(fs);
+	cache_invalidate(&api->cache, OBJ_ALL_RESOURCES);
+	cache_invalidate(&api->cache, OBJ_DB_MEMBERS);
+	deploy_store_invalidate(api);
 }
 
 /* ---- waiting ---- */
@@ -310,14 +310,14 @@ static const struct http_quirk deployment_quirks[] = {
  * the status change. Returns 0 with the parsed list, or -errno; the
  * answer's status is in *status. Logs each failure but a 404, which
  * the wait judges. */
-static int get_deployments(struct cfs *fs, const char *path, long *status,
+static int get_deployments(struct api *api, const char *path, long *status,
 			   struct deploy_list **out)
 {
 	struct http_response resp;
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call_quirks(&fs->http, "GET", path, NULL, 0,
+	rc = http_call_quirks(&api->http, "GET", path, NULL, 0,
 			      deployment_quirks, &resp);
 	*status = resp.status;
 	if (!rc && deploy_list_parse(resp.body.buf, out)) {
@@ -341,7 +341,7 @@ static bool transient(int rc)
 /* Blocks until the deployment dep_uuid of app_uuid has ended. dep_uuid
  * may be NULL: the action was skipped because one was already queued,
  * which is then the one to wait for. */
-static int wait_deployment(struct cfs *fs, const char *app_uuid,
+static int wait_deployment(struct api *api, const char *app_uuid,
 			   const char *dep_uuid,
 			   actions_interrupted_fn interrupted)
 {
@@ -367,7 +367,7 @@ static int wait_deployment(struct cfs *fs, const char *app_uuid,
 		free(path);
 		path = uuid ? obj_member_path(obj_get(OBJ_DEPLOYMENT), NULL, uuid)
 			    : deploy_history_path(app_uuid, 1);
-		rc = get_deployments(fs, path, &status, &l);
+		rc = get_deployments(api, path, &status, &l);
 		/* NOTES §11.4: a deploy skipped because one was queued still
 		 * names a deployment, which was never stored. */
 		if (rc == -ENOENT && uuid && !looked_up) {
@@ -381,7 +381,7 @@ static int wait_deployment(struct cfs *fs, const char *app_uuid,
 			if (!failing_since)
 				failing_since = mono_ms();
 			if (transient(rc) &&
-			    mono_ms() - failing_since < fs->http.timeout_ms)
+			    mono_ms() - failing_since < api->http.timeout_ms)
 				continue;
 			if (rc == -ENOENT)
 				log_error("GET %s: the deployment is gone",
@@ -454,20 +454,20 @@ char *actions_delete_query(unsigned del)
 	return buf_detach(&q, NULL);
 }
 
-static int delete_resource(struct cfs *fs, enum res_kind kind,
+static int delete_resource(struct api *api, enum res_kind kind,
 			   const char *uuid, unsigned del)
 {
 	char *query = actions_delete_query(del);
 	int rc;
 
-	rc = crud_delete(fs, obj_of_kind(kind), NULL, uuid, query);
+	rc = crud_delete(api, obj_of_kind(kind), NULL, uuid, query);
 	if (!rc)
-		deploy_store_invalidate(fs);
+		deploy_store_invalidate(api);
 	free(query);
 	return rc;
 }
 
-int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
+int actions_run(struct api *api, enum res_kind kind, const char *uuid,
 		const struct actions_cmd *cmd,
 		actions_interrupted_fn interrupted)
 {
@@ -477,13 +477,13 @@ int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
 	int rc;
 
 	if (cmd->verb == ACTIONS_DELETE)
-		return delete_resource(fs, kind, uuid, cmd->del);
+		return delete_resource(api, kind, uuid, cmd->del);
 	path = action_path(kind, uuid, cmd);
 	http_response_init(&resp);
-	rc = actions_call(fs, path, 0, &resp);
+	rc = actions_call(api, path, 0, &resp);
 	if (rc)
 		goto out;
-	invalidate(fs, kind, uuid);
+	invalidate(api, kind, uuid);
 	dep = answer_deployment(&resp, uuid, &msg);
 	/* "Deployment already queued for this commit." is a success that
 	 * started nothing: say so. */
@@ -492,8 +492,8 @@ int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
 	else
 		log_debug("%s: %s", path, msg.buf);
 	if (cmd->wait) {
-		rc = wait_deployment(fs, uuid, dep, interrupted);
-		invalidate(fs, kind, uuid);
+		rc = wait_deployment(api, uuid, dep, interrupted);
+		invalidate(api, kind, uuid);
 	}
 out:
 	free(dep);

@@ -14,10 +14,10 @@
 #include "api/store.h"
 #include "base/xalloc.h"
 
-bool crud_supported(const struct cfs *fs, enum api_obj obj)
+bool crud_supported(const struct api *api, enum api_obj obj)
 {
 	/* NOTES §17.7: environment endpoints are new in current Coolify. */
-	return obj_supported(obj_get(obj), fs->current_api);
+	return obj_supported(obj_get(obj), api->current_api);
 }
 
 /* ---- JSON helpers (pure) ---- */
@@ -149,28 +149,28 @@ static char *obj_path(const struct api_object *d, const struct crud_place *at,
 }
 
 /* Drops what a change of object uuid (NULL: a new one) makes stale. */
-static void invalidate(struct cfs *fs, const struct api_object *d,
+static void invalidate(struct api *api, const struct api_object *d,
 		       const struct crud_place *at, const char *uuid)
 {
 	char *coll = coll_path(d, at);
 	size_t i;
 
-	cache_invalidate(&fs->cache, coll);
+	cache_invalidate(&api->cache, coll);
 	if (uuid) {
 		char *p = obj_path(d, at, uuid);
 
-		cache_invalidate_prefix(&fs->cache, p);
+		cache_invalidate_prefix(&api->cache, p);
 		free(p);
 	}
 	/* An environment is listed in its project's object. */
 	if (d->in_project) {
 		char *p = xasprintf("/projects/%s", at->project_uuid);
 
-		cache_invalidate_prefix(&fs->cache, p);
+		cache_invalidate_prefix(&api->cache, p);
 		free(p);
 	}
 	for (i = 0; d->stale[i]; i++)
-		cache_invalidate(&fs->cache, d->stale[i]);
+		cache_invalidate(&api->cache, d->stale[i]);
 	free(coll);
 }
 
@@ -189,22 +189,22 @@ static const struct http_quirk write_quirks[] = {
 /* Sends a write and logs its failure once. Returns 0 with the answer in
  * resp, or -errno: -EOPNOTSUPP for a route the instance lacks,
  * -ENOTEMPTY for NOTES §3.4's "has resources" refusal. */
-static int send_write(struct cfs *fs, const char *method, const char *path,
-		const char *body, struct http_response *resp)
+static int send_write(struct api *api, const char *method, const char *path,
+		      const char *body, struct http_response *resp)
 {
-	return http_call_quirks(&fs->http, method, path, body, 0, write_quirks,
+	return http_call_quirks(&api->http, method, path, body, 0, write_quirks,
 				resp);
 }
 
 /* The only server's uuid (caller frees), or -EINVAL when there are none
  * or several: then the JSON must say which. */
-static int only_server(struct cfs *fs, char **uuid)
+static int only_server(struct api *api, char **uuid)
 {
 	const struct objlist *l;
 	struct cval *v;
 	int rc;
 
-	rc = instance_list(fs, OBJ_SERVER, &v);
+	rc = instance_list(api, OBJ_SERVER, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -221,7 +221,7 @@ static int only_server(struct cfs *fs, char **uuid)
 }
 
 /* Fills in what the endpoint needs from the place and the instance. */
-static int fill(struct cfs *fs, const struct api_object *d,
+static int fill(struct api *api, const struct api_object *d,
 		const struct crud_place *at, struct json_object *o)
 {
 	char *server = NULL;
@@ -241,7 +241,7 @@ static int fill(struct cfs *fs, const struct api_object *d,
 		}
 	}
 	if (d->fill & OBJ_FILL_SERVER && !has_value(o, "server_uuid")) {
-		rc = only_server(fs, &server);
+		rc = only_server(api, &server);
 		if (!rc)
 			set_string(o, "server_uuid", server);
 	}
@@ -293,7 +293,7 @@ static char *answer_uuid(const struct http_response *resp)
 	return uuid;
 }
 
-int crud_create(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_create(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *json, char **uuid)
 {
 	static const struct crud_place nowhere = { NULL, NULL, NULL };
@@ -311,7 +311,7 @@ int crud_create(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 		rc = -EINVAL;
 		goto out;
 	}
-	if (!crud_supported(fs, obj)) {
+	if (!crud_supported(api, obj)) {
 		log_error("not created: this instance cannot create %ss",
 			  d->name);
 		rc = -EPERM;
@@ -319,12 +319,12 @@ int crud_create(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 	}
 	rc = create_path(d, at, o, &path);
 	if (!rc)
-		rc = fill(fs, d, at, o);
+		rc = fill(api, d, at, o);
 	if (!rc)
-		rc = send_write(fs, "POST", path, to_text(o), &resp);
+		rc = send_write(api, "POST", path, to_text(o), &resp);
 	if (rc)
 		goto out;
-	invalidate(fs, d, at, NULL);
+	invalidate(api, d, at, NULL);
 	*uuid = answer_uuid(&resp);
 	log_info("created %s %s", d->name, *uuid ? *uuid : "(no uuid given)");
 out:
@@ -339,7 +339,7 @@ out:
  * description and network flag (else nulled), its place, and its
  * compose file, which the API wants base64 while the object shows it
  * plain, so the file's plain text is encoded either way. */
-static int fill_whole(struct cfs *fs, const struct api_object *d,
+static int fill_whole(struct api *api, const struct api_object *d,
 		      const struct crud_place *at, struct json_object *base,
 		      struct json_object *o)
 {
@@ -370,13 +370,13 @@ static int fill_whole(struct cfs *fs, const struct api_object *d,
 	    json_object_object_get_ex(base, "server", &server) &&
 	    obj_string(server, "uuid"))
 		set_string(o, "server_uuid", obj_string(server, "uuid"));
-	return fill(fs, d, at, o);
+	return fill(api, d, at, o);
 }
 
 /* Adds to o the fields of d->patch_keep it lacks, from a fresh GET of
  * the object at path. A field the token may not read stays out: the
  * API's refusal then says it is needed. */
-static int fill_keep(struct cfs *fs, const struct api_object *d,
+static int fill_keep(struct api *api, const struct api_object *d,
 		     const char *path, struct json_object *o)
 {
 	struct json_object *now, *v;
@@ -385,7 +385,7 @@ static int fill_keep(struct cfs *fs, const struct api_object *d,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, 0, &resp);
+	rc = http_call(&api->http, "GET", path, NULL, 0, &resp);
 	now = rc ? NULL : parse_object(resp.body.buf);
 	for (i = 0; now && d->patch_keep[i]; i++)
 		if (!json_object_object_get_ex(o, d->patch_keep[i], NULL) &&
@@ -398,7 +398,7 @@ static int fill_keep(struct cfs *fs, const struct api_object *d,
 	return rc;
 }
 
-int crud_update(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want)
 {
 	const struct api_object *d = obj_get(obj);
@@ -423,16 +423,16 @@ int crud_update(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 	if (d->patch_whole || d->patch_keep) {
 		o = parse_object(diff.buf);
 		b = parse_object(base);
-		rc = d->patch_whole ? fill_whole(fs, d, at, b, o)
-				    : fill_keep(fs, d, path, o);
+		rc = d->patch_whole ? fill_whole(api, d, at, b, o)
+				    : fill_keep(api, d, path, o);
 		if (rc)
 			goto out;
 		buf_reset(&diff);
 		buf_adds(&diff, to_text(o));
 	}
-	rc = send_write(fs, "PATCH", path, diff.buf, &resp);
+	rc = send_write(api, "PATCH", path, diff.buf, &resp);
 	if (!rc) {
-		invalidate(fs, d, at, uuid);
+		invalidate(api, d, at, uuid);
 		log_debug("PATCH %s: %zu field(s) changed", path, n);
 	}
 out:
@@ -446,7 +446,7 @@ out:
 	return rc;
 }
 
-int crud_delete(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_delete(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *query)
 {
 	const struct api_object *d = obj_get(obj);
@@ -457,13 +457,13 @@ int crud_delete(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 	path = query && *query ? xasprintf("%s?%s", opath, query)
 			       : xstrdup(opath);
 	http_response_init(&resp);
-	rc = send_write(fs, "DELETE", path, NULL, &resp);
+	rc = send_write(api, "DELETE", path, NULL, &resp);
 	if (!rc) {
 		/* NOTES §4.3: resources go in a queued job, and the lists
 		 * show them until it has run. */
 		if (d->delete_queued)
-			gone_add(&fs->gone, uuid);
-		invalidate(fs, d, at, uuid);
+			gone_add(&api->gone, uuid);
+		invalidate(api, d, at, uuid);
 		log_info("deleted %s %s", d->name, uuid);
 	}
 	http_response_release(&resp);
@@ -472,7 +472,7 @@ int crud_delete(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 	return rc;
 }
 
-int crud_mkdir(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_mkdir(struct api *api, enum api_obj obj, const struct crud_place *at,
 	       const char *name)
 {
 	struct json_object *o = json_object_new_object();
@@ -480,7 +480,7 @@ int crud_mkdir(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
 	int rc;
 
 	set_string(o, "name", name);
-	rc = crud_create(fs, obj, at, to_text(o), &uuid);
+	rc = crud_create(api, obj, at, to_text(o), &uuid);
 	/* The catch-all 404 of an instance without the route: it cannot
 	 * make directories here (mkdir(2)'s EPERM). */
 	if (rc == -EOPNOTSUPP)

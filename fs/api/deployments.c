@@ -216,7 +216,7 @@ int deploy_render_log(const char *logs, struct buf *out)
 /* ---- cached access ---- */
 
 struct load_ctx {
-	struct cfs *fs;
+	struct api *api;
 	bool sort;
 };
 
@@ -229,7 +229,7 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+	rc = http_call(&ctx->api->http, "GET", key, NULL,
 		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && deploy_list_parse(resp.body.buf, &l)) {
 		log_error("GET %s: the answer is not the JSON the API "
@@ -249,17 +249,17 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 
 /* Whether the cached answer under key holds a deployment still running:
  * then it is reused only as long as a status is. */
-static unsigned list_ttl(struct cfs *fs, const char *key)
+static unsigned list_ttl(struct api *api, const char *key)
 {
-	struct cval *v = cache_peek(&fs->cache, key);
-	unsigned ttl = fs->conf.cache_ttl;
+	struct cval *v = cache_peek(&api->cache, key);
+	unsigned ttl = api->cache_ttl;
 	size_t i;
 
 	if (!v)
 		return ttl;
 	for (i = 0; i < ((struct deploy_list *)v->data)->n; i++) {
 		if (deploy_active(((struct deploy_list *)v->data)->v[i].status))
-			ttl = store_status_ttl(fs);
+			ttl = store_status_ttl(api);
 	}
 	cval_put(v);
 	return ttl;
@@ -276,54 +276,54 @@ static char *page_key(const char *app_uuid)
 	return deploy_history_path(app_uuid, DEPLOY_PAGE);
 }
 
-bool deploy_page_fresh(struct cfs *fs, const char *app_uuid)
+bool deploy_page_fresh(struct api *api, const char *app_uuid)
 {
 	char *key = page_key(app_uuid);
-	bool fresh = cache_fresh(&fs->cache, key, list_ttl(fs, key));
+	bool fresh = cache_fresh(&api->cache, key, list_ttl(api, key));
 
 	free(key);
 	return fresh;
 }
 
-int deploy_store_page(struct cfs *fs, const char *app_uuid, struct cval **out)
+int deploy_store_page(struct api *api, const char *app_uuid, struct cval **out)
 {
 	char *key = page_key(app_uuid);
-	struct load_ctx ctx = { fs, true };
+	struct load_ctx ctx = { api, true };
 	int rc;
 
-	rc = cache_fetch(&fs->cache, key, list_ttl(fs, key), load_list, &ctx,
+	rc = cache_fetch(&api->cache, key, list_ttl(api, key), load_list, &ctx,
 			 out);
 	free(key);
 	return rc;
 }
 
-int deploy_store_active(struct cfs *fs, struct cval **out)
+int deploy_store_active(struct api *api, struct cval **out)
 {
 	const char *key = obj_get(OBJ_DEPLOYMENT)->path;
-	struct load_ctx ctx = { fs, true };
+	struct load_ctx ctx = { api, true };
 
 	/* What runs is followed as closely as a status; that nothing runs,
 	 * like any list, for cache_ttl (SPEC §4), so a warm walk of the
 	 * mount asks for nothing. */
-	return cache_fetch(&fs->cache, key, list_ttl(fs, key), load_list, &ctx,
+	return cache_fetch(&api->cache, key, list_ttl(api, key), load_list, &ctx,
 			   out);
 }
 
-int deploy_store_one(struct cfs *fs, const char *uuid, bool fresh,
+int deploy_store_one(struct api *api, const char *uuid, bool fresh,
 		     struct cval **out)
 {
 	char *key = obj_member_path(obj_get(OBJ_DEPLOYMENT), NULL, uuid);
-	struct load_ctx ctx = { fs, false };
+	struct load_ctx ctx = { api, false };
 	int rc;
 
-	rc = cache_fetch(&fs->cache, key,
-			 fresh ? store_status_ttl(fs) : list_ttl(fs, key),
+	rc = cache_fetch(&api->cache, key,
+			 fresh ? store_status_ttl(api) : list_ttl(api, key),
 			 load_list, &ctx, out);
 	free(key);
 	return rc;
 }
 
-void deploy_store_invalidate(struct cfs *fs)
+void deploy_store_invalidate(struct api *api)
 {
-	cache_invalidate_prefix(&fs->cache, obj_get(OBJ_DEPLOYMENT)->path);
+	cache_invalidate_prefix(&api->cache, obj_get(OBJ_DEPLOYMENT)->path);
 }

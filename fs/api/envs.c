@@ -128,9 +128,9 @@ const struct env_var *env_list_find(const struct env_list *l, const char *key,
 	return NULL;
 }
 
-bool envs_supported(const struct cfs *fs, enum res_kind kind)
+bool envs_supported(const struct api *api, enum res_kind kind)
 {
-	return kind != RES_DB || fs->current_api;
+	return kind != RES_DB || api->current_api;
 }
 
 static char *envs_path(enum res_kind kind, const char *uuid)
@@ -139,7 +139,7 @@ static char *envs_path(enum res_kind kind, const char *uuid)
 }
 
 struct envs_load {
-	struct cfs *fs;
+	struct api *api;
 };
 
 static int envs_load(void *arg, const char *key, bool stale, void **data,
@@ -151,7 +151,7 @@ static int envs_load(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+	rc = http_call(&ctx->api->http, "GET", key, NULL,
 		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && env_list_parse(resp.body.buf, &l)) {
 		log_error("GET %s: the answer is not a list of variables", key);
@@ -165,33 +165,33 @@ static int envs_load(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-bool envs_fresh(struct cfs *fs, enum res_kind kind, const char *uuid)
+bool envs_fresh(struct api *api, enum res_kind kind, const char *uuid)
 {
 	char *path = envs_path(kind, uuid);
-	bool fresh = cache_fresh(&fs->cache, path, fs->conf.cache_ttl);
+	bool fresh = cache_fresh(&api->cache, path, api->cache_ttl);
 
 	free(path);
 	return fresh;
 }
 
-int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
+int envs_get(struct api *api, enum res_kind kind, const char *uuid,
 	     struct cval **out)
 {
-	struct envs_load ctx = { fs };
+	struct envs_load ctx = { api };
 	char *path = envs_path(kind, uuid);
 	int rc;
 
-	rc = cache_fetch(&fs->cache, path, fs->conf.cache_ttl, envs_load, &ctx,
+	rc = cache_fetch(&api->cache, path, api->cache_ttl, envs_load, &ctx,
 			 out);
 	free(path);
 	return rc;
 }
 
-bool envs_cached_has(struct cfs *fs, enum res_kind kind, const char *uuid,
+bool envs_cached_has(struct api *api, enum res_kind kind, const char *uuid,
 		     const char *key, bool preview)
 {
 	char *path = envs_path(kind, uuid);
-	struct cval *cv = cache_peek(&fs->cache, path);
+	struct cval *cv = cache_peek(&api->cache, path);
 	bool has = cv && env_list_find(cv->data, key, preview);
 
 	cval_put(cv);
@@ -202,7 +202,7 @@ bool envs_cached_has(struct cfs *fs, enum res_kind kind, const char *uuid,
 /* The variable as it is now (a copy, into *var, to release), or
  * -ENOENT. A fresh list is not forced: a change made elsewhere within
  * cache_ttl is not seen, as for every read. */
-static int current_var(struct cfs *fs, const struct env_target *t,
+static int current_var(struct api *api, const struct env_target *t,
 		       const char *key, struct env_var *var, bool *latest)
 {
 	const struct env_var *v;
@@ -210,11 +210,11 @@ static int current_var(struct cfs *fs, const struct env_target *t,
 	struct cval *cv;
 	int rc, i;
 
-	rc = envs_get(fs, t->kind, t->uuid, &cv);
+	rc = envs_get(api, t->kind, t->uuid, &cv);
 	if (rc)
 		return rc;
 	l = cv->data;
-	*latest = l->latest || fs->current_api;
+	*latest = l->latest || api->current_api;
 	v = env_list_find(l, key, t->preview);
 	if (!v) {
 		cval_put(cv);
@@ -265,7 +265,7 @@ static void add_flags(struct json_object *body, const struct env_var *v,
 
 /* Sends one request with a JSON body; on success, *answer (if not NULL)
  * gets the parsed answer. */
-static int send_json(struct cfs *fs, const char *method, const char *path,
+static int send_json(struct api *api, const char *method, const char *path,
 		     struct json_object *body, struct json_object **answer)
 {
 	struct http_response resp;
@@ -273,7 +273,7 @@ static int send_json(struct cfs *fs, const char *method, const char *path,
 
 	http_response_init(&resp);
 	rc = http_call(
-	    &fs->http, method, path,
+	    &api->http, method, path,
 	    body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN)
 		 : NULL,
 	    0, &resp);
@@ -285,7 +285,7 @@ static int send_json(struct cfs *fs, const char *method, const char *path,
 
 /* After a change: store the list with the API's new object for key in
  * it, or drop the list when the answer does not give one. */
-static void cache_update(struct cfs *fs, const struct env_target *t,
+static void cache_update(struct api *api, const struct env_target *t,
 			 struct json_object *obj, const char *deleted_uuid)
 {
 	char *path = envs_path(t->kind, t->uuid);
@@ -294,10 +294,10 @@ static void cache_update(struct cfs *fs, const struct env_target *t,
 	struct cval *cv;
 	size_t i;
 
-	cv = cache_peek(&fs->cache, path);
+	cv = cache_peek(&api->cache, path);
 	if (!cv || (obj && !env_var_fill(&fresh, obj)) ||
 	    (!obj && !deleted_uuid)) {
-		cache_invalidate(&fs->cache, path);
+		cache_invalidate(&api->cache, path);
 		goto out;
 	}
 	nl = xcalloc(1, sizeof(*nl));
@@ -320,22 +320,22 @@ static void cache_update(struct cfs *fs, const struct env_target *t,
 	}
 	if (obj)
 		nl->v[nl->n++] = fresh;
-	cache_store(&fs->cache, path, nl, env_list_free);
+	cache_store(&api->cache, path, nl, env_list_free);
 out:
 	cval_put(cv);
 	free(path);
 }
 
-int envs_set(struct cfs *fs, const struct env_target *t, const char *key,
+int envs_set(struct api *api, const struct env_target *t, const char *key,
 	     const char *value, const struct env_var *like)
 {
 	struct json_object *body = json_object_new_object(), *answer = NULL;
 	char *path = envs_path(t->kind, t->uuid), *want = trimmed(value);
 	struct env_var cur;
-	bool latest = fs->current_api, exists;
+	bool latest = api->current_api, exists;
 	int rc;
 
-	rc = current_var(fs, t, key, &cur, &latest);
+	rc = current_var(api, t, key, &cur, &latest);
 	if (rc && rc != -ENOENT)
 		goto out;
 	exists = !rc;
@@ -368,10 +368,10 @@ int envs_set(struct cfs *fs, const struct env_target *t, const char *key,
 	if (strchr(want, '\n') && (latest || t->kind != RES_APP))
 		json_object_object_add(body, "is_multiline",
 				       json_object_new_boolean(1));
-	rc = send_json(fs, exists ? "PATCH" : "POST", path, body, &answer);
+	rc = send_json(api, exists ? "PATCH" : "POST", path, body, &answer);
 	if (!rc)
 		/* A create can add a preview twin (NOTES §10.1): refetch. */
-		cache_update(fs, t, exists ? answer : NULL, NULL);
+		cache_update(api, t, exists ? answer : NULL, NULL);
 out_cur:
 	if (exists)
 		env_var_release(&cur);
@@ -384,56 +384,56 @@ out:
 	return rc;
 }
 
-int envs_delete(struct cfs *fs, const struct env_target *t, const char *key)
+int envs_delete(struct api *api, const struct env_target *t, const char *key)
 {
 	struct env_var cur;
 	bool latest;
 	char *path;
 	int rc;
 
-	rc = current_var(fs, t, key, &cur, &latest);
+	rc = current_var(api, t, key, &cur, &latest);
 	if (rc)
 		return rc;
 	path = xasprintf("%s/%s/envs/%s", obj_kind_path(t->kind), t->uuid,
 			 cur.uuid);
-	rc = send_json(fs, "DELETE", path, NULL, NULL);
+	rc = send_json(api, "DELETE", path, NULL, NULL);
 	if (!rc || rc == -ENOENT)
-		cache_update(fs, t, NULL, cur.uuid);
+		cache_update(api, t, NULL, cur.uuid);
 	free(path);
 	env_var_release(&cur);
 	return rc;
 }
 
-int envs_rename(struct cfs *fs, const struct env_target *t, const char *from,
+int envs_rename(struct api *api, const struct env_target *t, const char *from,
 		const char *to, bool noreplace)
 {
 	struct env_var cur, other;
 	bool latest;
 	int rc;
 
-	rc = current_var(fs, t, from, &cur, &latest);
+	rc = current_var(api, t, from, &cur, &latest);
 	if (rc)
 		return rc;
 	if (!cur.value) {
 		rc = -EACCES; /* hidden from this token: cannot be carried */
 		goto out;
 	}
-	if (!current_var(fs, t, to, &other, &latest)) {
+	if (!current_var(api, t, to, &other, &latest)) {
 		env_var_release(&other);
 		if (noreplace) {
 			rc = -EEXIST;
 			goto out;
 		}
 	}
-	rc = envs_set(fs, t, to, cur.value, &cur);
+	rc = envs_set(api, t, to, cur.value, &cur);
 	if (!rc)
-		rc = envs_delete(fs, t, from);
+		rc = envs_delete(api, t, from);
 out:
 	env_var_release(&cur);
 	return rc;
 }
 
-int envs_set_flag(struct cfs *fs, const struct env_target *t, const char *key,
+int envs_set_flag(struct api *api, const struct env_target *t, const char *key,
 		  enum env_flag flag, bool on)
 {
 	struct json_object *body, *answer = NULL;
@@ -442,7 +442,7 @@ int envs_set_flag(struct cfs *fs, const struct env_target *t, const char *key,
 	char *path;
 	int rc;
 
-	rc = current_var(fs, t, key, &cur, &latest);
+	rc = current_var(api, t, key, &cur, &latest);
 	if (rc)
 		return rc;
 	if (!flag_fields[flag][latest] ||
@@ -473,9 +473,9 @@ int envs_set_flag(struct cfs *fs, const struct env_target *t, const char *key,
 				       json_object_new_boolean(t->preview));
 	add_flags(body, &cur, t->kind, latest);
 	path = envs_path(t->kind, t->uuid);
-	rc = send_json(fs, "PATCH", path, body, &answer);
+	rc = send_json(api, "PATCH", path, body, &answer);
 	if (!rc)
-		cache_update(fs, t, answer, NULL);
+		cache_update(api, t, answer, NULL);
 	json_object_put(answer);
 	json_object_put(body);
 	free(path);
@@ -515,7 +515,7 @@ static bool bulk_changes(const struct env_var *cur, const char *value)
 	return !cur || !cur->value || strcmp(cur->value, value);
 }
 
-static size_t bulk_outcome(struct cfs *fs, const struct env_target *t,
+static size_t bulk_outcome(struct api *api, const struct env_target *t,
 			   const struct env_list *before,
 			   const struct dotenv *want, struct buf *out)
 {
@@ -524,9 +524,9 @@ static size_t bulk_outcome(struct cfs *fs, const struct env_target *t,
 	char *path = envs_path(t->kind, t->uuid);
 	size_t i, n = 0;
 
-	cache_invalidate(&fs->cache, path);
+	cache_invalidate(&api->cache, path);
 	free(path);
-	if (envs_get(fs, t->kind, t->uuid, &cv)) {
+	if (envs_get(api, t->kind, t->uuid, &cv)) {
 		buf_adds(out, "unknown (the list could not be read back)");
 		return 0;
 	}
@@ -552,7 +552,7 @@ static size_t bulk_outcome(struct cfs *fs, const struct env_target *t,
 	return n;
 }
 
-int envs_apply(struct cfs *fs, const struct env_target *t,
+int envs_apply(struct api *api, const struct env_target *t,
 	       const struct dotenv *want)
 {
 	struct json_object *body, *data;
@@ -563,7 +563,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 	size_t i;
 	int rc;
 
-	rc = envs_get(fs, t->kind, t->uuid, &cv);
+	rc = envs_get(api, t->kind, t->uuid, &cv);
 	if (rc)
 		goto out;
 	l = cv->data;
@@ -598,7 +598,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 		if (bulk_changes(cur, value)) {
 			json_object_array_add(
 			    data, bulk_item(t, cur, want->v[i].key, value,
-					    l->latest || fs->current_api));
+					    l->latest || api->current_api));
 			buf_addf(&sent, "%s%s", sent.len ? ", " : "",
 				 want->v[i].key);
 		}
@@ -607,7 +607,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 	if (json_object_array_length(data)) {
 		char *bulk = xasprintf("%s/bulk", path);
 
-		rc = send_json(fs, "PATCH", bulk, body, NULL);
+		rc = send_json(api, "PATCH", bulk, body, NULL);
 		free(bulk);
 		if (rc) {
 			struct buf now = BUF_INIT;
@@ -615,7 +615,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 
 			/* NOTES §10.2: no transaction; items before a bad
 			 * one are saved. */
-			applied_n = bulk_outcome(fs, t, l, want, &now);
+			applied_n = bulk_outcome(api, t, l, want, &now);
 			log_error("envs.env: the bulk request for %s failed; "
 				  "holding their new values now: %s",
 				  sent.buf, now.buf);
@@ -637,7 +637,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 		    dotenv_get(want, v->key))
 			continue;
 		del = xasprintf("%s/%s", path, v->uuid);
-		rc = send_json(fs, "DELETE", del, NULL, NULL);
+		rc = send_json(api, "DELETE", del, NULL, NULL);
 		free(del);
 		if (rc && rc != -ENOENT) {
 			log_error("envs.env: deleting %s failed after: %s",
@@ -655,7 +655,7 @@ int envs_apply(struct cfs *fs, const struct env_target *t,
 out_put:
 	json_object_put(body);
 	cval_put(cv);
-	cache_invalidate(&fs->cache, path);
+	cache_invalidate(&api->cache, path);
 out:
 	buf_release(&applied);
 	buf_release(&sent);

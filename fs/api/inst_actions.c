@@ -210,28 +210,28 @@ static const struct http_quirk delete_quirks[] = {
 };
 
 /* DELETE path, sent once (a 5xx may mean it ran). */
-static int delete_call(struct cfs *fs, const char *path)
+static int delete_call(struct api *api, const char *path)
 {
 	struct http_response resp;
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call_quirks(&fs->http, "DELETE", path, NULL, 0, delete_quirks,
-			      &resp);
+	rc = http_call_quirks(&api->http, "DELETE", path, NULL, 0,
+			      delete_quirks, &resp);
 	http_response_release(&resp);
 	return rc;
 }
 
 /* POSTs an action (GET where a 2025 instance wants it, SPEC §3.3) and
  * logs its answer's message under -d. */
-static int act(struct cfs *fs, const char *path, unsigned flags)
+static int act(struct api *api, const char *path, unsigned flags)
 {
 	struct http_response resp;
 	struct buf msg = BUF_INIT;
 	int rc;
 
 	http_response_init(&resp);
-	rc = actions_call(fs, path, flags, &resp);
+	rc = actions_call(api, path, flags, &resp);
 	if (!rc) {
 		http_api_message(&resp, &msg);
 		log_debug("%s: %s", path, msg.buf);
@@ -241,26 +241,26 @@ static int act(struct cfs *fs, const char *path, unsigned flags)
 	return rc;
 }
 
-static void drop_resources(struct cfs *fs)
+static void drop_resources(struct api *api)
 {
 	enum res_kind k;
 
 	for (k = 0; k < RES_KINDS; k++)
-		cache_invalidate(&fs->cache, obj_get(obj_of_kind(k))->path);
-	cache_invalidate(&fs->cache, OBJ_ALL_RESOURCES);
-	cache_invalidate(&fs->cache, OBJ_DB_MEMBERS);
-	deploy_store_invalidate(fs);
+		cache_invalidate(&api->cache, obj_get(obj_of_kind(k))->path);
+	cache_invalidate(&api->cache, OBJ_ALL_RESOURCES);
+	cache_invalidate(&api->cache, OBJ_DB_MEMBERS);
+	deploy_store_invalidate(api);
 }
 
 /* Validation changes is_reachable/is_usable; a delete the list itself. */
-static void drop_member(struct cfs *fs, const struct api_object *o,
+static void drop_member(struct api *api, const struct api_object *o,
 			const char *path)
 {
-	cache_invalidate_prefix(&fs->cache, path);
-	cache_invalidate(&fs->cache, o->path);
+	cache_invalidate_prefix(&api->cache, path);
+	cache_invalidate(&api->cache, o->path);
 }
 
-static int run_member(struct cfs *fs, const struct api_object *o,
+static int run_member(struct api *api, const struct api_object *o,
 		      const char *uuid, const struct inst_cmd *cmd)
 {
 	char *path = obj_member_path(o, NULL, uuid), *vpath;
@@ -270,18 +270,18 @@ static int run_member(struct cfs *fs, const struct api_object *o,
 		/* NOTES §13, §17.1: GET with a side effect in 2025, POST
 		 * since; the old instance answers POST with its catch-all. */
 		vpath = xasprintf("%s/validate", path);
-		rc = act(fs, vpath, ACTIONS_GET_ONLY_2025);
+		rc = act(api, vpath, ACTIONS_GET_ONLY_2025);
 		free(vpath);
 	} else {
-		rc = delete_call(fs, path);
+		rc = delete_call(api, path);
 	}
 	if (!rc)
-		drop_member(fs, o, path);
+		drop_member(api, o, path);
 	free(path);
 	return rc;
 }
 
-static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
+static int run_root(struct api *api, const struct inst_cmd *cmd)
 {
 	static const char *const deploy_segs[] = { "deploy", NULL };
 	const struct http_param deploy_query[] = {
@@ -294,7 +294,7 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 
 	switch (cmd->verb) {
 	case INST_REFRESH:
-		cache_clear(&fs->cache);
+		cache_clear(&api->cache);
 		log_info("refresh: cached data dropped");
 		break;
 	case INST_DEPLOY_TAG:
@@ -302,14 +302,14 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 		 * commit: send 1 or nothing. */
 		rc = http_path(&path, deploy_segs, deploy_query);
 		if (!rc)
-			rc = act(fs, path.buf, 0);
+			rc = act(api, path.buf, 0);
 		if (!rc)
-			drop_resources(fs);
+			drop_resources(api);
 		break;
 	case INST_API_ENABLE:
 	case INST_API_DISABLE:
 		/* NOTES §1.6, §17.1: GET-only in 2025, POST since. */
-		rc = act(fs,
+		rc = act(api,
 			 cmd->verb == INST_API_ENABLE ? "/enable" : "/disable",
 			 ACTIONS_GET_ONLY_2025);
 		break;
@@ -321,10 +321,10 @@ static int run_root(struct cfs *fs, const struct inst_cmd *cmd)
 	return rc;
 }
 
-int inst_actions_run(struct cfs *fs, const struct api_object *target,
+int inst_actions_run(struct api *api, const struct api_object *target,
 		     const char *uuid, const struct inst_cmd *cmd)
 {
 	if (!target)
-		return run_root(fs, cmd);
-	return run_member(fs, target, uuid, cmd);
+		return run_root(api, cmd);
+	return run_member(api, target, uuid, cmd);
 }

@@ -13,7 +13,7 @@
 
 /* What a loader needs; lives on the caller's stack during cache_fetch. */
 struct load_ctx {
-	struct cfs *fs;
+	struct api *api;
 	const struct objlist_spec *spec;
 };
 
@@ -26,7 +26,7 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&ctx->fs->http, "GET", key, NULL,
+	rc = http_call(&ctx->api->http, "GET", key, NULL,
 		       stale ? HTTP_STALE_OK : 0, &resp);
 	if (!rc && objlist_parse(resp.body.buf, ctx->spec, &l)) {
 		log_error("GET %s: the answer is not the JSON the API "
@@ -42,28 +42,28 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-int instance_list(struct cfs *fs, enum api_obj obj, struct cval **out)
+int instance_list(struct api *api, enum api_obj obj, struct cval **out)
 {
 	const struct api_object *o = obj_get(obj);
 	/* The row's secrets are dropped on arrival (SPEC §2). */
 	const struct objlist_spec spec = { o->id_field, o->secrets,
 					   o->reserved };
-	struct load_ctx ctx = { fs, &spec };
+	struct load_ctx ctx = { api, &spec };
 
-	return cache_fetch(&fs->cache, o->path, fs->conf.cache_ttl, load_list,
+	return cache_fetch(&api->cache, o->path, api->cache_ttl, load_list,
 			   &ctx, out);
 }
 
-int instance_current_team(struct cfs *fs, struct buf *out)
+int instance_current_team(struct api *api, struct buf *out)
 {
 	/* NOTES §13, §17.12: /teams/current is the UI session's team, not
 	 * necessarily the token's; current Coolify has /team, which is. */
-	const char *path = fs->current_api ? "/team" : "/teams/current";
+	const char *path = api->current_api ? "/team" : "/teams/current";
 	struct cval *v;
 	char *id;
 	int rc;
 
-	rc = store_json(fs, path, &v);
+	rc = store_json(api, path, &v);
 	if (rc)
 		return rc;
 	id = objlist_object_id(v->data, "id");

@@ -7,7 +7,7 @@
 
 #include <uthash.h>
 
-#include "cfs.h"
+#include "api/api.h"
 #include "api/deployments.h"
 #include "api/envs.h"
 #include "base/log.h"
@@ -41,19 +41,20 @@ void prefetch_init(struct prefetch *p)
  * thousands of envs/ and deployments/, each asking for the next
  * PREFETCH_AHEAD: queuing those would wake a worker per job only to find
  * the value there, which cost a warm `ls -lR` half its time. */
-static bool job_fresh(struct cfs *fs, enum prefetch_what what,
+static bool job_fresh(struct api *api, enum prefetch_what what,
 		      enum res_kind kind, const char *uuid)
 {
 	switch (what) {
 	case PREFETCH_PROJECT:
-		return store_fresh(fs, OBJ_PROJECT, uuid, store_detail_ttl(fs));
+		return store_fresh(api, OBJ_PROJECT, uuid,
+				   store_detail_ttl(api));
 	case PREFETCH_ENVS:
-		return envs_fresh(fs, kind, uuid);
+		return envs_fresh(api, kind, uuid);
 	case PREFETCH_DEPLOYS:
-		return deploy_page_fresh(fs, uuid);
+		return deploy_page_fresh(api, uuid);
 	case PREFETCH_LIST:
-		return store_fresh(fs, obj_of_kind(kind), NULL,
-				   fs->conf.cache_ttl);
+		return store_fresh(api, obj_of_kind(kind), NULL,
+				   api->cache_ttl);
 	}
 	return false;
 }
@@ -61,25 +62,24 @@ static bool job_fresh(struct cfs *fs, enum prefetch_what what,
 /* Runs one job through the cache; the value stays there for the walk.
  * Returns what the fetch did: -EAGAIN when the rate limit's window holds
  * no more than what is kept for the user (http.h). */
-static int job_run(struct cfs *fs, const struct prefetch_job *j)
+static int job_run(struct api *api, const struct prefetch_job *j)
 {
 	struct cval *v = NULL;
 	int rc = 0;
 
 	switch (j->what) {
 	case PREFETCH_PROJECT:
-		rc = store_member(fs, OBJ_PROJECT, j->uuid,
-				  store_detail_ttl(fs), &v);
+		rc = store_member(api, OBJ_PROJECT, j->uuid,
+				  store_detail_ttl(api), &v);
 		break;
 	case PREFETCH_ENVS:
-		rc = envs_get(fs, j->kind, j->uuid, &v);
+		rc = envs_get(api, j->kind, j->uuid, &v);
 		break;
 	case PREFETCH_DEPLOYS:
-		rc = deploy_store_page(fs, j->uuid, &v);
+		rc = deploy_store_page(api, j->uuid, &v);
 		break;
 	case PREFETCH_LIST:
-		rc = store_list(fs, obj_of_kind(j->kind), fs->conf.cache_ttl,
-				&v);
+		rc = store_list(api, obj_of_kind(j->kind), api->cache_ttl, &v);
 		break;
 	}
 	if (!rc)
@@ -107,7 +107,7 @@ static void *worker(void *arg)
 	struct prefetch_job *j;
 	int rc;
 
-	http_thread_background(&p->fs->http);
+	http_thread_background(&p->api->http);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->head && !p->stopping)
@@ -123,7 +123,7 @@ static void *worker(void *arg)
 		 * for the network (STYLE §7). j stays in keys, so the same
 		 * fetch is not queued again meanwhile. */
 		pthread_mutex_unlock(&p->lock);
-		rc = job_run(p->fs, j);
+		rc = job_run(p->api, j);
 		pthread_mutex_lock(&p->lock);
 		HASH_DEL(p->keys, j);
 		job_free(j);
@@ -141,11 +141,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-void prefetch_start(struct prefetch *p, struct cfs *fs)
+void prefetch_start(struct prefetch *p, struct api *api)
 {
 	int i;
 
-	p->fs = fs;
+	p->api = api;
 	for (i = 0; i < PREFETCH_THREADS; i++) {
 		if (pthread_create(&p->threads[i], NULL, worker, p)) {
 			log_info("prefetch: %d worker threads only", i);
@@ -197,7 +197,7 @@ bool prefetch_add(struct prefetch *p, enum prefetch_what what,
 
 	/* Asked before taking p->lock, which is never held while the
 	 * cache's lock is taken. */
-	if (!p->nthreads || job_fresh(p->fs, what, kind, uuid))
+	if (!p->nthreads || job_fresh(p->api, what, kind, uuid))
 		return false;
 	key = xasprintf("%d/%d/%s", (int)what, (int)kind, uuid);
 	pthread_mutex_lock(&p->lock);
@@ -243,7 +243,7 @@ static int by_env_dirname(const void *a, const void *b)
 
 /* Where a walk of the mount is, and how much more it may queue. */
 struct ahead {
-	struct cfs *fs;
+	struct prefetch *p;
 	enum prefetch_what what;
 	const struct model_resources *rs;
 	const struct model_resource *from; /* queue what comes after it */
@@ -267,8 +267,7 @@ static void ahead_env(struct ahead *a, long env_id)
 			a->seen = rv[i] == a->from;
 			continue;
 		}
-		if (prefetch_add(&a->fs->prefetch, a->what, rv[i]->kind,
-				 rv[i]->uuid))
+		if (prefetch_add(a->p, a->what, rv[i]->kind, rv[i]->uuid))
 			a->stale = true;
 		if (a->nnear < PREFETCH_AHEAD)
 			a->near[a->nnear++] = rv[i]->uuid;
@@ -284,7 +283,7 @@ static void ahead_project(struct ahead *a, const struct model_project *pr)
 	struct cval *dv;
 	size_t i;
 
-	dv = store_peek(a->fs, OBJ_PROJECT, pr->uuid);
+	dv = store_peek(a->p->api, OBJ_PROJECT, pr->uuid);
 	if (!dv)
 		return;
 	d = dv->data;
@@ -330,25 +329,25 @@ static void near_set(struct prefetch *p, const struct ahead *a)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void prefetch_after(struct cfs *fs, enum prefetch_what what,
+void prefetch_after(struct prefetch *p, enum prefetch_what what,
 		    const struct model_resource *res)
 {
 	struct ahead a = {
-		.fs = fs, .what = what, .from = res, .left = PREFETCH_AHEAD
+		.p = p, .what = what, .from = res, .left = PREFETCH_AHEAD
 	};
 	const struct model_projects *ps;
 	const struct model_project **pv;
 	struct cval *rv, *pl;
 	size_t i;
 
-	if (!fs->prefetch.nthreads || near_has(&fs->prefetch, what, res->uuid))
+	if (!p->nthreads || near_has(p, what, res->uuid))
 		return;
 	/* The list the walk came through, however old: the prefetch must
 	 * not ask for it again. */
-	if (store_list(fs, obj_of_kind(res->kind), UINT_MAX / 1000, &rv))
+	if (store_list(p->api, obj_of_kind(res->kind), UINT_MAX / 1000, &rv))
 		return;
 	a.rs = rv->data;
-	if (store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &pl))
+	if (store_list(p->api, OBJ_PROJECT, p->api->cache_ttl, &pl))
 		goto out_rs;
 	ps = pl->data;
 	pv = xcalloc(ps->n ? ps->n : 1, sizeof(*pv));
@@ -360,22 +359,22 @@ void prefetch_after(struct cfs *fs, enum prefetch_what what,
 	 * cheaply, as ahead_project() queues nothing until res is seen. */
 	for (i = 0; i < ps->n && a.left; i++)
 		ahead_project(&a, pv[i]);
-	near_set(&fs->prefetch, &a);
+	near_set(p, &a);
 	free(pv);
 	cval_put(pl);
 out_rs:
 	cval_put(rv);
 }
 
-void prefetch_projects(struct cfs *fs, const struct model_projects *ps)
+void prefetch_projects(struct prefetch *p, const struct model_projects *ps)
 {
 	enum res_kind k;
 	size_t i;
 
-	if (!fs->prefetch.nthreads)
+	if (!p->nthreads)
 		return;
 	for (k = 0; k < RES_KINDS; k++)
-		prefetch_add(&fs->prefetch, PREFETCH_LIST, k, "");
+		prefetch_add(p, PREFETCH_LIST, k, "");
 	for (i = 0; i < ps->n && i < PREFETCH_QUEUE_MAX; i++)
-		prefetch_add(&fs->prefetch, PREFETCH_PROJECT, 0, ps->v[i].uuid);
+		prefetch_add(p, PREFETCH_PROJECT, 0, ps->v[i].uuid);
 }

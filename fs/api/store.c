@@ -18,19 +18,19 @@
 
 /* What a loader needs; lives on the caller's stack during cache_fetch. */
 struct load_ctx {
-	struct cfs *fs;
+	struct api *api;
 	const char *path;
 	enum res_kind kind;
 };
 
-static int get_body(struct cfs *fs, const char *path, bool stale,
+static int get_body(struct api *api, const char *path, bool stale,
 		    struct buf *body)
 {
 	struct http_response resp;
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&fs->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
+	rc = http_call(&api->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
 		       &resp);
 	if (!rc) {
 		*body = resp.body;
@@ -55,7 +55,7 @@ static int load_projects(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	(void)key;
-	rc = get_body(ctx->fs, ctx->path, stale, &body);
+	rc = get_body(ctx->api, ctx->path, stale, &body);
 	if (!rc && model_projects_parse(body.buf, &ps))
 		rc = malformed(ctx->path);
 	if (!rc) {
@@ -66,9 +66,9 @@ static int load_projects(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-unsigned store_detail_ttl(const struct cfs *fs)
+unsigned store_detail_ttl(const struct api *api)
 {
-	return fs->conf.cache_ttl * 6;
+	return api->cache_ttl * 6;
 }
 
 static int load_project(void *arg, const char *key, bool stale, void **data,
@@ -79,7 +79,7 @@ static int load_project(void *arg, const char *key, bool stale, void **data,
 	struct buf body = BUF_INIT;
 	int rc;
 
-	rc = get_body(ctx->fs, key, stale, &body);
+	rc = get_body(ctx->api, key, stale, &body);
 	if (!rc && model_project_detail_parse(body.buf, &d))
 		rc = malformed(key);
 	if (!rc) {
@@ -127,7 +127,7 @@ static int list_add(void *arg, struct json_object *item)
 /* GET path into a new list of kind through add(): its body is parsed as
  * it arrives and never held whole (a list of thousands of resources is
  * tens of MB). 0 with *out, or a negative errno, logged. */
-static int get_list(struct cfs *fs, const char *path, bool stale,
+static int get_list(struct api *api, const char *path, bool stale,
 		    enum res_kind kind, jsonlist_fn add,
 		    struct model_resources **out)
 {
@@ -139,7 +139,7 @@ static int get_list(struct cfs *fs, const char *path, bool stale,
 	lr.jl = jsonlist_new(list_add, &lr);
 	http_response_init(&resp);
 	resp.sink = &sink;
-	rc = http_call(&fs->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
+	rc = http_call(&api->http, "GET", path, NULL, stale ? HTTP_STALE_OK : 0,
 		       &resp);
 	if (!rc)
 		rc = jsonlist_end(lr.jl);
@@ -165,8 +165,9 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
 
 	(void)key;
 	/* resources.json read a moment ago holds the same answer. */
-	if (cache_fresh(&ctx->fs->cache, OBJ_ALL_RESOURCES, ctx->fs->conf.cache_ttl))
-		all = cache_peek(&ctx->fs->cache, OBJ_ALL_RESOURCES);
+	if (cache_fresh(&ctx->api->cache, OBJ_ALL_RESOURCES,
+			ctx->api->cache_ttl))
+		all = cache_peek(&ctx->api->cache, OBJ_ALL_RESOURCES);
 	if (all) {
 		rs = model_resources_new(RES_DB);
 		rc = model_list_each(all->data, model_resources_add_db_member,
@@ -178,7 +179,7 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
 			return -EIO;
 		}
 	} else {
-		rc = get_list(ctx->fs, OBJ_ALL_RESOURCES, stale, RES_DB,
+		rc = get_list(ctx->api, OBJ_ALL_RESOURCES, stale, RES_DB,
 			      model_resources_add_db_member, &rs);
 	}
 	if (!rc) {
@@ -192,11 +193,11 @@ static int load_db_members(void *arg, const char *key, bool stale, void **data,
  * all. Only its databases are kept, under a key of their own: the whole
  * text (tens of MB with thousands of resources) is cached only while
  * resources.json is read. */
-static int store_db_members(struct cfs *fs, struct cval **out)
+static int store_db_members(struct api *api, struct cval **out)
 {
-	struct load_ctx ctx = { fs, OBJ_ALL_RESOURCES, RES_DB };
+	struct load_ctx ctx = { api, OBJ_ALL_RESOURCES, RES_DB };
 
-	return cache_fetch(&fs->cache, OBJ_DB_MEMBERS, fs->conf.cache_ttl,
+	return cache_fetch(&api->cache, OBJ_DB_MEMBERS, api->cache_ttl,
 			   load_db_members, &ctx, out);
 }
 
@@ -209,11 +210,12 @@ static int load_resources(void *arg, const char *key, bool stale, void **data,
 	int rc;
 
 	if (ctx->kind == RES_DB) {
-		rc = store_db_members(ctx->fs, &members);
+		rc = store_db_members(ctx->api, &members);
 		if (rc)
 			return rc;
 	}
-	rc = get_list(ctx->fs, key, stale, ctx->kind, model_resources_add, &rs);
+	rc =
+	    get_list(ctx->api, key, stale, ctx->kind, model_resources_add, &rs);
 	if (!rc) {
 		if (members)
 			model_resources_merge(rs, members->data);
@@ -236,25 +238,25 @@ static enum res_kind kind_of(enum api_obj obj)
 	return k;
 }
 
-int store_list(struct cfs *fs, enum api_obj obj, unsigned ttl,
+int store_list(struct api *api, enum api_obj obj, unsigned ttl,
 	       struct cval **out)
 {
 	const struct api_object *o = obj_get(obj);
-	struct load_ctx ctx = { fs, o->path, kind_of(obj) };
+	struct load_ctx ctx = { api, o->path, kind_of(obj) };
 
 	if (obj == OBJ_PROJECT)
-		return cache_fetch(&fs->cache, o->path, ttl, load_projects,
+		return cache_fetch(&api->cache, o->path, ttl, load_projects,
 				   &ctx, out);
 	if (ctx.kind == RES_KINDS)
 		return -EINVAL;
-	return cache_fetch(&fs->cache, o->path, ttl, load_resources, &ctx,
+	return cache_fetch(&api->cache, o->path, ttl, load_resources, &ctx,
 			   out);
 }
 
-int store_member(struct cfs *fs, enum api_obj obj, const char *id,
+int store_member(struct api *api, enum api_obj obj, const char *id,
 		 unsigned ttl, struct cval **out)
 {
-	struct load_ctx ctx = { fs, NULL, 0 };
+	struct load_ctx ctx = { api, NULL, 0 };
 	char *key;
 	int rc;
 
@@ -262,41 +264,41 @@ int store_member(struct cfs *fs, enum api_obj obj, const char *id,
 		return -EINVAL;
 	key = obj_member_path(obj_get(obj), NULL, id);
 	ctx.path = key;
-	rc = cache_fetch(&fs->cache, key, ttl, load_project, &ctx, out);
+	rc = cache_fetch(&api->cache, key, ttl, load_project, &ctx, out);
 	free(key);
 	return rc;
 }
 
-bool store_fresh(struct cfs *fs, enum api_obj obj, const char *id,
+bool store_fresh(struct api *api, enum api_obj obj, const char *id,
 		 unsigned ttl)
 {
 	char *key;
 	bool fresh;
 
 	if (!id) /* a list's key is its row's path: nothing to build */
-		return cache_fresh(&fs->cache, obj_get(obj)->path, ttl);
+		return cache_fresh(&api->cache, obj_get(obj)->path, ttl);
 	key = obj_member_path(obj_get(obj), NULL, id);
-	fresh = cache_fresh(&fs->cache, key, ttl);
+	fresh = cache_fresh(&api->cache, key, ttl);
 	free(key);
 	return fresh;
 }
 
-struct cval *store_peek(struct cfs *fs, enum api_obj obj, const char *id)
+struct cval *store_peek(struct api *api, enum api_obj obj, const char *id)
 {
 	char *key;
 	struct cval *v;
 
 	if (!id)
-		return cache_peek(&fs->cache, obj_get(obj)->path);
+		return cache_peek(&api->cache, obj_get(obj)->path);
 	key = obj_member_path(obj_get(obj), NULL, id);
-	v = cache_peek(&fs->cache, key);
+	v = cache_peek(&api->cache, key);
 	free(key);
 	return v;
 }
 
-unsigned store_status_ttl(const struct cfs *fs)
+unsigned store_status_ttl(const struct api *api)
 {
-	return fs->conf.cache_ttl < 2 ? fs->conf.cache_ttl : 2;
+	return api->cache_ttl < 2 ? api->cache_ttl : 2;
 }
 
 static int load_text(void *arg, const char *key, bool stale, void **data,
@@ -308,7 +310,7 @@ static int load_text(void *arg, const char *key, bool stale, void **data,
 	char *text;
 	int rc;
 
-	rc = get_body(ctx->fs, key, stale, &body);
+	rc = get_body(ctx->api, key, stale, &body);
 	if (rc)
 		return rc;
 	start = strspn(body.buf, " \t\r\n\"");
@@ -322,12 +324,12 @@ static int load_text(void *arg, const char *key, bool stale, void **data,
 	return 0;
 }
 
-int store_text(struct cfs *fs, const char *path, struct cval **out)
+int store_text(struct api *api, const char *path, struct cval **out)
 {
-	struct load_ctx ctx = { fs, path, 0 };
+	struct load_ctx ctx = { api, path, 0 };
 
-	return cache_fetch(&fs->cache, path, fs->conf.cache_ttl, load_text,
-			   &ctx, out);
+	return cache_fetch(&api->cache, path, api->cache_ttl, load_text, &ctx,
+			   out);
 }
 
 static int accept_any(void *arg, struct json_object *item)
@@ -345,7 +347,7 @@ static int load_json(void *arg, const char *key, bool stale, void **data,
 	bool big;
 	int rc;
 
-	rc = get_body(ctx->fs, key, stale, &body);
+	rc = get_body(ctx->api, key, stale, &body);
 	if (rc)
 		return rc;
 	/* Validate once here, so a file never opens onto garbage. A list
@@ -367,15 +369,15 @@ static int load_json(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-int store_json(struct cfs *fs, const char *path, struct cval **out)
+int store_json(struct api *api, const char *path, struct cval **out)
 {
-	struct load_ctx ctx = { fs, path, 0 };
+	struct load_ctx ctx = { api, path, 0 };
 
-	return cache_fetch(&fs->cache, path, fs->conf.cache_ttl, load_json,
-			   &ctx, out);
+	return cache_fetch(&api->cache, path, api->cache_ttl, load_json, &ctx,
+			   out);
 }
 
-int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
+int store_find_resource(struct api *api, const char *uuid, struct cval **out,
 			const struct model_resource **res)
 {
 	enum res_kind k;
@@ -383,12 +385,12 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 	for (k = 0; k < RES_KINDS; k++) {
 		struct cval *v;
 		const struct model_resource *r;
-		int rc = store_list(fs, obj_of_kind(k), fs->conf.cache_ttl, &v);
+		int rc = store_list(api, obj_of_kind(k), api->cache_ttl, &v);
 
 		if (rc)
 			return rc;
 		r = model_resources_by_uuid(v->data, uuid);
-		if (r && !gone_has(&fs->gone, uuid)) {
+		if (r && !gone_has(&api->gone, uuid)) {
 			*out = v;
 			*res = r;
 			return 0;
@@ -399,13 +401,13 @@ int store_find_resource(struct cfs *fs, const char *uuid, struct cval **out,
 }
 
 /* Whether the project uuid holds env_id; if so, its detail in *out. */
-static bool project_holds(struct cfs *fs, const char *uuid, long env_id,
+static bool project_holds(struct api *api, const char *uuid, long env_id,
 			  struct cval **out, const struct model_env **env)
 {
 	struct cval *dv;
 	const struct model_env *e;
 
-	if (store_member(fs, OBJ_PROJECT, uuid, fs->conf.cache_ttl, &dv))
+	if (store_member(api, OBJ_PROJECT, uuid, api->cache_ttl, &dv))
 		return false;
 	e = model_project_env_by_id(dv->data, env_id);
 	if (!e) {
@@ -421,7 +423,7 @@ static bool project_holds(struct cfs *fs, const char *uuid, long env_id,
  * project's detail was a twentieth of a warm `ls -lR`. The hint makes it
  * one detail: environment ids are unique, so a project that holds env_id
  * is the one the search would have found. */
-int store_find_env(struct cfs *fs, long env_id, env_hint *hint,
+int store_find_env(struct api *api, long env_id, env_hint *hint,
 		   struct cval **out, const struct model_env **env)
 {
 	const struct model_projects *ps;
@@ -429,17 +431,17 @@ int store_find_env(struct cfs *fs, long env_id, env_hint *hint,
 	size_t i, at;
 	int rc;
 
-	rc = store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &pv);
+	rc = store_list(api, OBJ_PROJECT, api->cache_ttl, &pv);
 	if (rc)
 		return rc;
 	ps = pv->data;
 	at = atomic_load_explicit(hint, memory_order_relaxed);
 	if (at && at <= ps->n &&
-	    project_holds(fs, ps->v[at - 1].uuid, env_id, out, env))
+	    project_holds(api, ps->v[at - 1].uuid, env_id, out, env))
 		goto out;
 	rc = -ENOENT;
 	for (i = 0; i < ps->n; i++) {
-		if (project_holds(fs, ps->v[i].uuid, env_id, out, env)) {
+		if (project_holds(api, ps->v[i].uuid, env_id, out, env)) {
 			atomic_store_explicit(hint, i + 1,
 					      memory_order_relaxed);
 			rc = 0;

@@ -28,12 +28,12 @@ struct cfs *cfs_get(void)
 static void op_begin(const char *path)
 {
 	log_set_path(path);
-	http_op_begin(&cfs_get()->http);
+	http_op_begin(&cfs_get()->api.http);
 }
 
 static void op_end(void)
 {
-	http_op_end(&cfs_get()->http);
+	http_op_end(&cfs_get()->api.http);
 	log_set_path(NULL);
 }
 
@@ -66,12 +66,6 @@ static const char *split_path(const char *path, char **dir)
 	*dir = slash == path ? xstrdup("/")
 			     : xstrndup(path, (size_t)(slash - path));
 	return slash + 1;
-}
-
-static void fh_free(struct fh *fh)
-{
-	fh_release(fh);
-	free(fh);
 }
 
 /* Hands a prepared handle to FUSE. Dynamic contents are read through us,
@@ -153,11 +147,11 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * would not survive its fork. With cache_ttl=0 nothing fetched
 	 * ahead could be used. */
 	if (fs->conf.cache_ttl)
-		prefetch_start(&fs->prefetch, fs);
+		prefetch_start(&fs->prefetch, &fs->api);
 	/* Set here, once fuse_new() has made the request context that
 	 * fuse_interrupted() reads. */
-	fs->http.interrupted = op_interrupted;
-	if (http_probe_start(&fs->http))
+	fs->api.http.interrupted = op_interrupted;
+	if (http_probe_start(&fs->api.http))
 		log_info("no probe thread: a down instance is asked again "
 			 "every few seconds");
 	return fs;
@@ -177,11 +171,11 @@ static void cfs_destroy(void *private_data)
 	for (waited = 0; waited < 500 && handles_open(fs); waited++)
 		usleep(10000);
 	prefetch_stop(&fs->prefetch);
-	http_probe_stop(&fs->http);
+	http_probe_stop(&fs->api.http);
 	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
 		  "prefetches run: %lu",
-		  fs->http.sent, fs->cache.hits, fs->cache.misses,
-		  fs->cache.stale, fs->prefetch.done);
+		  fs->api.http.sent, fs->api.cache.hits, fs->api.cache.misses,
+		  fs->api.cache.stale, fs->prefetch.done);
 }
 
 /* The attributes of a file that is not at the API: empty, ours. */
@@ -355,7 +349,7 @@ static int cfs_open(const char *path, struct fuse_file_info *fi)
 		buf_reset(&fh->data);
 		fh->dirty = true;
 		if (fh->kind->commit)
-			pending_add(&fs->pending, path, fh);
+			pending_add(&fs->pending, path, fh, fh_like(fh));
 	} else if (truncated) {
 		buf_reset(&fh->data); /* as the truncating handle left it */
 	}
@@ -404,7 +398,7 @@ static int cfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		/* A new key is made at close, even if nothing is written. */
 		if (rc == FH_NEW && fh->kind->commit) {
 			fh->dirty = true;
-			pending_add(&fs->pending, path, fh);
+			pending_add(&fs->pending, path, fh, fh_like(fh));
 		}
 		fh_attach(fh, fi);
 		rc = 0;

@@ -5,7 +5,6 @@
 
 #include <uthash.h>
 
-#include "tree/node.h"
 #include "base/xalloc.h"
 
 struct pending_entry {
@@ -17,19 +16,18 @@ struct pending_entry {
 	UT_hash_handle hh;
 };
 
-void pending_init(struct pending *p)
+void pending_init(struct pending *p, void (*free_like)(struct fh *))
 {
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->changed, NULL);
 	p->table = NULL;
+	p->free_like = free_like;
 }
 
-static void entry_free(struct pending_entry *e)
+static void entry_free(struct pending *p, struct pending_entry *e)
 {
-	if (e->like) {
-		fh_release(e->like);
-		free(e->like);
-	}
+	if (e->like)
+		p->free_like(e->like);
 	free(e->path);
 	free(e);
 }
@@ -40,33 +38,20 @@ void pending_release(struct pending *p)
 
 	HASH_ITER (hh, p->table, e, tmp) {
 		HASH_DEL(p->table, e);
-		entry_free(e);
+		entry_free(p, e);
 	}
 	pthread_cond_destroy(&p->changed);
 	pthread_mutex_destroy(&p->lock);
 }
 
-static struct fh *fh_like(const struct fh *fh)
-{
-	struct fh *c = xcalloc(1, sizeof(*c));
-
-	c->fs = fh->fs;
-	c->kind = fh->kind;
-	buf_init(&c->data, 0);
-	c->flags = fh->flags;
-	c->dirty = true;
-	c->path = xstrdup(fh->path);
-	node_id_copy(&c->id, &fh->id);
-	return c;
-}
-
-void pending_add(struct pending *p, const char *path, const struct fh *fh)
+void pending_add(struct pending *p, const char *path, const struct fh *fh,
+		 struct fh *like)
 {
 	struct pending_entry *e = xcalloc(1, sizeof(*e));
 
 	e->fh = fh;
 	e->path = xstrdup(path);
-	e->like = fh_like(fh);
+	e->like = like;
 	pthread_mutex_lock(&p->lock);
 	HASH_ADD_PTR(p->table, fh, e);
 	pthread_mutex_unlock(&p->lock);
@@ -152,6 +137,6 @@ bool pending_drop(struct pending *p, const struct fh *fh)
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (e)
-		entry_free(e);
+		entry_free(p, e);
 	return done;
 }

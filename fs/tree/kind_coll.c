@@ -49,10 +49,10 @@ static int current_readlink(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	rc = instance_current_team(n->fs, &id);
+	rc = instance_current_team(&n->fs->api, &id);
 	if (rc)
 		goto out;
-	rc = instance_list(n->fs, OBJ_TEAM, &v);
+	rc = instance_list(&n->fs->api, OBJ_TEAM, &v);
 	if (rc)
 		goto out;
 	it = objlist_by_id(v->data, id.buf);
@@ -132,7 +132,7 @@ static int coll_list(const struct node *dir, struct dir_fill *fill)
 	if (h->nentries &&
 	    kind_inst_entries_list(dir, fill, h->entries, h->nentries))
 		return 0;
-	rc = instance_list(dir->fs, dir->id.obj, &v);
+	rc = instance_list(&dir->fs->api, dir->id.obj, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -156,7 +156,7 @@ static int coll_lookup(struct node *n, const char *name)
 
 	if (!kind_inst_entries_lookup(n, name, h->entries, h->nentries))
 		return 0;
-	rc = instance_list(n->fs, n->id.obj, &v);
+	rc = instance_list(&n->fs->api, n->id.obj, &v);
 	if (rc)
 		return rc;
 	it = objlist_find(v->data, name);

@@ -28,7 +28,7 @@ static int ctl_run(struct fh *fh, const char *line)
 	} else if (rc) {
 		log_error("%s", err.buf);
 	} else {
-		rc = actions_run(fh->fs, fh->id.rkind, fh->id.uuid, &cmd,
+		rc = actions_run(&fh->fs->api, fh->id.rkind, fh->id.uuid, &cmd,
 				 ctlfile_interrupted);
 		if (!rc && cmd.verb == ACTIONS_DELETE)
 			node_forget_dir_of(fh->path, fh->id.uuid);

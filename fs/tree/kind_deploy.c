@@ -54,8 +54,8 @@ static int deploy_dir_list(const struct node *dir, struct dir_fill *fill)
 	int rc;
 
 	/* Before our own request, so that the next ones overlap it. */
-	prefetch_after(dir->fs, PREFETCH_DEPLOYS, dir->res);
-	rc = deploy_store_page(dir->fs, dir->res->uuid, &v);
+	prefetch_after(&dir->fs->prefetch, PREFETCH_DEPLOYS, dir->res);
+	rc = deploy_store_page(&dir->fs->api, dir->res->uuid, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -86,7 +86,7 @@ static int deploy_dir_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = deploy_store_page(n->fs, n->res->uuid, &v);
+	rc = deploy_store_page(&n->fs->api, n->res->uuid, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -103,7 +103,7 @@ static int deploy_dir_lookup(struct node *n, const char *name)
 		cval_put(v);
 		if (!uuid_shaped(name))
 			return -ENOENT;
-		rc = deploy_store_one(n->fs, name, false, &v);
+		rc = deploy_store_one(&n->fs->api, name, false, &v);
 		if (rc)
 			return rc;
 		d = deploy_list_find(v->data, name);
@@ -130,7 +130,7 @@ static int deploy_active_list(const struct node *dir, struct dir_fill *fill)
 	struct cval *v;
 	int rc;
 
-	rc = deploy_store_active(dir->fs, &v);
+	rc = deploy_store_active(&dir->fs->api, &v);
 	if (rc)
 		return rc;
 	add_items(dir, v->data, fill);
@@ -144,7 +144,7 @@ static int deploy_active_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = deploy_store_active(n->fs, &v);
+	rc = deploy_store_active(&n->fs->api, &v);
 	if (rc)
 		return rc;
 	d = deploy_list_find(v->data, name);
@@ -243,7 +243,7 @@ static const struct deploy_item *fresh_item(const struct node *n,
 
 	*hold = NULL;
 	if (n->listing || !deploy_active(d->status) ||
-	    deploy_store_one(n->fs, d->uuid, true, &v))
+	    deploy_store_one(&n->fs->api, d->uuid, true, &v))
 		return d;
 	f = deploy_list_find(v->data, d->uuid);
 	if (!f) {
@@ -319,7 +319,7 @@ static int render_log(struct cfs *fs, const struct deploy_item *d,
 
 	if (d->logs)
 		return deploy_render_log(d->logs, out);
-	if (d->app_uuid && !deploy_store_page(fs, d->app_uuid, &v)) {
+	if (d->app_uuid && !deploy_store_page(&fs->api, d->app_uuid, &v)) {
 		p = deploy_list_find(v->data, d->uuid);
 		rc = p && p->logs ? deploy_render_log(p->logs, out) : -EACCES;
 		cval_put(v);
@@ -345,7 +345,7 @@ static int dep_fetch(void *arg, struct logs_feed *feed)
 	struct cval *v;
 	int rc;
 
-	rc = deploy_store_one(src->fs, src->uuid, true, &v);
+	rc = deploy_store_one(&src->fs->api, src->uuid, true, &v);
 	if (rc) {
 		logs_feed_note(feed, "deployment %s: %s", src->uuid,
 			       strerror(-rc));
@@ -383,7 +383,7 @@ static void dep_handle_free(void *p)
 
 static unsigned log_period(const struct cfs *fs)
 {
-	unsigned ttl = store_status_ttl(fs);
+	unsigned ttl = store_status_ttl(&fs->api);
 
 	return ttl ? ttl : 1;
 }

@@ -88,8 +88,8 @@ static bool tool_suffix(const struct node *dir, const char *name)
 	if (digits >= 6)
 		return true;
 	prefix = xstrndup(name, (size_t)(dot - name));
-	known = envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, prefix,
-				dir->id.variant == NODE_PREVIEW);
+	known = envs_cached_has(&dir->fs->api, dir->res->kind, dir->res->uuid,
+				prefix, dir->id.variant == NODE_PREVIEW);
 	free(prefix);
 	return known;
 }
@@ -102,8 +102,8 @@ static bool temp_name(const struct node *dir, const char *name)
 	if (!key_name(name))
 		return true;
 	return tool_suffix(dir, name) &&
-	       !envs_cached_has(dir->fs, dir->res->kind, dir->res->uuid, name,
-				dir->id.variant == NODE_PREVIEW);
+	       !envs_cached_has(&dir->fs->api, dir->res->kind, dir->res->uuid,
+				name, dir->id.variant == NODE_PREVIEW);
 }
 
 /* tar -x and install unlink a key and create it again: the variable a
@@ -152,7 +152,7 @@ static int set_value(struct cfs *fs, const struct node_id *dir, const char *key,
 	bool buried = buried_like(fs, dir, key, &like);
 	int rc;
 
-	rc = envs_set(fs, &t, key, value, buried ? &like : NULL);
+	rc = envs_set(&fs->api, &t, key, value, buried ? &like : NULL);
 	if (!rc && buried) {
 		char *sdir = shadow_dir(dir);
 
@@ -184,8 +184,8 @@ static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 	int rc;
 
 	/* Before our own request, so that the next ones overlap it. */
-	prefetch_after(dir->fs, PREFETCH_ENVS, dir->res);
-	rc = envs_get(dir->fs, dir->res->kind, dir->res->uuid, &cv);
+	prefetch_after(&dir->fs->prefetch, PREFETCH_ENVS, dir->res);
+	rc = envs_get(&dir->fs->api, dir->res->kind, dir->res->uuid, &cv);
 	if (rc)
 		return rc;
 	l = cv->data;
@@ -242,7 +242,7 @@ static int envs_dir_lookup(struct node *n, const char *name)
 	 * that is not key-shaped (NOTES §10.1: the 2025 API took any key,
 	 * "MY-VAR" too) is in the list already. */
 	if (!key_name(name) &&
-	    !envs_cached_has(n->fs, n->res->kind, n->res->uuid, name,
+	    !envs_cached_has(&n->fs->api, n->res->kind, n->res->uuid, name,
 			     n->id.variant == NODE_PREVIEW))
 		return -ENOENT;
 	sdir = shadow_dir(&n->id);
@@ -250,7 +250,7 @@ static int envs_dir_lookup(struct node *n, const char *name)
 	free(sdir);
 	if (shadow)
 		return -ENOENT; /* unlinked while its backup lives */
-	rc = envs_get(n->fs, n->res->kind, n->res->uuid, &cv);
+	rc = envs_get(&n->fs->api, n->res->kind, n->res->uuid, &cv);
 	if (rc)
 		return rc;
 	v = env_list_find(cv->data, name, n->id.variant == NODE_PREVIEW);
@@ -363,7 +363,7 @@ static int envs_dir_rename(const struct node *dir, const struct node *from,
 		}
 		goto out;
 	}
-	rc = envs_rename(dir->fs, &t, from->id.name, newname,
+	rc = envs_rename(&dir->fs->api, &t, from->id.name, newname,
 			 flags & RENAME_NOREPLACE);
 out:
 	explicit_bzero(data.buf, data.len);
@@ -479,7 +479,7 @@ static int env_truncate(const struct node *n, off_t size)
 		goto out;
 	}
 	value = value_of(&data);
-	rc = envs_set(n->fs, &t, n->id.name, value, NULL);
+	rc = envs_set(&n->fs->api, &t, n->id.name, value, NULL);
 	free(value);
 out:
 	buf_release(&data);
@@ -499,7 +499,7 @@ static int env_unlink(const struct node *n)
 	free(sdir);
 	if (backed_up)
 		return 0;
-	rc = envs_delete(n->fs, &t, n->id.name);
+	rc = envs_delete(&n->fs->api, &t, n->id.name);
 	if (!rc)
 		bury(n);
 	return rc;
@@ -568,7 +568,7 @@ static int env_setxattr(const struct node *n, const char *name,
 		on = false;
 	else
 		return -EINVAL;
-	return envs_set_flag(n->fs, &t, n->id.name, f, on);
+	return envs_set_flag(&n->fs->api, &t, n->id.name, f, on);
 }
 
 const struct node_kind kind_env_file = {
@@ -665,7 +665,7 @@ static int shadow_unlink_node(const struct node *n)
 
 	/* The backup of an unlinked key is dropped: the delete is real. */
 	if (!rc && gone)
-		rc = envs_delete(n->fs, &t, gone);
+		rc = envs_delete(&n->fs->api, &t, gone);
 	free(gone);
 	free(sdir);
 	return rc;
@@ -696,7 +696,7 @@ static int envs_env_render(const struct node *n, struct buf *out)
 	size_t i;
 	int rc;
 
-	rc = envs_get(n->fs, n->res->kind, n->res->uuid, &cv);
+	rc = envs_get(&n->fs->api, n->res->kind, n->res->uuid, &cv);
 	if (rc)
 		return rc;
 	l = cv->data;
@@ -755,7 +755,7 @@ static int envs_env_commit(struct fh *fh, bool closing)
 		buf_release(&err);
 		return rc;
 	}
-	rc = envs_apply(fh->fs, &t, &want);
+	rc = envs_apply(&fh->fs->api, &t, &want);
 	dotenv_release(&want);
 	return rc;
 }

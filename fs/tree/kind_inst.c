@@ -81,7 +81,7 @@ static int inst_fetch(const struct node *n, struct cval **out)
 {
 	char *path = xasprintf("%s/%s%s", row_of(&n->id)->path,
 			       item_of(n)->uuid, n->arg ? n->arg : "");
-	int rc = store_json(n->fs, path, out);
+	int rc = store_json(&n->fs->api, path, out);
 
 	free(path);
 	return rc;
@@ -233,7 +233,7 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 	} else if (rc) {
 		log_error("%s", err.buf);
 	} else {
-		rc = inst_actions_run(fh->fs, target, fh->id.uuid, &cmd);
+		rc = inst_actions_run(&fh->fs->api, target, fh->id.uuid, &cmd);
 		if (!rc && cmd.verb == INST_DELETE)
 			node_forget_dir_of(fh->path, fh->id.uuid);
 		inst_actions_cmd_release(&cmd);

@@ -86,14 +86,15 @@ int jsonfile_commit(struct fh *fh, bool closing)
 		return -EINVAL;
 	}
 	if (!id->uuid) {
-		rc = crud_create(fh->fs, id->obj, &at, fh->data.buf, &uuid);
+		rc = crud_create(&fh->fs->api, id->obj, &at, fh->data.buf,
+				 &uuid);
 		free(uuid);
 		return rc;
 	}
 	/* Where the object lives matters to the update of a resource only;
 	 * an instance object (a server, a key) lives nowhere. */
-	return crud_update(fh->fs, id->obj, id->project ? &at : NULL, id->uuid,
-			   j->base, fh->data.buf);
+	return crud_update(&fh->fs->api, id->obj, id->project ? &at : NULL,
+			   id->uuid, j->base, fh->data.buf);
 }
 
 int jsonfile_written(struct fh *fh)

@@ -101,7 +101,7 @@ static int fetch_one(struct cfs *fs, const char *path, const char *label,
 
 	http_response_init(&resp);
 	/* Quiet: the stream logs a failure once per run of them. */
-	rc = http_call_quirks(&fs->http, "GET", path, NULL, HTTP_QUIET,
+	rc = http_call_quirks(&fs->api.http, "GET", path, NULL, HTTP_QUIET,
 			      logs_quirks, &resp);
 	if (rc)
 		http_describe(&resp, rc, &msg);
@@ -126,7 +126,7 @@ static int fetch_one(struct cfs *fs, const char *path, const char *label,
 	}
 	rc = logs_clean(json_object_get_string(v),
 			(size_t)json_object_get_string_len(v),
-			fs->current_api ? 0 : LOGS_DOUBLED, &text);
+			fs->api.current_api ? 0 : LOGS_DOUBLED, &text);
 	if (!rc)
 		logs_feed_window(feed, label, text.buf, text.len);
 out:
@@ -162,7 +162,7 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 	 * spec types the parameter boolean, so it is sent as "true"; an
 	 * instance that ignores it sends lines without them, and only
 	 * docker's exact prefix is taken off (logs_ts_len). */
-	if (fs->current_api) {
+	if (fs->api.current_api) {
 		logs_feed_timestamps(feed);
 		query[2].value = "true";
 	}

@@ -19,12 +19,13 @@ static int projects_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_list(dir->fs, OBJ_PROJECT, dir->fs->conf.cache_ttl, &v);
+	rc =
+	    store_list(&dir->fs->api, OBJ_PROJECT, dir->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
 	/* A walk lists each project next, and each needs its detail. */
-	prefetch_projects(dir->fs, ps);
+	prefetch_projects(&dir->fs->prefetch, ps);
 	for (i = 0; i < ps->n; i++) {
 		struct node c = node_child(dir, &kind_project);
 
@@ -44,13 +45,15 @@ static int projects_lookup(struct node *n, const char *name)
 
 	/* A name is looked for in a list up to store_detail_ttl() old
 	 * first; a miss asks again if that one is older than cache_ttl. */
-	rc = store_list(n->fs, OBJ_PROJECT, store_detail_ttl(n->fs), &v);
+	rc = store_list(&n->fs->api, OBJ_PROJECT, store_detail_ttl(&n->fs->api),
+			&v);
 	if (rc)
 		return rc;
 	p = model_projects_find(v->data, name);
 	if (!p) {
 		cval_put(v);
-		rc = store_list(n->fs, OBJ_PROJECT, n->fs->conf.cache_ttl, &v);
+		rc = store_list(&n->fs->api, OBJ_PROJECT, n->fs->conf.cache_ttl,
+				&v);
 		if (rc)
 			return rc;
 		p = model_projects_find(v->data, name);
@@ -82,7 +85,7 @@ static int projects_mkdir(const struct node *dir, const char *name)
 	if (!rc)
 		rc = -EEXIST;
 	else if (rc == -ENOENT)
-		rc = crud_mkdir(dir->fs, OBJ_PROJECT, NULL, real);
+		rc = crud_mkdir(&dir->fs->api, OBJ_PROJECT, NULL, real);
 	free(real);
 	return rc;
 }
@@ -103,8 +106,8 @@ static int project_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_member(dir->fs, OBJ_PROJECT, dir->project->uuid,
-			  store_detail_ttl(dir->fs), &v);
+	rc = store_member(&dir->fs->api, OBJ_PROJECT, dir->project->uuid,
+			  store_detail_ttl(&dir->fs->api), &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -133,8 +136,8 @@ static int project_lookup(struct node *n, const char *name)
 	int rc;
 
 	/* An environment is looked for as in projects_lookup(). */
-	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
-			  store_detail_ttl(n->fs), &v);
+	rc = store_member(&n->fs->api, OBJ_PROJECT, n->project->uuid,
+			  store_detail_ttl(&n->fs->api), &v);
 	if (rc)
 		return rc;
 	d = v->data;
@@ -142,7 +145,8 @@ static int project_lookup(struct node *n, const char *name)
 		e = model_project_env(d, name);
 		if (!e) {
 			cval_put(v);
-			rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+			rc = store_member(&n->fs->api, OBJ_PROJECT,
+					  n->project->uuid,
 					  n->fs->conf.cache_ttl, &v);
 			if (rc)
 				return rc;
@@ -189,7 +193,7 @@ static int project_mkdir(const struct node *dir, const char *name)
 	char *real;
 	int rc;
 
-	if (!crud_supported(dir->fs, OBJ_ENV)) {
+	if (!crud_supported(&dir->fs->api, OBJ_ENV)) {
 		log_error("this instance has no environment endpoints: "
 			  "create environments in its web UI");
 		return -EPERM;
@@ -205,7 +209,7 @@ static int project_mkdir(const struct node *dir, const char *name)
 	if (!rc)
 		rc = -EEXIST;
 	else if (rc == -ENOENT)
-		rc = crud_mkdir(dir->fs, OBJ_ENV, &at, real);
+		rc = crud_mkdir(&dir->fs->api, OBJ_ENV, &at, real);
 	free(real);
 	return rc;
 }
@@ -214,7 +218,8 @@ static int project_mkdir(const struct node *dir, const char *name)
  * API refuses otherwise, which is ENOTEMPTY (SPEC §3.4). */
 static int project_rmdir(const struct node *n)
 {
-	return crud_delete(n->fs, OBJ_PROJECT, NULL, n->project->uuid, NULL);
+	return crud_delete(&n->fs->api, OBJ_PROJECT, NULL, n->project->uuid,
+			   NULL);
 }
 
 const struct node_kind kind_project = {
@@ -233,7 +238,7 @@ static int project_json_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+	rc = store_member(&n->fs->api, OBJ_PROJECT, n->project->uuid,
 			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
@@ -264,7 +269,7 @@ static int project_json_open(const struct node *n, struct fh *fh)
 	struct cval *v;
 	int rc;
 
-	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+	rc = store_member(&n->fs->api, OBJ_PROJECT, n->project->uuid,
 			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
@@ -330,9 +335,9 @@ static int env_rmdir(const struct node *n)
 {
 	struct crud_place at = { n->detail->uuid, NULL, NULL };
 
-	if (!crud_supported(n->fs, OBJ_ENV))
+	if (!crud_supported(&n->fs->api, OBJ_ENV))
 		return -EPERM;
-	return crud_delete(n->fs, OBJ_ENV, &at, n->env->uuid, NULL);
+	return crud_delete(&n->fs->api, OBJ_ENV, &at, n->env->uuid, NULL);
 }
 
 const struct node_kind kind_env = {
@@ -352,7 +357,7 @@ static int env_json_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	rc = store_member(n->fs, OBJ_PROJECT, n->project->uuid,
+	rc = store_member(&n->fs->api, OBJ_PROJECT, n->project->uuid,
 			  n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;

@@ -20,7 +20,7 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	size_t i, n;
 	int rc;
 
-	rc = store_list(dir->fs, obj_of_kind(dir->id.rkind),
+	rc = store_list(&dir->fs->api, obj_of_kind(dir->id.rkind),
 			dir->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
@@ -28,7 +28,7 @@ static int collection_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < n; i++) {
 		struct node c = node_child(dir, &kind_resource);
 
-		if (gone_has(&dir->fs->gone, rv[i]->uuid))
+		if (gone_has(&dir->fs->api.gone, rv[i]->uuid))
 			continue;
 		node_set_res(&c, rv[i]);
 		if (dir_add(fill, rv[i]->dirname, &c))
@@ -44,12 +44,12 @@ static int collection_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
-	rc = store_list(n->fs, obj_of_kind(n->id.rkind), n->fs->conf.cache_ttl,
-			&v);
+	rc = store_list(&n->fs->api, obj_of_kind(n->id.rkind),
+			n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	r = model_resources_find(v->data, n->env->id, name);
-	if (r && gone_has(&n->fs->gone, r->uuid))
+	if (r && gone_has(&n->fs->api.gone, r->uuid))
 		r = NULL;
 	if (!r) {
 		cval_put(v);
@@ -97,7 +97,7 @@ struct res_entry {
 
 static bool has_envs(const struct node *n)
 {
-	return envs_supported(n->fs, n->res->kind);
+	return envs_supported(&n->fs->api, n->res->kind);
 }
 
 static bool has_preview_envs(const struct node *n)
@@ -108,7 +108,7 @@ static bool has_preview_envs(const struct node *n)
 /* NOTES §17.5: databases and services have logs on current Coolify. */
 static bool has_logs(const struct node *n)
 {
-	return n->res->kind == RES_APP || n->fs->current_api;
+	return n->res->kind == RES_APP || n->fs->api.current_api;
 }
 
 static bool has_deployments(const struct node *n)
@@ -198,7 +198,7 @@ static int resource_json_text(const struct node *n, char **json)
 	/* Listed by /resources only (NOTES §5.1): ask for the object
 	 * itself, which the API filters as it should. */
 	path = xasprintf("%s/%s", obj_kind_path(r->kind), r->uuid);
-	rc = store_json(n->fs, path, &v);
+	rc = store_json(&n->fs->api, path, &v);
 	free(path);
 	if (!rc) {
 		*json = xstrdup(v->data);
@@ -277,8 +277,8 @@ static int status_render(const struct node *n, struct buf *out)
 	struct cval *v;
 	int rc;
 
-	if (store_list(n->fs, obj_of_kind(n->res->kind),
-		       store_status_ttl(n->fs), &v))
+	if (store_list(&n->fs->api, obj_of_kind(n->res->kind),
+		       store_status_ttl(&n->fs->api), &v))
 		return buf_addf(out, "%s\n", n->res->status);
 	r = model_resources_by_uuid(v->data, n->res->uuid);
 	rc = buf_addf(out, "%s\n", r ? r->status : n->res->status);

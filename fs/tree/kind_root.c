@@ -32,7 +32,7 @@ static bool top_coll(const struct cfs *fs, enum api_obj i)
 {
 	const struct api_object *o = obj_get(i);
 
-	return o->top && obj_supported(o, fs->current_api);
+	return o->top && obj_supported(o, fs->api.current_api);
 }
 
 static int root_list(const struct node *dir, struct dir_fill *fill)
@@ -93,7 +93,7 @@ const struct node_kind kind_root = {
 static int text_render(const struct node *n, struct buf *out)
 {
 	struct cval *v;
-	int rc = store_text(n->fs, n->arg, &v);
+	int rc = store_text(&n->fs->api, n->arg, &v);
 
 	if (rc)
 		return rc;
@@ -111,7 +111,7 @@ const struct node_kind kind_text = {
 static int api_json_render(const struct node *n, struct buf *out)
 {
 	struct cval *v;
-	int rc = store_json(n->fs, n->arg, &v);
+	int rc = store_json(&n->fs->api, n->arg, &v);
 
 	if (rc)
 		return rc;
@@ -123,7 +123,7 @@ static int api_json_render(const struct node *n, struct buf *out)
 static int api_json_size(const struct node *n, off_t *size)
 {
 	struct cval *v;
-	int rc = store_json(n->fs, n->arg, &v);
+	int rc = store_json(&n->fs->api, n->arg, &v);
 
 	if (rc)
 		return rc;

@@ -22,7 +22,7 @@ static int inst_uuid_list(const struct node *dir, struct dir_fill *fill,
 	size_t i;
 	int rc;
 
-	rc = instance_list(dir->fs, obj, &v);
+	rc = instance_list(&dir->fs->api, obj, &v);
 	if (rc)
 		return rc;
 	l = v->data;
@@ -42,7 +42,7 @@ static bool linked(const struct cfs *fs, enum api_obj obj)
 {
 	const struct api_object *o = obj_get(obj);
 
-	return o->in_uuid && obj_supported(o, fs->current_api);
+	return o->in_uuid && obj_supported(o, fs->api.current_api);
 }
 
 static int uuid_list(const struct node *dir, struct dir_fill *fill)
@@ -54,7 +54,8 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 	size_t i;
 	int rc;
 
-	rc = store_list(dir->fs, OBJ_PROJECT, dir->fs->conf.cache_ttl, &pv);
+	rc = store_list(&dir->fs->api, OBJ_PROJECT, dir->fs->conf.cache_ttl,
+			&pv);
 	if (rc)
 		return rc;
 	ps = pv->data;
@@ -72,7 +73,7 @@ static int uuid_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < RES_KINDS; k++) {
 		const struct model_resources *rs;
 
-		rc = store_list(dir->fs, obj_of_kind(k),
+		rc = store_list(&dir->fs->api, obj_of_kind(k),
 				dir->fs->conf.cache_ttl, &rv[k]);
 		if (rc)
 			goto out;
@@ -111,7 +112,7 @@ static int inst_uuid_lookup(struct node *n, const char *name)
 
 		if (!linked(n->fs, o))
 			continue;
-		rc = instance_list(n->fs, o, &v);
+		rc = instance_list(&n->fs->api, o, &v);
 		if (rc)
 			return rc;
 		it = objlist_by_id(v->data, name);
@@ -135,7 +136,7 @@ static int uuid_lookup(struct node *n, const char *name)
 	size_t i;
 	int rc;
 
-	rc = store_list(n->fs, OBJ_PROJECT, n->fs->conf.cache_ttl, &v);
+	rc = store_list(&n->fs->api, OBJ_PROJECT, n->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
@@ -148,7 +149,7 @@ static int uuid_lookup(struct node *n, const char *name)
 		}
 	}
 	cval_put(v);
-	rc = store_find_resource(n->fs, name, &v, &r);
+	rc = store_find_resource(&n->fs->api, name, &v, &r);
 	if (rc == -ENOENT)
 		return inst_uuid_lookup(n, name);
 	if (rc)
@@ -174,7 +175,7 @@ static int project_dirname(struct cfs *fs, const char *uuid, struct buf *out)
 	size_t i;
 	int rc;
 
-	rc = store_list(fs, OBJ_PROJECT, fs->conf.cache_ttl, &v);
+	rc = store_list(&fs->api, OBJ_PROJECT, fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
 	ps = v->data;
@@ -201,7 +202,7 @@ static int uuid_readlink(const struct node *n, struct buf *out)
 	if (!n->res)
 		return buf_adds(out, n->project->dirname);
 	/* The hint is one of the two fields a node may write (model.h). */
-	rc = store_find_env(n->fs, n->res->env_id,
+	rc = store_find_env(&n->fs->api, n->res->env_id,
 			    (env_hint *)&n->res->home, &dv, &e);
 	if (rc)
 		return rc;

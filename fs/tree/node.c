@@ -237,3 +237,23 @@ void fh_release(struct fh *fh)
 	node_id_release(&fh->id);
 	pthread_mutex_destroy(&fh->lock);
 }
+
+void fh_free(struct fh *fh)
+{
+	fh_release(fh);
+	free(fh);
+}
+
+struct fh *fh_like(const struct fh *fh)
+{
+	struct fh *c = xcalloc(1, sizeof(*c));
+
+	c->fs = fh->fs;
+	c->kind = fh->kind;
+	buf_init(&c->data, 0);
+	c->flags = fh->flags;
+	c->dirty = true;
+	c->path = xstrdup(fh->path);
+	node_id_copy(&c->id, &fh->id);
+	return c;
+}

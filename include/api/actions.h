@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
-#include "cfs.h"
+#include "api/api.h"
 #include "api/http.h"
 #include "model/model.h"
 
@@ -65,7 +65,7 @@ enum actions_flags {
  * says the resource already is in that state (400 "already ..."),
  * -EOPNOTSUPP when no method is allowed (never ENOSYS, which the kernel
  * could take as the whole operation missing), or SPEC §5's. */
-int actions_call(struct cfs *fs, const char *path, unsigned flags,
+int actions_call(struct api *api, const char *path, unsigned flags,
 		 struct http_response *resp);
 
 /* Whether the request being served was interrupted (the user's Ctrl-C). */
@@ -79,7 +79,7 @@ char *actions_delete_query(unsigned del);
  * when the deployment it started has ended: 0 when finished, -EIO when
  * failed or cancelled, -EINTR as soon as interrupted() says so (the
  * deployment goes on). */
-int actions_run(struct cfs *fs, enum res_kind kind, const char *uuid,
+int actions_run(struct api *api, enum res_kind kind, const char *uuid,
 		const struct actions_cmd *cmd,
 		actions_interrupted_fn interrupted);
 

@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
-#include "cfs.h"
+#include "api/api.h"
 #include "model/model.h"
 #include "api/objects.h"
 
@@ -34,7 +34,7 @@ struct crud_place {
 
 /* Whether the instance can create objects of this kind at all
  * (environments need current Coolify). */
-bool crud_supported(const struct cfs *fs, enum api_obj obj);
+bool crud_supported(const struct api *api, enum api_obj obj);
 
 /* Creates an object from the JSON object text json, at place at:
  * "type" picks the endpoint where the kind has several, and the fields
@@ -44,25 +44,25 @@ bool crud_supported(const struct cfs *fs, enum api_obj obj);
  * -EINVAL for text that is not a JSON object, a missing or unknown
  * type, or an API refusal (nothing is sent in the first two cases),
  * -EOPNOTSUPP when the instance has no such endpoint, or SPEC §5's. */
-int crud_create(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_create(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *json, char **uuid);
 
 /* Updates object uuid from the JSON object text want, given the text
  * base it was edited from (what the file showed): a PATCH of the fields
  * of want that differ from base, nothing when none does. Fields left
  * out of want are left alone. -EINVAL when want is not a JSON object. */
-int crud_update(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want);
 
 /* Deletes object uuid; query (e.g. "delete_volumes=1&...", or NULL) is
  * sent as the request's query. -ENOTEMPTY when the API refuses because
  * the object still holds resources. */
-int crud_delete(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_delete(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *query);
 
 /* mkdir: creates a project (at NULL) or an environment of
  * at->project_uuid called name. -EPERM when the instance cannot. */
-int crud_mkdir(struct cfs *fs, enum api_obj obj, const struct crud_place *at,
+int crud_mkdir(struct api *api, enum api_obj obj, const struct crud_place *at,
 	       const char *name);
 
 /* Pure: the members of the JSON object want whose values differ from

@@ -16,7 +16,7 @@
 
 #include "base/buf.h"
 #include "cache/cache.h"
-#include "cfs.h"
+#include "api/api.h"
 #include "cache/sizes.h"
 
 /* How many of an application's deployments deployments/ lists, newest
@@ -65,19 +65,19 @@ int deploy_render_log(const char *logs, struct buf *out);
 
 /* GET /deployments/applications/{uuid}?skip=0&take=DEPLOY_PAGE, sorted
  * newest first -> struct deploy_list */
-int deploy_store_page(struct cfs *fs, const char *app_uuid, struct cval **out);
+int deploy_store_page(struct api *api, const char *app_uuid, struct cval **out);
 /* Whether deploy_store_page() would answer from the cache. */
-bool deploy_page_fresh(struct cfs *fs, const char *app_uuid);
+bool deploy_page_fresh(struct api *api, const char *app_uuid);
 /* The path of app_uuid's newest take deployments (the row's history), a
  * new string (caller frees). */
 char *deploy_history_path(const char *app_uuid, int take);
 /* GET /deployments (queued and in progress) -> struct deploy_list */
-int deploy_store_active(struct cfs *fs, struct cval **out);
+int deploy_store_active(struct api *api, struct cval **out);
 /* GET /deployments/{uuid} -> struct deploy_list of one; fresh when
  * fresh, else reused for as long as its status allows. */
-int deploy_store_one(struct cfs *fs, const char *uuid, bool fresh,
+int deploy_store_one(struct api *api, const char *uuid, bool fresh,
 		     struct cval **out);
 /* Drops every cached deployment answer (after an action). */
-void deploy_store_invalidate(struct cfs *fs);
+void deploy_store_invalidate(struct api *api);
 
 #endif

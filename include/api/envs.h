@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "cache/cache.h"
-#include "cfs.h"
+#include "api/api.h"
 #include "model/dotenv.h"
 #include "model/model.h"
 
@@ -70,38 +70,38 @@ const struct env_var *env_list_find(const struct env_list *l, const char *key,
 
 /* Whether the instance has env endpoints for this kind of resource
  * (databases only on current Coolify, NOTES §10.4). */
-bool envs_supported(const struct cfs *fs, enum res_kind kind);
+bool envs_supported(const struct api *api, enum res_kind kind);
 
 /* Whether envs_get() would answer from the cache. */
-bool envs_fresh(struct cfs *fs, enum res_kind kind, const char *uuid);
+bool envs_fresh(struct api *api, enum res_kind kind, const char *uuid);
 /* The resource's variables (both sets), through the cache. */
-int envs_get(struct cfs *fs, enum res_kind kind, const char *uuid,
+int envs_get(struct api *api, enum res_kind kind, const char *uuid,
 	     struct cval **out);
 /* Whether the last list fetched (however old) holds key; never asks the
  * API. */
-bool envs_cached_has(struct cfs *fs, enum res_kind kind, const char *uuid,
+bool envs_cached_has(struct api *api, enum res_kind kind, const char *uuid,
 		     const char *key, bool preview);
 
 /* Sets key to value, creating the variable when it does not exist. A
  * value equal to the current one sends nothing. like, when not NULL,
  * gives the flags a new variable starts with. */
-int envs_set(struct cfs *fs, const struct env_target *t, const char *key,
+int envs_set(struct api *api, const struct env_target *t, const char *key,
 	     const char *value, const struct env_var *like);
-int envs_delete(struct cfs *fs, const struct env_target *t, const char *key);
+int envs_delete(struct api *api, const struct env_target *t, const char *key);
 /* Renames: creates to with from's value and flags, then deletes from.
  * -EEXIST when noreplace and to exists; -EACCES when from's value is
  * hidden from the token. */
-int envs_rename(struct cfs *fs, const struct env_target *t, const char *from,
+int envs_rename(struct api *api, const struct env_target *t, const char *from,
 		const char *to, bool noreplace);
 /* Changes one flag; -EACCES when the value is hidden (the API would
  * overwrite it), -EINVAL for a flag this API generation cannot set. */
-int envs_set_flag(struct cfs *fs, const struct env_target *t, const char *key,
+int envs_set_flag(struct api *api, const struct env_target *t, const char *key,
 		  enum env_flag flag, bool on);
 /* Makes the set equal to want: changed and new keys in one bulk request,
  * then one DELETE per key that want lacks (only keys whose value the
  * token can read). A partial failure is -EIO, and the log names the keys
  * that were applied. */
-int envs_apply(struct cfs *fs, const struct env_target *t,
+int envs_apply(struct api *api, const struct env_target *t,
 	       const struct dotenv *want);
 
 #endif

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
-#include "cfs.h"
+#include "api/api.h"
 #include "api/objects.h"
 
 enum inst_verb {
@@ -53,7 +53,7 @@ void inst_actions_usage(const struct api_object *target, struct buf *out);
  * in use or a server that still has resources, -ENOENT for a tag that
  * matches nothing, -EACCES for a token without the ability (api enable
  * and disable need a root-team token), or SPEC §5's. */
-int inst_actions_run(struct cfs *fs, const struct api_object *target,
+int inst_actions_run(struct api *api, const struct api_object *target,
 		     const char *uuid, const struct inst_cmd *cmd);
 
 #endif

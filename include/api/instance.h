@@ -15,7 +15,7 @@
 
 #include "base/buf.h"
 #include "cache/cache.h"
-#include "cfs.h"
+#include "api/api.h"
 #include "api/objects.h"
 #include "model/objlist.h"
 
@@ -23,11 +23,11 @@
  * objects.h gives PATH) -> struct objlist, without the row's secrets,
  * ids from its id field, and its reserved names kept. The cache key is
  * PATH. */
-int instance_list(struct cfs *fs, enum api_obj obj, struct cval **out);
+int instance_list(struct api *api, enum api_obj obj, struct cval **out);
 
 /* The id of the token's team into out (appended): GET /team on current
  * Coolify, GET /teams/current on 2025 instances, which lack /team. */
-int instance_current_team(struct cfs *fs, struct buf *out);
+int instance_current_team(struct api *api, struct buf *out);
 
 /* The version in an answer to GET /version (NOTES §13): the plain body
  * Coolify sends ("4.0.0-beta.419"), or a JSON string as the official

@@ -24,8 +24,10 @@
  *
  * Nothing is prefetched with cache_ttl=0, where no answer is reused.
  * prefetch_start() runs in FUSE's init, after daemonizing (threads do not
- * survive the fork); prefetch_stop() drops what is queued and joins the
- * workers once their request is done. All functions are thread-safe. */
+ * survive the fork), and hands the workers the api (api.h) they fetch
+ * through; before it, every prefetch_*() call queues nothing.
+ * prefetch_stop() drops what is queued and joins the workers once their
+ * request is done. All functions are thread-safe. */
 #ifndef CFS_PREFETCH_H
 #define CFS_PREFETCH_H
 
@@ -40,7 +42,7 @@
 /* Jobs waiting at most; more are dropped (the walk fetches them). */
 #define PREFETCH_QUEUE_MAX 512
 
-struct cfs;
+struct api;
 struct prefetch_job;
 
 enum prefetch_what {
@@ -53,7 +55,7 @@ enum prefetch_what {
 
 struct prefetch {
 	/* Guards the queue, keys, queued, stopping and done. threads[],
-	 * nthreads and fs are written only in FUSE's init and after the
+	 * nthreads and api are written only in FUSE's init and after the
 	 * loop has ended, when no request runs, and read freely. */
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* a job was queued, or stopping was set */
@@ -72,7 +74,7 @@ struct prefetch {
 	 * lock. */
 	char *near[PREFETCH_WHATS][PREFETCH_AHEAD];
 	unsigned nnear[PREFETCH_WHATS];
-	struct cfs *fs;
+	struct api *api;
 	pthread_t threads[PREFETCH_THREADS];
 	int nthreads;
 };
@@ -83,7 +85,7 @@ void prefetch_release(struct prefetch *p);
 
 /* Starts the workers; fewer (or none) when threads cannot be made, which
  * only makes walks slower. */
-void prefetch_start(struct prefetch *p, struct cfs *fs);
+void prefetch_start(struct prefetch *p, struct api *api);
 /* Drops the queue and joins the workers; idempotent. */
 void prefetch_stop(struct prefetch *p);
 
@@ -97,7 +99,7 @@ bool prefetch_add(struct prefetch *p, enum prefetch_what what,
  * same list of the PREFETCH_AHEAD resources of res's kind that a walk
  * reaches next (by name in res's environment, then the environments and
  * projects after it, by name), using only cached lists and details. */
-void prefetch_after(struct cfs *fs, enum prefetch_what what,
+void prefetch_after(struct prefetch *p, enum prefetch_what what,
 		    const struct model_resource *res);
 
 /* After projects/ was listed: queues the three kinds' lists, which any
@@ -106,6 +108,6 @@ void prefetch_after(struct cfs *fs, enum prefetch_what what,
  * side, then every project's detail (at most PREFETCH_QUEUE_MAX). Each
  * is asked for only when not cached: a walk sends the same requests,
  * earlier and overlapped. */
-void prefetch_projects(struct cfs *fs, const struct model_projects *ps);
+void prefetch_projects(struct prefetch *p, const struct model_projects *ps);
 
 #endif

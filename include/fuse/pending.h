@@ -8,7 +8,10 @@
  * first commits it on the truncating handle's behalf.
  *
  * Entries are keyed by path and identify their handle by address; the
- * handle's own memory is never touched here. Thread-safe. */
+ * handle's own memory is never touched here, nor is the copy committing
+ * it takes (made by the caller, freed by free_like): handles are the
+ * tree's (node.h), which depends on the mount context that holds this.
+ * Thread-safe. */
 #ifndef CFS_PENDING_H
 #define CFS_PENDING_H
 
@@ -22,13 +25,17 @@ struct pending {
 	pthread_mutex_t lock;   /* guards table and every entry */
 	pthread_cond_t changed; /* an entry's commit finished */
 	struct pending_entry *table;
+	void (*free_like)(struct fh *like); /* of a like never taken */
 };
 
-void pending_init(struct pending *p);
+void pending_init(struct pending *p, void (*free_like)(struct fh *));
 void pending_release(struct pending *p);
 
-/* Records that fh (opened on path) truncated and has not written. */
-void pending_add(struct pending *p, const char *path, const struct fh *fh);
+/* Records that fh (opened on path) truncated and has not written; like
+ * is what committing it takes (fh_like()), owned by p until
+ * pending_take() hands it out. */
+void pending_add(struct pending *p, const char *path, const struct fh *fh,
+		 struct fh *like);
 
 /* For an open of path for writing: when a handle's truncation of it is
  * pending, returns a new handle like it (empty data) for the caller to

@@ -291,6 +291,11 @@ void node_id_release(struct node_id *id);
  * (fh_release frees them). */
 void fh_init(struct fh *fh, const struct node *n, const char *path, int flags);
 void fh_release(struct fh *fh);
+/* fh_release, then frees fh itself (allocated). */
+void fh_free(struct fh *fh);
+/* A new handle like fh, with empty data, marked dirty: committing it
+ * writes the empty value fh's truncation left (pending.h). */
+struct fh *fh_like(const struct fh *fh);
 
 /* Adds an entry name for child to a listing (described when fill->plus).
  * Returns 0; a non-zero return would stop the listing. */

@@ -52,29 +52,30 @@ static void fs_init(struct cfs *fs)
 	fs->conf.cache_ttl = 3600;
 	fs->conf.log_lines = 100;
 	fs->conf.timeout = 1;
-	if (http_init(&fs->http, "http://127.0.0.1:9", "1|fuzz", NULL, 1))
+	if (http_init(&fs->api.http, "http://127.0.0.1:9", "1|fuzz", NULL, 1))
 		abort();
-	fs->http.down_until = LONG_MAX;
-	fs->http.down_errno = DOWN;
+	fs->api.http.down_until = LONG_MAX;
+	fs->api.http.down_errno = DOWN;
 	fs->mount_time = 1;
-	fs->current_api = true;
-	cache_init(&fs->cache, NULL);
+	fs->api.current_api = true;
+	fs->api.cache_ttl = fs->conf.cache_ttl;
+	cache_init(&fs->api.cache, NULL);
 	logs_init(&fs->logs);
 	shadows_init(&fs->shadows);
-	pending_init(&fs->pending);
-	gone_init(&fs->gone);
+	pending_init(&fs->pending, fh_free);
+	gone_init(&fs->api.gone);
 	sizes_init(&fs->sizes);
 }
 
 static void fs_release(struct cfs *fs)
 {
 	sizes_release(&fs->sizes);
-	gone_release(&fs->gone);
+	gone_release(&fs->api.gone);
 	pending_release(&fs->pending);
 	shadows_release(&fs->shadows);
 	logs_release(&fs->logs);
-	cache_release(&fs->cache);
-	http_release(&fs->http);
+	cache_release(&fs->api.cache);
+	http_release(&fs->api.http);
 }
 
 static void store_parts(struct cfs *fs, char **part)
@@ -91,21 +92,23 @@ static void store_parts(struct cfs *fs, char **part)
 	size_t i;
 
 	if (!model_projects_parse(part[0], &ps))
-		cache_store(&fs->cache, "/projects", ps, model_projects_free);
+		cache_store(&fs->api.cache, "/projects", ps,
+			    model_projects_free);
 	if (!model_project_detail_parse(part[1], &d)) {
 		char key[512];
 
 		snprintf(key, sizeof(key), "/projects/%s", d->uuid);
-		cache_store(&fs->cache, key, d, model_project_detail_free);
+		cache_store(&fs->api.cache, key, d, model_project_detail_free);
 	}
 	/* As store_json keeps them: only text that parses. */
 	all = model_json_parse(part[5]);
 	if (all) {
 		json_object_put(all);
-		cache_store(&fs->cache, "/resources", strdup(part[5]), free);
+		cache_store(&fs->api.cache, "/resources", strdup(part[5]),
+			    free);
 	}
-	cache_store(&fs->cache, "/version", strdup("4.0.0-beta.419"), free);
-	cache_store(&fs->cache, "/health", strdup("OK"), free);
+	cache_store(&fs->api.cache, "/version", strdup("4.0.0-beta.419"), free);
+	cache_store(&fs->api.cache, "/health", strdup("OK"), free);
 	for (k = 0; k < RES_KINDS; k++) {
 		if (model_resources_parse(k, part[2 + k], part[5], &rs))
 			continue;
@@ -116,9 +119,9 @@ static void store_parts(struct cfs *fs, char **part)
 				break;
 			snprintf(key, sizeof(key), "%s/%s/envs",
 				 obj_kind_path(k), rs->v[i].uuid);
-			cache_store(&fs->cache, key, el, env_list_free);
+			cache_store(&fs->api.cache, key, el, env_list_free);
 		}
-		cache_store(&fs->cache, kinds[k], rs, model_resources_free);
+		cache_store(&fs->api.cache, kinds[k], rs, model_resources_free);
 	}
 }
 
