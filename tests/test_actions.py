@@ -285,6 +285,23 @@ def test_deploy_wait_success(fresh, mount_factory):
     assert fresh.api("/deployments/" + newest)[1]["status"] == "finished"
 
 
+def test_deploy_wait_outlasts_timeout(fresh, mount_factory):
+    """A deployment takes minutes; `timeout` bounds each poll, not the
+    wait (one operation's requests share one timeout, SPEC §4, but the
+    wait is not the instance being slow)."""
+    tree = Tree(fresh)
+    m = mount_factory(fresh, opts=["timeout=2"])
+    rel, _ = resource(tree, "applications", "web")
+    fresh.set(deployment_speed=0.8)
+    try:
+        t = time.time()
+        r = run("echo 'deploy wait' > '%s' && echo deployed" % m.p(rel, "ctl"), check=False)
+        assert r.returncode == 0 and r.stdout == "deployed\n", r.stderr + m.stderr()
+        assert time.time() - t > 3
+    finally:
+        fresh.set(deployment_speed=0.35)
+
+
 def test_deploy_wait_failure_is_EIO(fresh, mount_factory):
     tree = Tree(fresh)
     m = mount_factory(fresh)

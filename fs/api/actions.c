@@ -367,6 +367,8 @@ static int wait_deployment(struct api *api, const char *app_uuid,
 		free(path);
 		path = uuid ? obj_member_path(obj_get(OBJ_DEPLOYMENT), NULL, uuid)
 			    : deploy_history_path(app_uuid, 1);
+		/* Each poll has the timeout; the wait has none. */
+		http_op_renew(&api->http);
 		rc = get_deployments(api, path, &status, &l);
 		/* NOTES §11.4: a deploy skipped because one was queued still
 		 * names a deployment, which was never stored. */

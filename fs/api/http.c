@@ -277,6 +277,14 @@ void http_op_begin(struct http *h)
 	thread_state(h)->deadline = now_ms() + h->timeout_ms;
 }
 
+void http_op_renew(struct http *h)
+{
+	struct http_thread *t = thread_state(h);
+
+	if (t->deadline)
+		t->deadline = now_ms() + h->timeout_ms;
+}
+
 void http_op_end(struct http *h)
 {
 	thread_state(h)->deadline = 0;

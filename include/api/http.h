@@ -190,6 +190,10 @@ int http_call_quirks(struct http *h, const char *method, const char *path,
  * call has its own. */
 void http_op_begin(struct http *h);
 void http_op_end(struct http *h);
+/* The operation waits on purpose (`deploy wait` polls for minutes): the
+ * requests it makes from now on get a fresh timeout, as the wait is not
+ * the instance being slow. Nothing outside an operation. */
+void http_op_renew(struct http *h);
 
 /* Marks the calling thread as one that fetches ahead of a walk: its
  * requests spend only what the rate-limit window holds above its
