@@ -210,6 +210,17 @@ def fake_mode(request):
     f.stop()
 
 
+@pytest.fixture
+def site(fake_mode, mount_factory):
+    """A resource's envs/ (envhelp.EnvSite) on a fresh mount of a freshly
+    reset fake, on both API generations, with an empty request log."""
+    from envhelp import EnvSite
+    fake_mode.reset()
+    s = EnvSite(fake_mode, mount_factory(fake_mode))
+    fake_mode.clear_log()
+    return s
+
+
 @pytest.fixture(scope="module")
 def fake():
     f = Fake(mode="seed")

@@ -6,24 +6,8 @@ import time
 
 import pytest
 
-from conftest import READ_TOKEN, READSENS_TOKEN, Fake, run
+from conftest import READ_TOKEN, READSENS_TOKEN, run
 from envhelp import EnvSite
-
-
-@pytest.fixture(scope="module", params=["seed", "latest"])
-def fk(request):
-    f = Fake(mode=request.param)
-    yield f
-    f.stop()
-
-
-@pytest.fixture
-def site(fk, mount_factory):
-    fk.reset()
-    m = mount_factory(fk)
-    s = EnvSite(fk, m)
-    fk.clear_log()
-    return s
 
 
 def test_cat_every_value(site):
@@ -175,10 +159,10 @@ def test_envs_env_syntax_error_sends_nothing(site, tmp_path):
     assert site.server() == before
 
 
-def test_hidden_values_are_unreadable_not_empty(fk, mount_factory):
-    fk.reset()
-    m = mount_factory(fk, token=READ_TOKEN)
-    site = EnvSite(fk, m)
+def test_hidden_values_are_unreadable_not_empty(fake_mode, mount_factory):
+    fake_mode.reset()
+    m = mount_factory(fake_mode, token=READ_TOKEN)
+    site = EnvSite(fake_mode, m)
     names = os.listdir(site.envs)
     assert names
     r = run(["cat", site.p(names[0])], check=False)
@@ -190,10 +174,10 @@ def test_hidden_values_are_unreadable_not_empty(fk, mount_factory):
     assert r.returncode
 
 
-def test_read_only_token_cannot_write(fk, mount_factory):
-    fk.reset()
-    m = mount_factory(fk, token=READSENS_TOKEN)
-    site = EnvSite(fk, m)
+def test_read_only_token_cannot_write(fake_mode, mount_factory):
+    fake_mode.reset()
+    m = mount_factory(fake_mode, token=READSENS_TOKEN)
+    site = EnvSite(fake_mode, m)
     old = site.server()["NODE_ENV"]
     r = run("echo nope > %s" % site.p("NODE_ENV"), check=False)
     assert r.returncode and "Permission denied" in r.stderr
@@ -210,28 +194,28 @@ def test_instance_gone_mid_save(site):
     assert site.server()["NODE_ENV"] == old
 
 
-def test_services_have_envs(fk, mount_factory):
-    fk.reset()
-    m = mount_factory(fk)
+def test_services_have_envs(fake_mode, mount_factory):
+    fake_mode.reset()
+    m = mount_factory(fake_mode)
     from expected import Tree
-    t = Tree(fk)
+    t = Tree(fake_mode)
     svc = [(rel, o) for rel, k, o, _ in t.walk() if k == "services"][0]
     d = m.p(svc[0], "envs")
-    _, server = fk.api("/services/%s/envs" % svc[1]["uuid"])
+    _, server = fake_mode.api("/services/%s/envs" % svc[1]["uuid"])
     assert sorted(os.listdir(d)) == sorted(e["key"] for e in server)
     run("echo svc-value > %s/SVC_NEW" % d)
-    _, server = fk.api("/services/%s/envs" % svc[1]["uuid"])
+    _, server = fake_mode.api("/services/%s/envs" % svc[1]["uuid"])
     assert {e["key"]: e["value"] for e in server}["SVC_NEW"] == "svc-value"
     assert not os.path.exists(m.p(svc[0], "envs-preview"))
 
 
-def test_database_envs_only_where_the_api_has_them(fk, mount_factory):
-    fk.reset()
-    m = mount_factory(fk)
+def test_database_envs_only_where_the_api_has_them(fake_mode, mount_factory):
+    fake_mode.reset()
+    m = mount_factory(fake_mode)
     from expected import Tree
-    t = Tree(fk)
+    t = Tree(fake_mode)
     db = [rel for rel, k, o, _ in t.walk() if k == "databases"][0]
-    latest = not fk.api("/version")[1].startswith("4.0.0-beta")
+    latest = not fake_mode.api("/version")[1].startswith("4.0.0-beta")
     assert os.path.isdir(m.p(db, "envs")) == latest
 
 

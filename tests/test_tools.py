@@ -30,22 +30,6 @@ def node_modules():
     return NODE_MODULES
 
 
-@pytest.fixture(scope="module", params=["seed", "latest"])
-def fk(request):
-    f = Fake(mode=request.param)
-    yield f
-    f.stop()
-
-
-@pytest.fixture
-def site(fk, mount_factory):
-    fk.reset()
-    m = mount_factory(fk)
-    s = EnvSite(fk, m)
-    fk.clear_log()
-    return s
-
-
 def snapshot(site):
     return site.server_vars(), site.server_vars(preview=True)
 
