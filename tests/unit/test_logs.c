@@ -134,18 +134,18 @@ static void test_application_timestamps_are_kept(void)
 		"2025-05-27T13:10:21Z x",
 		"2025-05-27T13:10:21.482Z x",
 		"2025-05-27T13:10:21.482311Z x",
-		"2025-05-27T13:10:21.4823111234Z x",  /* ten digits */
-		"2025-05-27T13:10:21.48231112Z x",    /* eight digits */
+		"2025-05-27T13:10:21.4823111234Z x", /* ten digits */
+		"2025-05-27T13:10:21.48231112Z x",   /* eight digits */
 		"2025-05-27T13:10:21.482311123+00:00 x",
 		"2025-05-27T13:10:21.482311123-02:00 x",
-		"2025-05-27T13:10:21.482311123 x",    /* no zone */
-		"2025-05-27T13:10:21.482311123Zx",    /* no space */
-		"2025-05-27T13:10:21.482311123Z\tx",  /* not a space */
-		"2025-05-27t13:10:21.482311123Z x",   /* lower-case t */
-		"2025-05-27T13:10:21,482311123Z x",   /* comma */
+		"2025-05-27T13:10:21.482311123 x",   /* no zone */
+		"2025-05-27T13:10:21.482311123Zx",   /* no space */
+		"2025-05-27T13:10:21.482311123Z\tx", /* not a space */
+		"2025-05-27t13:10:21.482311123Z x",  /* lower-case t */
+		"2025-05-27T13:10:21,482311123Z x",  /* comma */
 		"2025-05-27T13:10:21.48231112aZ x",
 		"20250527T131021.482311123Z x",
-		" 2025-05-27T13:10:21.482311123Z x",  /* not at the start */
+		" 2025-05-27T13:10:21.482311123Z x", /* not at the start */
 		"[2025-05-27T13:10:21.482311123Z] x",
 		"",
 	};
@@ -400,6 +400,29 @@ static void test_unkept_stream_is_forgotten_when_unused(void)
 	logs_release(&l);
 }
 
+/* The text of a stream opened and polled once per step of steps[n]. */
+static const char *polled_text(const struct step *steps, size_t n,
+			       const char *key)
+{
+	static struct buf text = BUF_INIT;
+	struct script sc = { steps, n, 0, 0 };
+	struct logs l;
+	struct logs_stream *s;
+	size_t i;
+
+	logs_init(&l);
+	s = logs_stream_get(&l, key, true);
+	logs_stream_open(s);
+	for (i = 0; i < n; i++)
+		logs_stream_poll(s, 0, scripted_fetch, &sc);
+	buf_reset(&text);
+	buf_adds(&text, text_of(s));
+	logs_stream_close(s);
+	logs_stream_put(&l, s);
+	logs_release(&l);
+	return text.buf;
+}
+
 static void test_stream_merges_containers_by_time(void)
 {
 	static const struct step steps[] = {
@@ -415,19 +438,8 @@ static void test_stream_merges_containers_by_time(void)
 		  .b = "2025-01-01T00:00:02.250000000Z b2\n"
 		       "2025-01-01T00:00:04.100000000Z b4\n" },
 	};
-	struct script sc = { steps, 2, 0, 0 };
-	struct logs l;
-	struct logs_stream *s;
-
-	logs_init(&l);
-	s = logs_stream_get(&l, "logs:svc", true);
-	logs_stream_open(s);
-	logs_stream_poll(s, 0, scripted_fetch, &sc);
-	logs_stream_poll(s, 0, scripted_fetch, &sc);
-	CHECK_STR(text_of(s), "a | a1\nb | b2\na | a3\nb | b4\na | a5\n");
-	logs_stream_close(s);
-	logs_stream_put(&l, s);
-	logs_release(&l);
+	CHECK_STR(polled_text(steps, 2, "logs:svc"),
+		  "a | a1\nb | b2\na | a3\nb | b4\na | a5\n");
 }
 
 static void test_stream_matches_repeated_lines_by_timestamp(void)
@@ -441,19 +453,7 @@ static void test_stream_matches_repeated_lines_by_timestamp(void)
 		  .a = "2025-01-01T00:00:02.000000000Z tick\n"
 		       "2025-01-01T00:00:03.000000000Z tick\n" },
 	};
-	struct script sc = { steps, 2, 0, 0 };
-	struct logs l;
-	struct logs_stream *s;
-
-	logs_init(&l);
-	s = logs_stream_get(&l, "logs:x", true);
-	logs_stream_open(s);
-	logs_stream_poll(s, 0, scripted_fetch, &sc);
-	logs_stream_poll(s, 0, scripted_fetch, &sc);
-	CHECK_STR(text_of(s), "tick\ntick\ntick\n");
-	logs_stream_close(s);
-	logs_stream_put(&l, s);
-	logs_release(&l);
+	CHECK_STR(polled_text(steps, 2, "logs:x"), "tick\ntick\ntick\n");
 }
 
 /* An instance that ignores show_timestamps: the lines begin with the
@@ -468,21 +468,10 @@ static void test_stream_keeps_application_timestamps(void)
 		  .a = "2025-01-01T00:00:03.000000000Z 2025-01-01T00:00:03Z "
 		       "both\n" },
 	};
-	struct script sc = { steps, 2, 0, 0 };
-	struct logs l;
-	struct logs_stream *s;
-
-	logs_init(&l);
-	s = logs_stream_get(&l, "logs:x", true);
-	logs_stream_open(s);
-	logs_stream_poll(s, 0, scripted_fetch, &sc);
-	logs_stream_poll(s, 0, scripted_fetch, &sc);
-	CHECK_STR(text_of(s), "2025-01-01T00:00:01.123Z GET /\n"
-			      "2025-01-01T00:00:02+00:00 tick\n"
-			      "2025-01-01T00:00:03Z both\n");
-	logs_stream_close(s);
-	logs_stream_put(&l, s);
-	logs_release(&l);
+	CHECK_STR(polled_text(steps, 2, "logs:x"),
+		  "2025-01-01T00:00:01.123Z GET /\n"
+		  "2025-01-01T00:00:02+00:00 tick\n"
+		  "2025-01-01T00:00:03Z both\n");
 }
 
 /* A fetch that takes a while and counts its calls. */
@@ -555,8 +544,7 @@ static void test_reader_follows_the_stream(void)
 				   &sc, &data),
 		  0);
 	CHECK_STR(data.buf, "1\n2\n");
-	CHECK_INT(logs_reader_refresh(&r, 0, scripted_fetch, &sc, &data,
-				      &lock),
+	CHECK_INT(logs_reader_refresh(&r, 0, scripted_fetch, &sc, &data, &lock),
 		  0);
 	CHECK_STR(data.buf, "1\n2\n3\n");
 	logs_reader_close(&r);
@@ -566,7 +554,8 @@ static void test_reader_follows_the_stream(void)
 
 /* A log that gains a line at every poll: the window is its last three. */
 #define GROW_LINE "line %06u of a log that grows while it is read\n"
-#define GROW_LEN  (sizeof("line 000000 of a log that grows while it is read\n") - 1)
+#define GROW_LEN \
+	(sizeof("line 000000 of a log that grows while it is read\n") - 1)
 
 static unsigned growing_n;
 
