@@ -137,15 +137,34 @@ static char *base64_new(const char *s)
 
 /* ---- paths and the cache ---- */
 
+/* The API path of the object d's collection belongs to (caller frees),
+ * or NULL for the mount's collections. */
+static char *owner_path(const struct api_object *d, const struct crud_place *at)
+{
+	if (!at)
+		return NULL;
+	if (at->owner)
+		return xstrdup(at->owner);
+	if (d->owner == OWNER_PROJECT && at->project_uuid)
+		return xasprintf("/projects/%s", at->project_uuid);
+	return NULL;
+}
+
 static char *coll_path(const struct api_object *d, const struct crud_place *at)
 {
-	return obj_list_path(d, at ? at->project_uuid : NULL);
+	char *owner = owner_path(d, at), *p = obj_list_path(d, owner);
+
+	free(owner);
+	return p;
 }
 
 static char *obj_path(const struct api_object *d, const struct crud_place *at,
 		      const char *uuid)
 {
-	return obj_member_path(d, at ? at->project_uuid : NULL, uuid);
+	char *owner = owner_path(d, at), *p = obj_member_path(d, owner, uuid);
+
+	free(owner);
+	return p;
 }
 
 /* Drops what a change of object uuid (NULL: a new one) makes stale. */
@@ -163,7 +182,7 @@ static void invalidate(struct api *api, const struct api_object *d,
 		free(p);
 	}
 	/* An environment is listed in its project's object. */
-	if (d->in_project) {
+	if (d->owner == OWNER_PROJECT) {
 		char *p = xasprintf("/projects/%s", at->project_uuid);
 
 		cache_invalidate_prefix(&api->cache, p);

@@ -50,6 +50,8 @@ bool inst_actions_has_ctl(const struct api_object *target)
 {
 	size_t i;
 
+	if (target && target->actions && target->actions->verb)
+		return true;
 	for (i = 0; i < N_VERBS; i++)
 		if (takes(target, &verbs[i]))
 			return true;
@@ -58,11 +60,36 @@ bool inst_actions_has_ctl(const struct api_object *target)
 
 void inst_actions_usage(const struct api_object *target, struct buf *out)
 {
+	const struct obj_action *a;
 	size_t i;
 
+	for (a = target ? target->actions : NULL; a && a->verb; a++)
+		buf_addf(out, "%s\n", a->verb);
 	for (i = 0; i < N_VERBS; i++)
 		if (takes(target, &verbs[i]))
 			buf_addf(out, "%s\n", verbs[i].usage);
+}
+
+/* The row's action the line's words name (blanks between them do not
+ * matter), or NULL. */
+static const struct obj_action *match_action(const struct api_object *target,
+					     const char *line)
+{
+	const struct obj_action *a = NULL;
+	struct buf words = BUF_INIT;
+	char *copy, *p, *w;
+
+	if (!target || !target->actions)
+		return NULL;
+	copy = xstrdup(line);
+	p = copy;
+	while ((w = actions_next_word(&p)))
+		buf_addf(&words, "%s%s", words.len ? " " : "", w);
+	if (words.len)
+		a = obj_action_find(target, words.buf);
+	buf_release(&words);
+	free(copy);
+	return a;
 }
 
 /* The verb whose words start the line, leaving *p after them. Verbs of
@@ -99,9 +126,14 @@ static const struct verb *match_verb(const struct api_object *target,
 
 static void verb_list(const struct api_object *target, struct buf *out)
 {
+	const struct obj_action *a;
 	const char *sep = "";
 	size_t i;
 
+	for (a = target ? target->actions : NULL; a && a->verb; a++) {
+		buf_addf(out, "%s%s", sep, a->verb);
+		sep = ", ";
+	}
 	for (i = 0; i < N_VERBS; i++) {
 		if (!takes(target, &verbs[i]))
 			continue;
@@ -142,6 +174,12 @@ int inst_actions_parse(const struct api_object *target, const char *line,
 	memset(cmd, 0, sizeof(*cmd));
 	if (!line[strspn(line, ACTIONS_SPACES)]) {
 		rc = -ENODATA;
+		goto out;
+	}
+	cmd->action = match_action(target, line);
+	if (cmd->action) {
+		cmd->verb = INST_ACTION;
+		rc = 0;
 		goto out;
 	}
 	v = match_verb(target, &p);
@@ -252,21 +290,35 @@ static void drop_resources(struct api *api)
 	deploy_store_invalidate(api);
 }
 
-/* Validation changes is_reachable/is_usable; a delete the list itself. */
-static void drop_member(struct api *api, const struct api_object *o,
-			const char *path)
+/* Validation changes is_reachable/is_usable, an action what is under
+ * the member (a task's run its executions), a delete the list itself:
+ * PATH less its last segment. */
+static void drop_member(struct api *api, const char *path)
 {
+	const char *slash = strrchr(path, '/');
+	char *list = xstrndup(path, slash ? (size_t)(slash - path) : 0);
+
 	cache_invalidate_prefix(&api->cache, path);
-	cache_invalidate(&api->cache, o->path);
+	cache_invalidate(&api->cache, list);
+	free(list);
 }
 
-static int run_member(struct api *api, const struct api_object *o,
-		      const char *uuid, const struct inst_cmd *cmd)
+static int run_member(struct api *api, const char *path,
+		      const struct inst_cmd *cmd)
 {
-	char *path = obj_member_path(o, NULL, uuid), *vpath;
+	char *vpath;
 	int rc;
 
-	if (cmd->verb == INST_VALIDATE) {
+	if (cmd->verb == INST_ACTION) {
+		const struct obj_action *a = cmd->action;
+
+		vpath = xasprintf("%s%s", path, a->suffix);
+		/* An action the API has as DELETE (a schedule's "delete
+		 * backup") is sent once, like every delete. */
+		rc = !strcmp(a->method, "DELETE") ? delete_call(api, vpath)
+						  : act(api, vpath, 0);
+		free(vpath);
+	} else if (cmd->verb == INST_VALIDATE) {
 		/* NOTES §13, §17.1: GET with a side effect in 2025, POST
 		 * since; the old instance answers POST with its catch-all. */
 		vpath = xasprintf("%s/validate", path);
@@ -276,8 +328,7 @@ static int run_member(struct api *api, const struct api_object *o,
 		rc = delete_call(api, path);
 	}
 	if (!rc)
-		drop_member(api, o, path);
-	free(path);
+		drop_member(api, path);
 	return rc;
 }
 
@@ -322,9 +373,9 @@ static int run_root(struct api *api, const struct inst_cmd *cmd)
 }
 
 int inst_actions_run(struct api *api, const struct api_object *target,
-		     const char *uuid, const struct inst_cmd *cmd)
+		     const char *path, const struct inst_cmd *cmd)
 {
 	if (!target)
 		return run_root(api, cmd);
-	return run_member(api, target, uuid, cmd);
+	return run_member(api, path, cmd);
 }

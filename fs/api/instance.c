@@ -42,16 +42,24 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-int instance_list(struct api *api, enum api_obj obj, struct cval **out)
+int instance_list_at(struct api *api, enum api_obj obj, const char *path,
+		     struct cval **out)
 {
 	const struct api_object *o = obj_get(obj);
 	/* The row's secrets are dropped on arrival (SPEC §2). */
 	const struct objlist_spec spec = { o->id_field, o->secrets,
 					   o->reserved };
 	struct load_ctx ctx = { api, &spec };
+	/* A history of runs changes while one runs, and tail -f of its
+	 * output polls it: reused a second at most, as a log is polled. */
+	unsigned ttl = o->runs && api->cache_ttl > 1 ? 1 : api->cache_ttl;
 
-	return cache_fetch(&api->cache, o->path, api->cache_ttl, load_list,
-			   &ctx, out);
+	return cache_fetch(&api->cache, path, ttl, load_list, &ctx, out);
+}
+
+int instance_list(struct api *api, enum api_obj obj, struct cval **out)
+{
+	return instance_list_at(api, obj, obj_get(obj)->path, out);
 }
 
 int instance_current_team(struct api *api, struct buf *out)

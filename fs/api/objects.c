@@ -1,6 +1,7 @@
 #include "api/objects.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 
@@ -34,6 +35,22 @@ static const char *const keep_key[] = { "private_key", NULL };
 /* teams/current is the token's team (kind_coll.c). */
 static const char *const teams_reserved[] = { "current", NULL };
 
+/* A history of runs links its newest as latest (kind_coll.c). */
+static const char *const runs_reserved[] = { "latest", NULL };
+
+/* ScheduledTasksController: execute queues a run; no GET of one task. */
+static const struct obj_action task_actions[] = {
+	{ "run", "POST", "/execute", "run the task now" },
+	{ NULL },
+};
+
+/* A run's message is what the command printed. */
+static const struct obj_text run_texts[] = {
+	{ "status", "status" },
+	{ "output", "message" },
+	{ NULL },
+};
+
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
 		.name = "project",
@@ -49,7 +66,7 @@ static const struct api_object rows[OBJS] = {
 	[OBJ_ENV] = {
 		.name = "environment",
 		.path = "/environments",
-		.in_project = true,
+		.owner = OWNER_PROJECT,
 		.file = "environment.json",
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_CREATE | OBJ_DELETE,
@@ -154,6 +171,38 @@ static const struct api_object rows[OBJS] = {
 		.quirks = "§17 (new in current Coolify; no GET of one tag)",
 		.stale = stale_none,
 	},
+	[OBJ_TASK] = {
+		.name = "scheduled task",
+		.dir = "tasks",
+		.owner = OWNER_RESOURCE,
+		.on = 1u << RES_APP | 1u << RES_SVC,
+		.path = "/scheduled-tasks",
+		.file = "task.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE,
+		.from_list = true,
+		.current_only = true,
+		.actions = task_actions,
+		.quirks = "ScheduledTasksController (no GET of one task)",
+		.stale = stale_none,
+	},
+	[OBJ_TASK_RUN] = {
+		.name = "task execution",
+		.dir = "executions",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_TASK,
+		.path = "/executions",
+		.file = "execution.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST,
+		.from_list = true,
+		.reserved = runs_reserved,
+		.current_only = true,
+		.runs = true,
+		.texts = run_texts,
+		.quirks = "ScheduledTask::executions (newest first)",
+		.stale = stale_none,
+	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",
 		.dir = "deployments",
@@ -206,18 +255,45 @@ bool obj_supported(const struct api_object *o, bool current_api)
 	return !o->current_only || current_api;
 }
 
-char *obj_list_path(const struct api_object *o, const char *project_uuid)
+int obj_depth(const struct api_object *o)
 {
-	if (o->in_project)
-		return xasprintf("/projects/%s%s", project_uuid, o->path);
+	switch (o->owner) {
+	case OWNER_RESOURCE:
+		return 1;
+	case OWNER_MEMBER:
+		return 1 + obj_depth(&rows[o->parent]);
+	default:
+		return 0;
+	}
+}
+
+bool obj_on_kind(const struct api_object *o, enum res_kind k)
+{
+	return o->owner == OWNER_RESOURCE && (o->on & 1u << k);
+}
+
+char *obj_list_path(const struct api_object *o, const char *owner)
+{
+	if (o->owner != OWNER_MOUNT && owner)
+		return xasprintf("%s%s", owner, o->path);
 	return xstrdup(o->path);
 }
 
-char *obj_member_path(const struct api_object *o, const char *project_uuid,
+char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id)
 {
-	if (o->in_project)
-		return xasprintf("/projects/%s%s/%s", project_uuid, o->path,
-				 id);
+	if (o->owner != OWNER_MOUNT && owner)
+		return xasprintf("%s%s/%s", owner, o->path, id);
 	return xasprintf("%s/%s", o->path, id);
+}
+
+const struct obj_action *obj_action_find(const struct api_object *o,
+					 const char *line)
+{
+	const struct obj_action *a;
+
+	for (a = o->actions; a && a->verb; a++)
+		if (!strcmp(a->verb, line))
+			return a;
+	return NULL;
 }

@@ -10,6 +10,7 @@
  * members.json and teams/current. A collection without a row there is
  * only its objects.h row. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/inst_actions.h"
@@ -121,6 +122,46 @@ static const struct coll_hooks *hooks_of(const struct node *n)
 
 /* ---- the collection ---- */
 
+/* GET of the collection n is (or is in): the mount's own, or one that
+ * belongs to a resource or a member (its owner's path first). */
+static int coll_fetch(const struct node *n, struct cval **v)
+{
+	char *path;
+	int rc;
+
+	if (row_of(n)->owner == OWNER_MOUNT)
+		return instance_list(&n->fs->api, n->id.obj, v);
+	path = node_id_list_path(&n->id);
+	rc = instance_list_at(&n->fs->api, n->id.obj, path, v);
+	free(path);
+	return rc;
+}
+
+/* DIR/latest of a history of runs (SPEC §6): the newest, which the API
+ * lists first. */
+static int latest_readlink(const struct node *n, struct buf *out)
+{
+	const struct objlist *l;
+	struct cval *v;
+	int rc = coll_fetch(n, &v);
+
+	if (rc)
+		return rc;
+	l = v->data;
+	if (l->n)
+		buf_adds(out, l->v[0].dirname);
+	else
+		rc = -ENOENT;
+	cval_put(v);
+	return rc;
+}
+
+static const struct node_kind kind_runs_latest = {
+	.name = "runs-latest",
+	.type = S_IFLNK,
+	.readlink = latest_readlink,
+};
+
 static int coll_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct coll_hooks *h = hooks_of(dir);
@@ -132,10 +173,18 @@ static int coll_list(const struct node *dir, struct dir_fill *fill)
 	if (h->nentries &&
 	    kind_inst_entries_list(dir, fill, h->entries, h->nentries))
 		return 0;
-	rc = instance_list(&dir->fs->api, dir->id.obj, &v);
+	rc = coll_fetch(dir, &v);
 	if (rc)
 		return rc;
 	l = v->data;
+	if (row_of(dir)->runs && l->n) {
+		struct node c = node_child(dir, &kind_runs_latest);
+
+		if (dir_add(fill, "latest", &c)) {
+			cval_put(v);
+			return 0;
+		}
+	}
 	for (i = 0; i < l->n; i++) {
 		struct node c = node_child(dir, &kind_member);
 
@@ -156,9 +205,15 @@ static int coll_lookup(struct node *n, const char *name)
 
 	if (!kind_inst_entries_lookup(n, name, h->entries, h->nentries))
 		return 0;
-	rc = instance_list(&n->fs->api, n->id.obj, &v);
+	rc = coll_fetch(n, &v);
 	if (rc)
 		return rc;
+	if (row_of(n)->runs && !strcmp(name, "latest") &&
+	    ((const struct objlist *)v->data)->n) {
+		cval_put(v);
+		n->kind = &kind_runs_latest;
+		return 0;
+	}
 	it = objlist_find(v->data, name);
 	if (!it) {
 		cval_put(v);
@@ -203,17 +258,104 @@ static const struct node_kind *file_kind(const struct api_object *o)
 	return o->verbs & OBJ_PATCH ? &kind_inst_obj_json : &kind_inst_json;
 }
 
+/* A member's field as a line of text (a run's status, a task's
+ * output); arg is the field. Empty when the member lacks it. */
+static int text_render(const struct node *n, struct buf *out)
+{
+	const struct objlist_item *it = n->obj;
+	size_t len = out->len;
+
+	if (!objlist_field(it, n->arg, out) && out->len > len &&
+	    out->buf[out->len - 1] != '\n')
+		buf_addch(out, '\n');
+	return 0;
+}
+
+/* A run's status and output change while it runs, and tail -f follows
+ * them: an open file grows by what the field gained since (read again
+ * from the runs' list, which is cached a short while: instance.h). The
+ * file is the row's text of that name (fh->id.name). */
+static int text_refresh(struct fh *fh)
+{
+	const struct obj_text *t = obj_get(fh->id.obj)->texts;
+	const struct objlist_item *it;
+	struct buf now = BUF_INIT;
+	struct cval *v;
+	char *path;
+	int rc;
+
+	while (t && t->file && strcmp(t->file, fh->id.name))
+		t++;
+	if (!t || !t->file)
+		return 0;
+	path = node_id_list_path(&fh->id);
+	rc = instance_list_at(&fh->fs->api, fh->id.obj, path, &v);
+	free(path);
+	if (rc)
+		return rc;
+	it = objlist_by_id(v->data, node_id_key(&fh->id));
+	if (it && !objlist_field(it, t->field, &now) && now.len &&
+	    now.buf[now.len - 1] != '\n')
+		buf_addch(&now, '\n');
+	cval_put(v);
+	/* Only growth is shown: what was read stays as it was read. */
+	pthread_mutex_lock(&fh->lock);
+	if (now.len > fh->data.len &&
+	    !memcmp(now.buf, fh->data.buf, fh->data.len))
+		rc = buf_add(&fh->data, now.buf + fh->data.len,
+			     now.len - fh->data.len);
+	pthread_mutex_unlock(&fh->lock);
+	buf_release(&now);
+	return rc;
+}
+
+static const struct node_kind kind_member_text = {
+	.name = "member-text",
+	.type = S_IFREG,
+	.render = text_render,
+	.refresh = text_refresh,
+	.mtime = kind_inst_item_mtime,
+};
+
+/* The collections a member of row o holds (a task's executions): rows
+ * whose owner is a member of o, on an instance that has them. */
+static bool holds(const struct node *n, const struct api_object *o,
+		  enum api_obj child)
+{
+	const struct api_object *c = obj_get(child);
+
+	return c->owner == OWNER_MEMBER && obj_get(c->parent) == o &&
+	       obj_supported(c, n->fs->api.current_api);
+}
+
 static int member_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct api_object *o = row_of(dir);
 	const struct coll_hooks *h = hooks_of(dir);
 	struct node c = node_child(dir, file_kind(o));
+	const struct obj_text *t;
+	enum api_obj k;
 
 	c.arg = NULL;
 	if (dir_add(fill, o->file, &c))
 		return 0;
+	for (t = o->texts; t && t->file; t++) {
+		c = node_child(dir, &kind_member_text);
+		c.arg = t->field;
+		if (dir_add(fill, t->file, &c))
+			return 0;
+	}
 	if (kind_inst_entries_list(dir, fill, h->files, h->nfiles))
 		return 0;
+	for (k = 0; k < OBJS; k++) {
+		if (!holds(dir, o, k))
+			continue;
+		c = node_child(dir, &kind_coll);
+		c.id.obj = k;
+		c.arg = NULL;
+		if (dir_add(fill, obj_get(k)->dir, &c))
+			return 0;
+	}
 	if (inst_actions_has_ctl(o)) {
 		c = node_child(dir, &kind_inst_ctl);
 		c.arg = NULL;
@@ -226,16 +368,31 @@ static int member_lookup(struct node *n, const char *name)
 {
 	const struct api_object *o = row_of(n);
 	const struct coll_hooks *h = hooks_of(n);
+	const struct obj_text *t;
+	enum api_obj k;
 
+	n->arg = NULL;
 	if (!strcmp(name, o->file)) {
 		n->kind = file_kind(o);
-		n->arg = NULL;
 		return 0;
 	}
 	if (!strcmp(name, "ctl") && inst_actions_has_ctl(o)) {
 		n->kind = &kind_inst_ctl;
-		n->arg = NULL;
 		return 0;
+	}
+	for (t = o->texts; t && t->file; t++) {
+		if (!strcmp(name, t->file)) {
+			n->kind = &kind_member_text;
+			n->arg = t->field;
+			return 0;
+		}
+	}
+	for (k = 0; k < OBJS; k++) {
+		if (holds(n, o, k) && !strcmp(name, obj_get(k)->dir)) {
+			n->kind = &kind_coll;
+			n->id.obj = k;
+			return 0;
+		}
 	}
 	return kind_inst_entries_lookup(n, name, h->files, h->nfiles);
 }

@@ -36,9 +36,18 @@ static const struct objlist_item *item_of(const struct node *n)
 void kind_inst_item_set(struct node *n, const struct objlist_item *it,
 			enum api_obj obj)
 {
+	int depth = obj_depth(obj_get(obj));
+
 	n->obj = it;
-	n->id.uuid = it->uuid;
 	n->id.obj = obj;
+	/* The member's own id goes where its depth says; the owners' ids
+	 * above it stay (node.h). */
+	if (depth == 0)
+		n->id.uuid = it->uuid;
+	else if (depth == 1)
+		n->id.member = it->uuid;
+	else
+		n->id.run = it->uuid;
 }
 
 time_t kind_inst_item_mtime(const struct node *n)
@@ -79,11 +88,12 @@ int kind_inst_entries_lookup(struct node *n, const char *name,
 /* The object's own request: e.g. GET /servers/{uuid}/resources. */
 static int inst_fetch(const struct node *n, struct cval **out)
 {
-	char *path = xasprintf("%s/%s%s", row_of(&n->id)->path,
-			       item_of(n)->uuid, n->arg ? n->arg : "");
+	char *member = node_id_member_path(&n->id);
+	char *path = xasprintf("%s%s", member, n->arg ? n->arg : "");
 	int rc = store_json(&n->fs->api, path, out);
 
 	free(path);
+	free(member);
 	return rc;
 }
 
@@ -194,7 +204,7 @@ static int domains_render(const struct node *n, struct buf *out)
 	if (rc)
 		log_error("GET %s/%s%s: the answer is not the JSON the API "
 			  "documents",
-			  row_of(&n->id)->path, item_of(n)->uuid, n->arg);
+			  row_of(&n->id)->path, node_id_key(&n->id), n->arg);
 	cval_put(v);
 	return rc;
 }
@@ -208,10 +218,10 @@ const struct node_kind kind_inst_domains = {
 
 /* ---- ctl ---- */
 
-/* The mount's ctl is about no object, and has no uuid. */
+/* The mount's ctl is about no object, and has no id. */
 static const struct api_object *ctl_target(const struct node_id *id)
 {
-	return id->uuid ? row_of(id) : NULL;
+	return node_id_key(id) ? row_of(id) : NULL;
 }
 
 static int inst_ctl_render(const struct node *n, struct buf *out)
@@ -233,9 +243,14 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 	} else if (rc) {
 		log_error("%s", err.buf);
 	} else {
-		rc = inst_actions_run(&fh->fs->api, target, fh->id.uuid, &cmd);
+		char *path = target ? node_id_member_path(&fh->id) : NULL;
+
+		rc = inst_actions_run(&fh->fs->api, target, path, &cmd);
+		/* uuid/ID links only the mount's collections' members. */
 		if (!rc && cmd.verb == INST_DELETE)
-			node_forget_dir_of(fh->path, fh->id.uuid);
+			node_forget_dir_of(fh->path,
+					   target->in_uuid ? fh->id.uuid : NULL);
+		free(path);
 		inst_actions_cmd_release(&cmd);
 	}
 	buf_release(&err);

@@ -71,8 +71,10 @@ int jsonfile_commit(struct fh *fh, bool closing)
 {
 	const struct node_id *id = &fh->id;
 	struct jsonfile *j = fh->priv;
-	struct crud_place at = { id->project, id->env_name, id->env_uuid };
-	char *uuid = NULL;
+	struct crud_place at = { id->project, id->env_name, id->env_uuid,
+				 NULL };
+	const char *key = node_id_key(id);
+	char *uuid = NULL, *owner = NULL;
 	int rc;
 
 	(void)closing;
@@ -85,16 +87,23 @@ int jsonfile_commit(struct fh *fh, bool closing)
 		log_error("not saved, nothing sent: not a JSON object");
 		return -EINVAL;
 	}
-	if (!id->uuid) {
+	/* A collection that belongs to a resource or a member is under its
+	 * owner's path (a task: /applications/{uuid}/scheduled-tasks). */
+	at.owner = owner = node_id_owner(id);
+	if (!key) {
 		rc = crud_create(&fh->fs->api, id->obj, &at, fh->data.buf,
 				 &uuid);
 		free(uuid);
-		return rc;
+	} else {
+		/* Where the object lives matters to the update of a
+		 * resource or an owned member only; an instance object (a
+		 * server, a key) lives nowhere. */
+		rc = crud_update(&fh->fs->api, id->obj,
+				 id->project || owner ? &at : NULL, key,
+				 j->base, fh->data.buf);
 	}
-	/* Where the object lives matters to the update of a resource only;
-	 * an instance object (a server, a key) lives nowhere. */
-	return crud_update(&fh->fs->api, id->obj, id->project ? &at : NULL,
-			   id->uuid, j->base, fh->data.buf);
+	free(owner);
+	return rc;
 }
 
 int jsonfile_written(struct fh *fh)
@@ -141,7 +150,18 @@ int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj)
 		return -ENOENT;
 	n->kind = &kind_new_json;
 	n->id.obj = obj;
-	n->id.uuid = NULL; /* not made yet */
+	/* Not made yet: no id of its own (its owners' stay). */
+	switch (obj_depth(obj_get(obj))) {
+	case 0:
+		n->id.uuid = NULL;
+		break;
+	case 1:
+		n->id.member = NULL;
+		break;
+	default:
+		n->id.run = NULL;
+		break;
+	}
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "api/crud.h"
 #include "api/envs.h"
 #include "tree/jsonfile.h"
+#include "tree/kind_inst.h"
 #include "tree/node.h"
 #include "api/objects.h"
 #include "api/store.h"
@@ -135,8 +136,19 @@ static const char *res_entry_name(const struct node *n,
 	return e->name ? e->name : obj_kind_file(n->res->kind);
 }
 
+/* The collections that belong to a resource of this kind (SPEC §6:
+ * its scheduled tasks...): their rows say so, and where. */
+static bool owns(const struct node *n, enum api_obj k)
+{
+	const struct api_object *o = obj_get(k);
+
+	return obj_on_kind(o, n->res->kind) &&
+	       obj_supported(o, n->fs->api.current_api);
+}
+
 static int resource_list(const struct node *dir, struct dir_fill *fill)
 {
+	enum api_obj k;
 	size_t i;
 
 	for (i = 0; i < N_RES; i++) {
@@ -147,6 +159,15 @@ static int resource_list(const struct node *dir, struct dir_fill *fill)
 			continue;
 		c.id.variant = e->variant;
 		if (dir_add(fill, res_entry_name(dir, e), &c))
+			return 0;
+	}
+	for (k = 0; k < OBJS; k++) {
+		struct node c = node_child(dir, &kind_coll);
+
+		if (!owns(dir, k))
+			continue;
+		c.id.obj = k;
+		if (dir_add(fill, obj_get(k)->dir, &c))
 			break;
 	}
 	return 0;
@@ -154,8 +175,16 @@ static int resource_list(const struct node *dir, struct dir_fill *fill)
 
 static int resource_lookup(struct node *n, const char *name)
 {
+	enum api_obj k;
 	size_t i;
 
+	for (k = 0; k < OBJS; k++) {
+		if (owns(n, k) && !strcmp(name, obj_get(k)->dir)) {
+			n->kind = &kind_coll;
+			n->id.obj = k;
+			return 0;
+		}
+	}
 	for (i = 0; i < N_RES; i++) {
 		const struct res_entry *e = &res_entries[i];
 

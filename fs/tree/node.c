@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/objects.h"
 #include "base/xalloc.h"
 
 void node_root(struct node *n, struct cfs *fs)
@@ -209,6 +210,67 @@ void fh_init(struct fh *fh, const struct node *n, const char *path, int flags)
 	node_id_copy(&fh->id, &n->id);
 }
 
+/* The id at depth d of an identity (obj_depth). */
+static const char *id_at(const struct node_id *id, int d)
+{
+	return d == 0 ? id->uuid : d == 1 ? id->member : id->run;
+}
+
+const char *node_id_key(const struct node_id *id)
+{
+	if (id->obj >= OBJS)
+		return id->uuid;
+	return id_at(id, obj_depth(obj_get(id->obj)));
+}
+
+/* The API path of the owner of row o's collection, as id places it. */
+static char *owner_of(const struct node_id *id, const struct api_object *o)
+{
+	const struct api_object *p;
+	char *owner, *path;
+
+	switch (o->owner) {
+	case OWNER_PROJECT:
+		return xasprintf("/projects/%s", id->project);
+	case OWNER_RESOURCE:
+		return obj_member_path(obj_get(obj_of_kind(id->rkind)), NULL,
+				       id->uuid);
+	case OWNER_MEMBER:
+		p = obj_get(o->parent);
+		owner = owner_of(id, p);
+		path = obj_member_path(p, owner, id_at(id, obj_depth(p)));
+		free(owner);
+		return path;
+	default:
+		return NULL;
+	}
+}
+
+char *node_id_owner(const struct node_id *id)
+{
+	if (id->obj >= OBJS)
+		return NULL;
+	return owner_of(id, obj_get(id->obj));
+}
+
+char *node_id_list_path(const struct node_id *id)
+{
+	char *owner = node_id_owner(id), *path;
+
+	path = obj_list_path(obj_get(id->obj), owner);
+	free(owner);
+	return path;
+}
+
+char *node_id_member_path(const struct node_id *id)
+{
+	char *owner = node_id_owner(id), *path;
+
+	path = obj_member_path(obj_get(id->obj), owner, node_id_key(id));
+	free(owner);
+	return path;
+}
+
 void node_id_copy(struct node_id *dst, const struct node_id *src)
 {
 	*dst = *src;
@@ -216,6 +278,8 @@ void node_id_copy(struct node_id *dst, const struct node_id *src)
 	dst->env_name = xstrdup(src->env_name);
 	dst->env_uuid = xstrdup(src->env_uuid);
 	dst->uuid = xstrdup(src->uuid);
+	dst->member = xstrdup(src->member);
+	dst->run = xstrdup(src->run);
 }
 
 void node_id_release(struct node_id *id)
@@ -225,7 +289,10 @@ void node_id_release(struct node_id *id)
 	free((char *)id->env_name);
 	free((char *)id->env_uuid);
 	free((char *)id->uuid);
+	free((char *)id->member);
+	free((char *)id->run);
 	id->project = id->env_name = id->env_uuid = id->uuid = NULL;
+	id->member = id->run = NULL;
 }
 
 void fh_release(struct fh *fh)

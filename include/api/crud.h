@@ -30,6 +30,10 @@ struct crud_place {
 	const char *project_uuid;
 	const char *env_name;
 	const char *env_uuid;
+	/* The API path of the object the collection belongs to, for rows
+	 * owned by a resource or a member ("/applications/{uuid}");
+	 * objects.h's owner. */
+	const char *owner;
 };
 
 /* Whether the instance can create objects of this kind at all

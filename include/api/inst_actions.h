@@ -23,10 +23,13 @@ enum inst_verb {
 	INST_DEPLOY_TAG,
 	INST_API_ENABLE,
 	INST_API_DISABLE,
+	INST_ACTION, /* one of the target row's actions */
 };
 
 struct inst_cmd {
 	enum inst_verb verb;
+	/* INST_ACTION: the target row's action (objects.h), borrowed. */
+	const struct obj_action *action;
 	bool force; /* deploy tag: rebuild without the build cache */
 	char *tag;  /* deploy tag: the tag (or comma-separated tags), owned */
 };
@@ -48,12 +51,12 @@ void inst_actions_cmd_release(struct inst_cmd *cmd);
 /* The verbs target's ctl takes, one per line (`cat ctl`); appends. */
 void inst_actions_usage(const struct api_object *target, struct buf *out);
 
-/* Runs cmd; uuid is the member's (NULL for the mount's ctl). Returns
+/* Runs cmd; path is the member's API path (NULL for the mount's ctl). Returns
  * 0, or a negative errno, logged with the API's message: -EBUSY for a key
  * in use or a server that still has resources, -ENOENT for a tag that
  * matches nothing, -EACCES for a token without the ability (api enable
  * and disable need a root-team token), or SPEC §5's. */
 int inst_actions_run(struct api *api, const struct api_object *target,
-		     const char *uuid, const struct inst_cmd *cmd);
+		     const char *path, const struct inst_cmd *cmd);
 
 #endif

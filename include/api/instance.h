@@ -24,6 +24,10 @@
  * ids from its id field, and its reserved names kept. The cache key is
  * PATH. */
 int instance_list(struct api *api, enum api_obj obj, struct cval **out);
+/* The same for a collection that belongs to an object (a resource's
+ * scheduled tasks): path is its list's API path, and the cache key. */
+int instance_list_at(struct api *api, enum api_obj obj, const char *path,
+		     struct cval **out);
 
 /* The id of the token's team into out (appended): GET /team on current
  * Coolify, GET /teams/current on 2025 instances, which lack /team. */

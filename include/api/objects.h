@@ -31,7 +31,31 @@ enum api_obj {
 	OBJ_TEAM,
 	OBJ_DEPLOYMENT,
 	OBJ_TAG, /* current Coolify only (NOTES §17) */
+	OBJ_TASK,     /* scheduled tasks of applications and services */
+	OBJ_TASK_RUN, /* a scheduled task's executions */
 	OBJS
+};
+
+/* Where a row's collection is, and so what its PATH follows. */
+enum obj_owner {
+	OWNER_MOUNT = 0, /* PATH alone: /servers */
+	OWNER_PROJECT,   /* /projects/{uuid} PATH: environments */
+	/* A resource's own path: /applications/{uuid} PATH. The row's on
+	 * says of which kinds; its dir is the entry in their directory. */
+	OWNER_RESOURCE,
+	/* A member of row parent: /applications/{uuid}/scheduled-tasks/
+	 * {id} PATH (a task's executions). The row's dir is the entry in
+	 * that member's directory. */
+	OWNER_MEMBER,
+};
+
+/* A verb of a member's ctl that the API has as a route of its own
+ * (SPEC §6: "an action → a verb of the nearest ctl"). */
+struct obj_action {
+	const char *verb;   /* what is written: "run", "backup now" */
+	const char *method; /* "POST", "DELETE" */
+	const char *suffix; /* follows the member's path: "/execute" */
+	const char *help;   /* for cat ctl */
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -62,6 +86,13 @@ enum obj_ttl {
  * makes OBJ_ALL_RESOURCES stale makes it stale too. */
 #define OBJ_DB_MEMBERS "/resources#databases"
 
+/* A member's string field shown as a text file of its own: the file
+ * is the field plus a newline, or empty when the member lacks it. */
+struct obj_text {
+	const char *file;  /* "status" */
+	const char *field; /* "status" */
+};
+
 struct api_object {
 	const char *name; /* "application", "private key": for log lines */
 	/* The entry of the mount that holds the collection ("servers",
@@ -69,12 +100,14 @@ struct api_object {
 	 * mount has no directory of its own for it. */
 	const char *dir;
 	/* The API's list, and the prefix of one member's path (PATH/ID).
-	 * With in_project, it follows /projects/{uuid} (environments). */
+	 * It follows the owner's path (owner below). */
 	const char *path;
+	enum obj_owner owner;
+	unsigned on;           /* OWNER_RESOURCE: 1 << RES_APP | ... */
+	enum api_obj parent;   /* OWNER_MEMBER: the owning member's row */
 	/* PATH/{uuid} of an owner's members, newest first, paged with skip
 	 * and take: an application's deployments. NULL: none. */
 	const char *history;
-	bool in_project;
 	const char *file;     /* the member's JSON file: "server.json" */
 	const char *id_field; /* "uuid", or "id" (teams) */
 	unsigned verbs;       /* OBJ_LIST | OBJ_GET ... */
@@ -95,6 +128,15 @@ struct api_object {
 	 * and new.json when one can be created. */
 	bool top;
 	bool in_uuid; /* MOUNT/uuid/ID links to each member */
+	/* A history of runs (SPEC §6): members listed newest first, and
+	 * DIR/latest links to the newest. */
+	bool runs;
+	/* Verbs of a member's ctl besides delete: NULL-terminated (verb
+	 * NULL), or NULL. */
+	const struct obj_action *actions;
+	/* Fields of a member shown as text files of their own (status,
+	 * output): file NULL ends them; NULL for none. */
+	const struct obj_text *texts;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
@@ -128,16 +170,29 @@ const char *obj_kind_file(enum res_kind kind);
  * of its members' paths. */
 const char *obj_kind_path(enum res_kind kind);
 
+/* How many members' ids address a member of o: 0 for the mount's and a
+ * project's collections (PATH/ID), 1 for a resource's (the resource's
+ * and the member's), 2 for a member's (a task's executions). */
+int obj_depth(const struct api_object *o);
+/* Whether row o is a collection in a resource directory of kind k. */
+bool obj_on_kind(const struct api_object *o, enum res_kind k);
+
 /* Whether an instance (current_api: current Coolify, NOTES §17) has the
  * object's routes at all. */
 bool obj_supported(const struct api_object *o, bool current_api);
 
 /* The API path of o's list, which is also its cache key: a new string
- * (caller frees). project_uuid is for in_project rows, else ignored. */
-char *obj_list_path(const struct api_object *o, const char *project_uuid);
+ * (caller frees). owner is the API path of the object the collection
+ * belongs to ("/projects/{uuid}", "/applications/{uuid}"...) for rows
+ * with an owner, else ignored. */
+char *obj_list_path(const struct api_object *o, const char *owner);
 /* The API path of member id (PATH/ID), its cache key and the prefix of
  * everything under it: a new string (caller frees). */
-char *obj_member_path(const struct api_object *o, const char *project_uuid,
+char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id);
+/* The action of o whose verb is the words of line (a ctl line, blanks
+ * already trimmed), or NULL. */
+const struct obj_action *obj_action_find(const struct api_object *o,
+					 const char *line);
 
 #endif

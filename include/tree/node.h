@@ -31,10 +31,10 @@
 struct env_var;
 
 /* The most references a node holds: one per level that fetches on the
- * deepest paths, projects/P/E/applications/A/envs/KEY and
- * .../deployments/D/log (the projects, the project, the resources, the
- * env list or deployments page). */
-#define NODE_MAX_REFS 4
+ * deepest paths, projects/P/E/applications/A/tasks/T/executions/R/output
+ * (the projects, the project, the resources, the tasks, the runs), and
+ * one to spare for a collection nested one level more. */
+#define NODE_MAX_REFS 6
 
 struct node;
 
@@ -66,6 +66,13 @@ struct node_id {
 	 * its uuid NULL; for new.json, uuid is NULL and obj what it
 	 * creates. */
 	const char *uuid;
+	/* Below a resource or a member of the mount's collections: the id
+	 * of a member of a collection it owns (a scheduled task, a
+	 * storage), and of that member's runs (an execution). The row's
+	 * depth (obj_depth) says which of uuid, member and run is the
+	 * node's own id; the others are its owners'. */
+	const char *member;
+	const char *run;
 	enum api_obj obj;
 	enum res_kind rkind; /* a resource's, or a collection's */
 	enum node_variant variant;
@@ -281,6 +288,19 @@ void node_set_project(struct node *n, const struct model_project *p);
 void node_set_env(struct node *n, const struct model_project_detail *d,
 		  const struct model_env *e);
 void node_set_res(struct node *n, const struct model_resource *r);
+
+/* The id of the member of row id->obj that id names, within its
+ * collection: uuid, member or run, by the row's depth; NULL for the
+ * collection itself (its new.json) or when id has no row. */
+const char *node_id_key(const struct node_id *id);
+/* The API path of the object that owns id->obj's collection (for a
+ * scheduled task, its application's path): a new string (caller frees),
+ * or NULL for a collection of the mount's. */
+char *node_id_owner(const struct node_id *id);
+/* The API path of id->obj's collection (owner and the row's PATH), and
+ * of the member id names (that and /KEY): new strings (caller frees). */
+char *node_id_list_path(const struct node_id *id);
+char *node_id_member_path(const struct node_id *id);
 
 /* A copy of src whose strings are dst's own; node_id_release frees
  * them. For the identities handles keep. */

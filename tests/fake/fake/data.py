@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import deployments, tags, util
+from . import deployments, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -313,6 +313,26 @@ def demo(state):
                              (APPLICATION_MODEL, promo)])
     _tag(state, "backend", [(APPLICATION_MODEL, api1), (APPLICATION_MODEL, api2)])
     _tag(state, "automation", [(SERVICE_MODEL, n8n)])
+    _tasks(state, web, n8n)
+
+
+def _tasks(state, web, n8n):
+    """Scheduled tasks (current Coolify): one with a history of runs, one never run."""
+    cleanup = tasks.add_task(state, "application", web, "clear-cache", "php artisan cache:clear",
+                             "0 3 * * *", uuid=tasks.task_uuid(web["uuid"], "clear-cache"))
+    tasks.add_task(state, "service", n8n, "export-workflows", "n8n export:workflow --all",
+                   "daily", uuid=tasks.task_uuid(n8n["uuid"], "export-workflows"))
+    for n, (status, started, message) in enumerate((
+            ("failed", "2025-05-26 03:00:00", "Cache store [redis] is not defined.\n"),
+            ("success", "2025-05-27 03:00:00", "Application cache cleared successfully.\n"))):
+        ts = at(started)
+        state.table("task_executions").append({
+            "id": state.seq("task_executions"),
+            "uuid": tasks.task_uuid(cleanup["uuid"], "run%d" % n),
+            "scheduled_task_id": cleanup["id"], "status": status, "message": message,
+            "retry_count": 0, "duration": 1.4, "started_at": util.iso(ts),
+            "finished_at": util.iso(ts + 1.4), "created_at": util.iso(ts),
+            "updated_at": util.iso(ts + 1.4), "_created": ts})
 
 
 # -- generated ----------------------------------------------------------------------------------
