@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "api/http.h"
 #include "model/model.h"
 #include "base/xalloc.h"
 
@@ -210,10 +211,12 @@ static int read_token_file(const char *path, char **token, struct buf *err)
 	return 0;
 }
 
+/* A source, a context's fqdn or COOLIFY_URL is a URL when libcurl's
+ * parser takes it as an instance's (http.h); anything else names a
+ * context. */
 static bool is_url(const char *s)
 {
-	return s && (!strncasecmp(s, "http://", 7) ||
-		     !strncasecmp(s, "https://", 8));
+	return s && http_url_ok(s);
 }
 
 static char *default_config_path(void)

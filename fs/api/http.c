@@ -61,9 +61,7 @@ static struct http_thread *thread_state(struct http *h)
 	return t;
 }
 
-/* Whether url names an instance: http or https, a host, and nothing
- * after the path (the API's path is appended to it). */
-static bool url_ok(const char *url)
+bool http_url_ok(const char *url)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *rest = NULL;
@@ -89,7 +87,7 @@ int http_init(struct http *h, const char *url, const char *token,
 	size_t n;
 	int i;
 
-	if (!url_ok(url))
+	if (!http_url_ok(url))
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
 	n = strlen(url);

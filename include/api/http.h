@@ -137,6 +137,11 @@ enum http_quirk_flags {
 	HTTP_QUIRK_GET = 1 << 2,
 };
 
+/* Whether url names an instance, by libcurl's URL parser: http or
+ * https, a host, and nothing after the path (the API's path is appended
+ * to it). */
+bool http_url_ok(const char *url);
+
 /* Sets up a client for the instance at url ("/api/v1" is appended unless
  * present). token is copied into the header and not kept elsewhere.
  * Returns 0, or -EINVAL for a URL that is not http(s), has no host, or
