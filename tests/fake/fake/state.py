@@ -56,7 +56,7 @@ class State:
                 "teams", "users", "team_user", "projects", "environments", "applications",
                 "services", "service_applications", "service_databases", "envs",
                 "deployments", "servers", "server_settings", "destinations", "private_keys",
-                "tags", "taggables", "shared_envs")}
+                "tags", "taggables", "shared_envs", "application_previews")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
