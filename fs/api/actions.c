@@ -208,8 +208,9 @@ static int parse_first(const struct verb *v, char **p, struct actions_cmd *cmd,
 		return -EINVAL;
 	}
 	if (!w) {
-		buf_addf(err, "%s takes an image tag (usage: %s; `cat images` "
-			      "lists them)",
+		buf_addf(err,
+			 "%s takes an image tag (usage: %s; `cat images` "
+			 "lists them)",
 			 v->name, v->usage);
 		return -EINVAL;
 	}

@@ -29,8 +29,7 @@ void deploy_ctl_usage(struct buf *out)
 		buf_addf(out, "%s\n", verbs[i].name);
 }
 
-int deploy_ctl_parse(const char *line, enum deploy_verb *verb,
-		     struct buf *err)
+int deploy_ctl_parse(const char *line, enum deploy_verb *verb, struct buf *err)
 {
 	char *copy = xstrdup(line), *p = copy, *w, *more;
 	size_t i;
@@ -72,8 +71,7 @@ static const struct http_quirk cancel_quirks[] = {
 	{ 0 },
 };
 
-int deploy_ctl_run(struct api *api, const char *dep_uuid,
-		   enum deploy_verb verb)
+int deploy_ctl_run(struct api *api, const char *dep_uuid, enum deploy_verb verb)
 {
 	struct http_response resp;
 	char *path;

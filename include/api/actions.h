@@ -46,7 +46,7 @@ struct actions_cmd {
 	/* deploy pr N: the pull request to deploy (0 for none); delete
 	 * preview PR: the one whose preview goes */
 	long pr;
-	unsigned del; /* delete: enum actions_delete_opt */
+	unsigned del;                  /* delete: enum actions_delete_opt */
 	char tag[ACTIONS_TAG_MAX + 1]; /* rollback: the image tag */
 };
 

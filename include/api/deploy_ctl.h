@@ -20,8 +20,7 @@ void deploy_ctl_usage(struct buf *out);
 
 /* Parses one line written to a deployment's ctl: 0 with *verb, -EINVAL
  * with the reason in err (reset first), or -ENODATA for a blank line. */
-int deploy_ctl_parse(const char *line, enum deploy_verb *verb,
-		     struct buf *err);
+int deploy_ctl_parse(const char *line, enum deploy_verb *verb, struct buf *err);
 
 /* Runs verb on deployment dep_uuid. Returns 0, or a negative errno,
  * logged with the API's message: -EALREADY when it is already cancelled,

@@ -19,8 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kind = (enum res_kind)(data[0] % RES_KINDS);
 	line = fuzz_cstr(data + 1, size - 1);
 	memset(&cmd, 0, sizeof(cmd));
-	rc = actions_parse(kind, (data[0] & 0x80) != 0, line, &cmd,
-			   &err);
+	rc = actions_parse(kind, (data[0] & 0x80) != 0, line, &cmd, &err);
 	FUZZ_ASSERT(rc == 0 || rc == -EINVAL || rc == -ENODATA);
 	FUZZ_ASSERT(rc != -EINVAL || err.len);
 	if (!rc) {
