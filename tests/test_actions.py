@@ -62,8 +62,10 @@ def test_cat_ctl_lists_the_verbs(fresh, mount_factory):
     db, _ = resource(tree, "databases", "web-db")
     svc, _ = resource(tree, "services", "uptime-kuma")
     delete = "delete [volumes] [configurations] [docker_cleanup] [connected_networks]\n"
+    # NOTES §17.11: current Coolify's routes only (test_deploy_actions.py).
+    current = "rollback TAG [wait]\ndelete preview PR\n" if fresh.state()["mode"] == "latest" else ""
     assert read(m.p(app, "ctl")) == \
-        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n" + delete
+        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n" + delete + current
     assert read(m.p(db, "ctl")) == "start\nstop\nrestart\n" + delete
     assert read(m.p(svc, "ctl")) == "start\nstop\nrestart [latest]\n" + delete
     assert oct(os.stat(m.p(app, "ctl")).st_mode & 0o777) == "0o600"
@@ -340,7 +342,8 @@ def test_cancelled_deployment_fails_the_wait(current, mount_factory):
     status, _ = current.api("/deployments/%s/cancel" % active[0]["deployment_uuid"], method="POST")
     assert status == 200
     err = proc.communicate(timeout=30)[1]
-    assert proc.returncode == 1 and "Input/output error" in err
+    # SPEC §3.3: ECANCELED, not the EIO of a failed build.
+    assert proc.returncode == 1 and "Operation canceled" in err
     assert "cancelled-by-user" in m.stderr()
 
 

@@ -22,6 +22,8 @@ enum {
 	OPT_PR = 1 << 2,
 	OPT_LATEST = 1 << 3,
 	OPT_DELETE = 1 << 4, /* the words of delete_words */
+	OPT_TAG = 1 << 5,    /* a word, required, first: the image tag */
+	OPT_PR_ARG = 1 << 6, /* a pull request number, required, first */
 };
 
 /* delete's words and the API's query flags they turn on (NOTES §4.3). */
@@ -44,10 +46,13 @@ static const struct {
 
 struct verb {
 	enum res_kind kind;
-	const char *name;
+	const char *name; /* its words ("delete preview") */
 	enum actions_verb verb;
 	unsigned opts;     /* the words it takes after its name */
 	const char *usage; /* its line in `cat ctl` */
+	/* NOTES §17: only current Coolify has the route; on the 2025 API
+	 * the verb is unknown, and `cat ctl` does not list it. */
+	bool current_only;
 };
 
 /* NOTES §8, §11.4. Only an application's verbs start a deployment, so
@@ -68,6 +73,12 @@ static const struct verb verbs[] = {
 	{ RES_APP, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
 	{ RES_DB, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
 	{ RES_SVC, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
+	/* SPEC §6: a rollback redeploys an image of `images`, and is a
+	 * deployment like any other (it can be waited for). */
+	{ RES_APP, "rollback", ACTIONS_ROLLBACK, OPT_TAG | OPT_WAIT,
+	  "rollback TAG [wait]", true },
+	{ RES_APP, "delete preview", ACTIONS_DELETE_PREVIEW, OPT_PR_ARG,
+	  "delete preview PR", true },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -76,24 +87,32 @@ static const char *const verb_paths[] = {
 	[ACTIONS_START] = "start",
 	[ACTIONS_STOP] = "stop",
 	[ACTIONS_RESTART] = "restart",
+	[ACTIONS_ROLLBACK] = "rollback",
+	[ACTIONS_DELETE_PREVIEW] = "previews",
 };
 
-void actions_usage(enum res_kind kind, struct buf *out)
+/* Whether a ctl of kind on this instance takes v. */
+static bool takes(enum res_kind kind, bool current_api, const struct verb *v)
+{
+	return v->kind == kind && (current_api || !v->current_only);
+}
+
+void actions_usage(enum res_kind kind, bool current_api, struct buf *out)
 {
 	size_t i;
 
 	for (i = 0; i < N_VERBS; i++)
-		if (verbs[i].kind == kind)
+		if (takes(kind, current_api, &verbs[i]))
 			buf_addf(out, "%s\n", verbs[i].usage);
 }
 
-static void verb_names(enum res_kind kind, struct buf *out)
+static void verb_names(enum res_kind kind, bool current_api, struct buf *out)
 {
 	const char *sep = "";
 	size_t i;
 
 	for (i = 0; i < N_VERBS; i++) {
-		if (verbs[i].kind != kind)
+		if (!takes(kind, current_api, &verbs[i]))
 			continue;
 		buf_addf(out, "%s%s", sep, verbs[i].usage);
 		sep = ", ";
@@ -127,31 +146,111 @@ static bool parse_pr(const char *s, long *pr)
 	return true;
 }
 
-int actions_parse(enum res_kind kind, const char *line, struct actions_cmd *cmd,
-		  struct buf *err)
+/* How many words of line (from *p) the name of v matches: all of its
+ * words, or 0. */
+static size_t name_words(const struct verb *v, const char *p)
+{
+	char *copy = xstrdup(p), *q = copy, *w;
+	const char *want = v->name;
+	size_t n = 0;
+
+	while (*want) {
+		size_t len = strcspn(want, " ");
+
+		w = actions_next_word(&q);
+		if (!w || strlen(w) != len || strncmp(w, want, len)) {
+			n = 0;
+			break;
+		}
+		n++;
+		want += len + strspn(want + len, " ");
+	}
+	free(copy);
+	return n;
+}
+
+/* The verb whose name is the most words of the line's start: "delete
+ * preview 42" is delete preview, "delete volumes" delete. */
+static const struct verb *match_verb(enum res_kind kind, bool current_api,
+				     const char *p, size_t *words)
+{
+	const struct verb *v = NULL;
+	size_t i, n;
+
+	*words = 0;
+	for (i = 0; i < N_VERBS; i++) {
+		if (!takes(kind, current_api, &verbs[i]))
+			continue;
+		n = name_words(&verbs[i], p);
+		if (n > *words) {
+			*words = n;
+			v = &verbs[i];
+		}
+	}
+	return v;
+}
+
+/* The required first word of a verb's options: the image tag of
+ * rollback, the pull request of delete preview. */
+static int parse_first(const struct verb *v, char **p, struct actions_cmd *cmd,
+		       struct buf *err)
+{
+	char *w;
+
+	if (!(v->opts & (OPT_TAG | OPT_PR_ARG)))
+		return 0;
+	w = actions_next_word(p);
+	if (v->opts & OPT_PR_ARG) {
+		if (parse_pr(w, &cmd->pr))
+			return 0;
+		buf_addf(err, "%s takes a pull request number (usage: %s)",
+			 v->name, v->usage);
+		return -EINVAL;
+	}
+	if (!w) {
+		buf_addf(err,
+			 "%s takes an image tag (usage: %s; `cat images` "
+			 "lists them)",
+			 v->name, v->usage);
+		return -EINVAL;
+	}
+	/* Docker's longest tag; the API checks the rest (validateGitRef). */
+	if (strlen(w) > ACTIONS_TAG_MAX) {
+		buf_addf(err, "%s: a tag has at most %d characters", v->name,
+			 ACTIONS_TAG_MAX);
+		return -EINVAL;
+	}
+	strcpy(cmd->tag, w);
+	return 0;
+}
+
+int actions_parse(enum res_kind kind, bool current_api, const char *line,
+		  struct actions_cmd *cmd, struct buf *err)
 {
 	char *copy = xstrdup(line), *p = copy, *w;
-	const struct verb *v = NULL;
-	size_t i;
+	const struct verb *v;
+	size_t i, words;
 	int rc = -EINVAL;
 
 	buf_reset(err);
 	memset(cmd, 0, sizeof(*cmd));
-	w = actions_next_word(&p);
-	if (!w) {
+	if (!line[strspn(line, ACTIONS_SPACES)]) {
 		rc = -ENODATA;
 		goto out;
 	}
-	for (i = 0; i < N_VERBS && !v; i++)
-		if (verbs[i].kind == kind && !strcmp(verbs[i].name, w))
-			v = &verbs[i];
+	v = match_verb(kind, current_api, p, &words);
 	if (!v) {
+		w = actions_next_word(&p);
 		buf_addf(err, "unknown verb \"%s\" (this ctl takes: ", w);
-		verb_names(kind, err);
+		verb_names(kind, current_api, err);
 		buf_addch(err, ')');
 		goto out;
 	}
+	for (i = 0; i < words; i++)
+		actions_next_word(&p);
 	cmd->verb = v->verb;
+	if (parse_first(v, &p, cmd, err))
+		goto out;
 	while ((w = actions_next_word(&p))) {
 		unsigned del = 0;
 
@@ -408,7 +507,9 @@ static int wait_deployment(struct api *api, const char *app_uuid,
 		}
 		if (strcmp(state, "finished")) {
 			log_error("deployment %s ended: %s", uuid, state);
-			rc = -EIO;
+			/* SPEC §3.3: a cancel is not a failure of the build. */
+			rc = strcmp(state, "cancelled-by-user") ? -EIO
+								: -ECANCELED;
 		}
 		log_debug("deployment %s ended: %s", uuid, state);
 		deploy_list_free(l);
@@ -439,8 +540,48 @@ static char *action_path(enum res_kind kind, const char *uuid,
 			 verb_paths[cmd->verb]);
 		if (cmd->latest)
 			buf_adds(&p, "?latest=1");
+		if (cmd->verb == ACTIONS_DELETE_PREVIEW)
+			buf_addf(&p, "/%ld", cmd->pr);
 	}
 	return buf_detach(&p, NULL);
+}
+
+/* rollback_by_uuid (HEAD:AppC): "commit" is the only field it allows. */
+static char *rollback_body(const char *tag)
+{
+	struct json_object *o = json_object_new_object();
+	char *body;
+
+	json_object_object_add(o, "commit", json_object_new_string(tag));
+	body = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return body;
+}
+
+/* Routes only current Coolify has: POST-only from the start, so a 405
+ * means no GET either. A full deployment queue is the instance being
+ * busy, not the request being wrong. */
+static const struct http_quirk current_quirks[] = {
+	{ 400, "queue is full", 0, -EBUSY, "rollback_by_uuid", NULL },
+	{ 0 },
+};
+
+/* The action of a route that only current Coolify has (rollback, delete
+ * preview): its method and body are its own. */
+static int current_call(struct api *api, const char *path,
+			const struct actions_cmd *cmd,
+			struct http_response *resp)
+{
+	char *body = NULL;
+	int rc;
+
+	if (cmd->verb == ACTIONS_ROLLBACK)
+		body = rollback_body(cmd->tag);
+	rc = http_call_quirks(&api->http,
+			      cmd->verb == ACTIONS_ROLLBACK ? "POST" : "DELETE",
+			      path, body, 0, current_quirks, resp);
+	free(body);
+	return rc;
 }
 
 char *actions_delete_query(unsigned del)
@@ -482,7 +623,10 @@ int actions_run(struct api *api, enum res_kind kind, const char *uuid,
 		return delete_resource(api, kind, uuid, cmd->del);
 	path = action_path(kind, uuid, cmd);
 	http_response_init(&resp);
-	rc = actions_call(api, path, 0, &resp);
+	if (cmd->verb == ACTIONS_ROLLBACK || cmd->verb == ACTIONS_DELETE_PREVIEW)
+		rc = current_call(api, path, cmd, &resp);
+	else
+		rc = actions_call(api, path, 0, &resp);
 	if (rc)
 		goto out;
 	invalidate(api, kind, uuid);

@@ -12,7 +12,7 @@
 
 static int ctl_render(const struct node *n, struct buf *out)
 {
-	actions_usage(n->res->kind, out);
+	actions_usage(n->res->kind, n->fs->api.current_api, out);
 	return 0;
 }
 
@@ -22,7 +22,8 @@ static int ctl_run(struct fh *fh, const char *line)
 	struct buf err = BUF_INIT;
 	int rc;
 
-	rc = actions_parse(fh->id.rkind, line, &cmd, &err);
+	rc = actions_parse(fh->id.rkind, fh->fs->api.current_api, line, &cmd,
+			   &err);
 	if (rc == -ENODATA) {
 		rc = 0; /* a blank line */
 	} else if (rc) {

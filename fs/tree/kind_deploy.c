@@ -6,13 +6,17 @@
  * A deployment's directory has the time it was created as its mtime, so
  * `ls -t` lists newest first. While a deployment runs, its status is
  * asked for again every few seconds and its log grows like a container's
- * (logs.h), so `tail -f deployments/latest/log` follows a build. */
+ * (logs.h), so `tail -f deployments/latest/log` follows a build. On
+ * current Coolify each deployment has a ctl too: `echo cancel > ctl`
+ * (deploy_ctl.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/deploy_ctl.h"
 #include "api/deployments.h"
+#include "tree/ctlfile.h"
 #include "base/log.h"
 #include "model/logs.h"
 #include "tree/node.h"
@@ -24,6 +28,7 @@ extern const struct node_kind kind_deploy_status;
 extern const struct node_kind kind_deploy_log;
 extern const struct node_kind kind_deploy_json;
 extern const struct node_kind kind_deploy_latest;
+extern const struct node_kind kind_deploy_ctl;
 
 static const struct deploy_item *item_of(const struct node *n)
 {
@@ -149,8 +154,20 @@ static int deploy_active_lookup(struct node *n, const char *name)
 		return rc;
 	d = deploy_list_find(v->data, name);
 	if (!d) {
+		/* Listed while it runs, found by name after: a deployment
+		 * that was just cancelled (or has just ended) still shows
+		 * its status and log to whoever names it. */
 		cval_put(v);
-		return -ENOENT;
+		if (!uuid_shaped(name))
+			return -ENOENT;
+		rc = deploy_store_one(&n->fs->api, name, false, &v);
+		if (rc)
+			return rc;
+		d = deploy_list_find(v->data, name);
+		if (!d) {
+			cval_put(v);
+			return -ENOENT;
+		}
 	}
 	node_hold(n, v);
 	n->obj = d;
@@ -187,12 +204,21 @@ const struct node_kind kind_deploy_latest = {
 struct dep_entry {
 	const char *name;
 	const struct node_kind *kind;
+	/* NULL: always there; else whether this instance has it. */
+	bool (*present)(const struct node *n);
 };
 
+/* NOTES §17.8: the cancel route is current Coolify's. */
+static bool has_ctl(const struct node *n)
+{
+	return n->fs->api.current_api;
+}
+
 static const struct dep_entry dep_entries[] = {
-	{ "status", &kind_deploy_status },
-	{ "log", &kind_deploy_log },
-	{ "deployment.json", &kind_deploy_json },
+	{ "status", &kind_deploy_status, NULL },
+	{ "log", &kind_deploy_log, NULL },
+	{ "deployment.json", &kind_deploy_json, NULL },
+	{ "ctl", &kind_deploy_ctl, has_ctl },
 };
 
 #define N_DEP (sizeof(dep_entries) / sizeof(dep_entries[0]))
@@ -204,6 +230,8 @@ static int deployment_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < N_DEP; i++) {
 		struct node c = node_child(dir, dep_entries[i].kind);
 
+		if (dep_entries[i].present && !dep_entries[i].present(dir))
+			continue;
 		if (dir_add(fill, dep_entries[i].name, &c))
 			break;
 	}
@@ -215,10 +243,17 @@ static int deployment_lookup(struct node *n, const char *name)
 	size_t i;
 
 	for (i = 0; i < N_DEP; i++) {
-		if (!strcmp(name, dep_entries[i].name)) {
-			n->kind = dep_entries[i].kind;
-			return 0;
+		if (strcmp(name, dep_entries[i].name) ||
+		    (dep_entries[i].present && !dep_entries[i].present(n)))
+			continue;
+		n->kind = dep_entries[i].kind;
+		if (n->kind == &kind_deploy_ctl) {
+			/* What the ctl acts on, for its handle (node.h):
+			 * the deployment, not the application. */
+			n->id.uuid = item_of(n)->uuid;
+			n->id.obj = OBJ_DEPLOYMENT;
 		}
+		return 0;
 	}
 	return -ENOENT;
 }
@@ -494,4 +529,53 @@ const struct node_kind kind_deploy_log = {
 	.open = log_open,
 	.refresh = log_refresh,
 	.mtime = updated_mtime,
+};
+
+/* ---- ctl ---- */
+
+static int ctl_render(const struct node *n, struct buf *out)
+{
+	(void)n;
+	deploy_ctl_usage(out);
+	return 0;
+}
+
+static int ctl_run(struct fh *fh, const char *line)
+{
+	enum deploy_verb verb;
+	struct buf err = BUF_INIT;
+	int rc;
+
+	rc = deploy_ctl_parse(line, &verb, &err);
+	if (rc == -ENODATA)
+		rc = 0; /* a blank line */
+	else if (rc)
+		log_error("%s", err.buf);
+	else
+		rc = deploy_ctl_run(&fh->fs->api, fh->id.uuid, verb);
+	buf_release(&err);
+	return rc;
+}
+
+static int ctl_open(const struct node *n, struct fh *fh)
+{
+	struct buf usage = BUF_INIT;
+	int rc;
+
+	ctl_render(n, &usage);
+	rc = ctlfile_open(fh, ctl_run, &usage);
+	buf_release(&usage);
+	return rc;
+}
+
+const struct node_kind kind_deploy_ctl = {
+	.name = "deploy-ctl",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = ctl_render,
+	.open = ctl_open,
+	.written = ctlfile_written,
+	.commit = ctlfile_commit,
+	.truncate = ctlfile_truncate,
+	.mtime = created_mtime,
 };

@@ -117,12 +117,19 @@ static bool has_deployments(const struct node *n)
 	return n->res->kind == RES_APP;
 }
 
+/* NOTES §17.11: rollback images are current Coolify's. */
+static bool has_images(const struct node *n)
+{
+	return n->res->kind == RES_APP && n->fs->api.current_api;
+}
+
 static const struct res_entry res_entries[] = {
 	{ NULL, &kind_resource_json, NODE_PLAIN, NULL },
 	{ "status", &kind_status, NODE_PLAIN, NULL },
 	{ "logs", &kind_logs, NODE_PLAIN, has_logs },
 	{ "ctl", &kind_ctl, NODE_PLAIN, NULL },
 	{ "deployments", &kind_deploy_dir, NODE_PLAIN, has_deployments },
+	{ "images", &kind_images, NODE_PLAIN, has_images },
 	{ "envs", &kind_envs_dir, NODE_PLAIN, has_envs },
 	{ "envs-preview", &kind_envs_dir, NODE_PREVIEW, has_preview_envs },
 	{ "envs.env", &kind_envs_env, NODE_PLAIN, has_envs },

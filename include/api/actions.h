@@ -21,7 +21,13 @@ enum actions_verb {
 	ACTIONS_RESTART,
 	ACTIONS_DEPLOY,
 	ACTIONS_DELETE,
+	/* Current Coolify only (NOTES §17.11): */
+	ACTIONS_ROLLBACK,       /* rollback TAG: redeploy an earlier image */
+	ACTIONS_DELETE_PREVIEW, /* delete preview PR */
 };
+
+/* The longest tag `rollback` takes: docker's limit for a tag. */
+#define ACTIONS_TAG_MAX 128
 
 /* What `delete` takes away besides the resource: the API's delete
  * options, each sent as 1 or 0 (NOTES §4.3). */
@@ -37,19 +43,24 @@ struct actions_cmd {
 	bool force;  /* deploy force: rebuild without the build cache */
 	bool wait;   /* return when the deployment has ended */
 	bool latest; /* services' restart latest: pull images first */
-	long pr;     /* deploy pr N: the pull request to deploy; 0 for none */
-	unsigned del; /* delete: enum actions_delete_opt */
+	/* deploy pr N: the pull request to deploy (0 for none); delete
+	 * preview PR: the one whose preview goes */
+	long pr;
+	unsigned del;                  /* delete: enum actions_delete_opt */
+	char tag[ACTIONS_TAG_MAX + 1]; /* rollback: the image tag */
 };
 
 /* Parses one line written to the ctl of a resource of kind ("deploy
- * force wait"). Returns 0, or -EINVAL with the reason in err (reset
- * first). An empty line is -ENODATA (nothing to do). */
-int actions_parse(enum res_kind kind, const char *line, struct actions_cmd *cmd,
-		  struct buf *err);
+ * force wait") on an instance that is current Coolify (current_api) or
+ * the 2025 API, whose ctl lacks the verbs of routes it does not have.
+ * Returns 0, or -EINVAL with the reason in err (reset first). An empty
+ * line is -ENODATA (nothing to do). */
+int actions_parse(enum res_kind kind, bool current_api, const char *line,
+		  struct actions_cmd *cmd, struct buf *err);
 
-/* The verbs a kind's ctl takes, one per line: what `cat ctl` shows.
- * Appends to out. */
-void actions_usage(enum res_kind kind, struct buf *out);
+/* The verbs a kind's ctl takes on such an instance, one per line: what
+ * `cat ctl` shows. Appends to out. */
+void actions_usage(enum res_kind kind, bool current_api, struct buf *out);
 
 enum actions_flags {
 	/* The route was GET-only in 2025 (server validate, API enable and
@@ -77,8 +88,9 @@ char *actions_delete_query(unsigned del);
 
 /* Runs cmd on the resource uuid of kind. With cmd->wait, returns only
  * when the deployment it started has ended: 0 when finished, -EIO when
- * failed or cancelled, -EINTR as soon as interrupted() says so (the
- * deployment goes on). */
+ * failed, -ECANCELED when cancelled, -EINTR as soon as interrupted() says
+ * so (the deployment goes on). A rollback the instance's full deployment
+ * queue refuses is -EBUSY. */
 int actions_run(struct api *api, enum res_kind kind, const char *uuid,
 		const struct actions_cmd *cmd,
 		actions_interrupted_fn interrupted);

@@ -348,6 +348,7 @@ extern const struct node_kind kind_ctl;
 extern const struct node_kind kind_deploy_dir;    /* an application's */
 extern const struct node_kind kind_deploy_active; /* the root's */
 extern const struct node_kind kind_deployment;    /* obj: deploy_item */
+extern const struct node_kind kind_images; /* an application's rollback tags */
 extern const struct node_kind kind_uuid_dir;
 extern const struct node_kind kind_uuid_link;
 

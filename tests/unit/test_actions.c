@@ -13,7 +13,7 @@ static struct buf err = BUF_INIT;
 
 static int parse(enum res_kind kind, const char *line)
 {
-	return actions_parse(kind, line, &cmd, &err);
+	return actions_parse(kind, false, line, &cmd, &err);
 }
 
 static void test_application_verbs(void)
@@ -115,19 +115,78 @@ static void test_usage(void)
 {
 	struct buf out = BUF_INIT;
 
-	actions_usage(RES_APP, &out);
+	actions_usage(RES_APP, false, &out);
 	CHECK_STR(out.buf, "start [wait]\nstop\nrestart [wait]\n"
 			   "deploy [force] [pr N] [wait]\n" DELETE_LINE);
 	buf_reset(&out);
-	actions_usage(RES_DB, &out);
+	actions_usage(RES_DB, false, &out);
 	CHECK_STR(out.buf, "start\nstop\nrestart\n" DELETE_LINE);
 	buf_reset(&out);
-	actions_usage(RES_SVC, &out);
+	actions_usage(RES_SVC, false, &out);
 	CHECK_STR(out.buf, "start\nstop\nrestart [latest]\n" DELETE_LINE);
 	buf_release(&out);
 }
 
+static int parse_current(const char *line)
+{
+	return actions_parse(RES_APP, true, line, &cmd, &err);
+}
+
+/* NOTES §17.11: rollback and delete preview are current Coolify's. */
+static void test_current_verbs(void)
+{
+	struct buf out = BUF_INIT;
+
+	CHECK_INT(parse_current("rollback 8fa11e2c wait"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_ROLLBACK);
+	CHECK_STR(cmd.tag, "8fa11e2c");
+	CHECK(cmd.wait);
+	CHECK_INT(parse_current("rollback v1.2/rc-3"), 0);
+	CHECK_STR(cmd.tag, "v1.2/rc-3");
+	CHECK(!cmd.wait);
+	/* The tag comes first: `rollback wait` rolls back to "wait". */
+	CHECK_INT(parse_current("rollback wait"), 0);
+	CHECK_STR(cmd.tag, "wait");
+	CHECK_INT(parse_current("rollback"), -EINVAL);
+	CHECK(strstr(err.buf, "rollback TAG [wait]"));
+	CHECK_INT(parse_current("rollback a b"), -EINVAL);
+	CHECK_INT(parse_current("rollback a force"), -EINVAL);
+	buf_adds(&out, "rollback ");
+	while (out.len < 9 + ACTIONS_TAG_MAX + 1)
+		buf_addch(&out, 'a');
+	CHECK_INT(parse_current(out.buf), -EINVAL);
+	buf_reset(&out);
+
+	CHECK_INT(parse_current("delete preview 42"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_DELETE_PREVIEW);
+	CHECK_INT(cmd.pr, 42);
+	CHECK_INT(parse_current("delete  preview\t7"), 0);
+	CHECK_INT(cmd.pr, 7);
+	CHECK_INT(parse_current("delete preview"), -EINVAL);
+	CHECK_INT(parse_current("delete preview x"), -EINVAL);
+	CHECK_INT(parse_current("delete preview 0"), -EINVAL);
+	CHECK_INT(parse_current("delete preview 4 volumes"), -EINVAL);
+	/* delete itself is unchanged. */
+	CHECK_INT(parse_current("delete volumes"), 0);
+	CHECK_INT(cmd.verb, ACTIONS_DELETE);
+	CHECK_INT(cmd.del, ACTIONS_DEL_VOLUMES);
+
+	/* The 2025 API has neither: unknown, and not listed. */
+	CHECK_INT(parse(RES_APP, "rollback 8fa11e2c"), -EINVAL);
+	CHECK(strstr(err.buf, "unknown verb \"rollback\""));
+	CHECK_INT(parse(RES_APP, "delete preview 42"), -EINVAL);
+	CHECK_INT(actions_parse(RES_DB, true, "rollback x", &cmd, &err),
+		  -EINVAL);
+	actions_usage(RES_APP, true, &out);
+	CHECK(strstr(out.buf, "rollback TAG [wait]\ndelete preview PR\n"));
+	buf_reset(&out);
+	actions_usage(RES_APP, false, &out);
+	CHECK(!strstr(out.buf, "rollback") && !strstr(out.buf, "preview"));
+	buf_release(&out);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_current_verbs),
 	CHECK_TEST(test_application_verbs),
 	CHECK_TEST(test_deploy_options_in_any_order),
 	CHECK_TEST(test_refusals_say_why),

@@ -260,4 +260,6 @@ def dump(state):
                          deleted=bool(s.get("_deleted"))) for s in state.table("servers")],
         "private_keys": [_public(k) for k in state.table("private_keys")],
         "tags": [_public(t) for t in state.table("tags")],
+        "previews": [_public(p) for p in state.table("application_previews")
+                     if not p.get("_deleted")],
     }

@@ -29,6 +29,8 @@ def at(text):
 def load(state, spec):
     if spec == "demo":
         demo(state)
+        from . import rollback
+        rollback.demo(state)
     elif spec.startswith("gen:"):
         parts = [int(p) for p in spec[4:].split(":")]
         projects, apps = parts[0], parts[1]

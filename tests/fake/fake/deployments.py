@@ -132,6 +132,109 @@ def script(app, server_name, dep_uuid, outcome, restart_only):
     return steps
 
 
+# -- images and rollbacks -------------------------------------------------------------------
+
+def image_repository(app):
+    """The repository rollback_images() filters on: docker_registry_image_name ?? uuid."""
+    return app["docker_registry_image_name"] or app["uuid"]
+
+
+def image_tag(app, dep):
+    """The tag of the image a finished deployment left on the server, or None.
+
+    A git build is tagged with its commit (script()'s `docker build -t uuid:sha`), a
+    docker image with its registry tag; compose builds are named per service, so
+    they never match the repository (no rollback images, as on a real server).
+    """
+    if app["build_pack"] == "dockercompose":
+        return None
+    if app["build_pack"] == "dockerimage":
+        return app["docker_registry_image_tag"] or "latest"
+    commit = dep["commit"]
+    return commit if commit and commit != "HEAD" else commit_sha(dep["deployment_uuid"])
+
+
+def _app_deployments(state, app):
+    rows = [d for d in state.table("deployments") if d["application_id"] == str(app["id"])]
+    return sorted(rows, key=lambda d: d["id"])
+
+
+def images(state, app):
+    """`docker images` of the app's repository, newest first: [(tag, created ts)].
+
+    A deployment that built (not a restart, not a rollback, which reuses the image it
+    names) and finished leaves an image behind; building the same tag again replaces it.
+    """
+    found = {}
+    for dep in _app_deployments(state, app):
+        if dep["status"] != "finished" or dep["restart_only"] or dep["rollback"]:
+            continue
+        tag = image_tag(app, dep)
+        if tag is not None:
+            found[tag] = util.parse_ts(dep["finished_at"]) if dep["finished_at"] else 0.0
+    return sorted(found.items(), key=lambda item: item[1], reverse=True)
+
+
+def image_tags(state, app):
+    return [tag for tag, _ in images(state, app)]
+
+
+def current_image(state, app):
+    """The tag of the image the app's container runs (`docker inspect`), or None."""
+    current = None
+    for dep in _app_deployments(state, app):
+        if dep["status"] != "finished" or dep["restart_only"]:
+            continue
+        tag = dep["commit"] if dep["rollback"] else image_tag(app, dep)
+        if tag is not None:
+            current = tag
+    return current
+
+
+def rollback_script(state, app, server_name, dep_uuid, tag, outcome):
+    """A rollback's build log and how it ends: (steps, outcome).
+
+    ApplicationDeploymentJob with rollback: the image uuid:TAG is looked for on the
+    server; found, the build is skipped and the container replaced; not found, a new
+    build of that commit starts, and a tag that is no commit fails it.
+    """
+    repo = app["git_repository"] or app["docker_registry_image_name"] or app["name"]
+    branch = app["git_branch"] or app["docker_registry_image_tag"] or "latest"
+    image = "%s:%s" % (image_repository(app), tag)
+    found = tag in image_tags(state, app)
+    steps = [[
+        _log("Starting deployment of %s:%s to %s." % (repo, branch, server_name)),
+        _log("Preparing container with helper image: %s." % HELPER),
+        _cmd("docker images -q %s 2>/dev/null" % image,
+             commit_sha(image)[:12] if found else ""),
+    ]]
+    if not found:
+        steps.append([
+            _log("Image not found (%s). Building new image." % image),
+            _cmd("git checkout %s" % tag, "fatal: reference is not a tree: %s" % tag, "stderr",
+                 hidden=False),
+            _log("Oops something is not okay, are you okay? \U0001F622", "stderr"),
+            _log("Deployment failed. Removing the new version of your application.", "stderr"),
+        ])
+        return steps, "failed"
+    steps.append([
+        _log("No build configuration changed & image found (%s) with the same Git Commit SHA. "
+             "Build step skipped." % image),
+        _log("----------------------------------------"),
+        _log("Rolling update started."),
+        _cmd("docker compose --project-directory /artifacts/%s -f /artifacts/%s/docker-compose.yaml up --build -d"
+             % (dep_uuid, dep_uuid),
+             " Container %s-%s  Recreate\n Container %s-%s  Started" % ((app["uuid"], tag[:12]) * 2),
+             "stderr"),
+    ])
+    steps.append([
+        _log("New container started."),
+        _log("Removing old containers."),
+        _log("Rolling update completed."),
+    ])
+    return steps, outcome
+
+
 def add_entry(dep, entry, ts):
     """ApplicationDeploymentQueue::addLogEntry() / ExecuteRemoteCommand (NOTES §9.2)."""
     entries = dep["_entries"]
@@ -172,24 +275,31 @@ def new_deployment(state, app, dep_uuid, ts, **values):
     return dep
 
 
-def queue(state, app, force=False, restart_only=False, pr=0, commit="HEAD", is_api=True):
+def queue(state, app, force=False, restart_only=False, pr=0, commit="HEAD", is_api=True,
+          rollback=False):
     """queue_application_deployment(): returns (deployment_uuid, skipped).
 
     NOTES §8, §11.4: a queued or running deployment of the same commit makes the new
-    one "skipped"; its freshly generated uuid is never stored.
+    one "skipped"; its freshly generated uuid is never stored. A rollback is never
+    skipped (HEAD:bootstrap/helpers/applications.php:52-62).
     """
     dep_uuid = state.new_uuid()
     for dep in state.table("deployments"):
-        if (dep["application_id"] == str(app["id"]) and dep["status"] in ACTIVE
+        if (not rollback and dep["application_id"] == str(app["id"]) and dep["status"] in ACTIVE
                 and dep["commit"] == commit and dep["pull_request_id"] == pr):
             return dep_uuid, True
     outcome = state.next_deploy_outcome or "finished"
     state.next_deploy_outcome = None
     dep = new_deployment(state, app, dep_uuid, state.now(), force_rebuild=bool(force),
                          restart_only=restart_only, pull_request_id=pr, commit=commit,
-                         is_api=is_api, status="queued",
-                         commit_message="chore: bump dependencies" if not restart_only else None)
-    steps = script(app, dep["server_name"], dep_uuid, outcome, restart_only)
+                         is_api=is_api, status="queued", rollback=rollback,
+                         commit_message=None if restart_only or rollback
+                         else "chore: bump dependencies")
+    if rollback:
+        steps, outcome = rollback_script(state, app, dep["server_name"], dep_uuid, commit,
+                                         outcome)
+    else:
+        steps = script(app, dep["server_name"], dep_uuid, outcome, restart_only)
     speed = state.deployment_speed
     for index, entries in enumerate(steps):
         final = outcome if index == len(steps) - 1 else None
@@ -380,16 +490,26 @@ def deploy(ctx):
 
 
 def cancel(ctx):
-    """HEAD only (NOTES §17.8)."""
+    """HEAD only: DeployController::cancel_deployment (NOTES §17.8)."""
     state = ctx.state
     dep = state.deployment(ctx["uuid"])
-    if dep is None or not _team_owns(state, ctx.team_id, dep):
+    if dep is None:
         fail(404, "Deployment not found.")
+    # Any team's deployment is found; one on another team's server is refused.
+    if dep["server_id"] not in {s["id"] for s in state.team_servers(ctx.team_id)}:
+        fail(403, "You do not have permission to cancel this deployment.")
     if dep["status"] not in ACTIVE:
         fail(400, "Deployment cannot be cancelled. Current status: %s" % dep["status"])
+    started = dep["status"] == "in_progress"
+    # Only the status changes; the job, which checks it, stops at its next step.
     dep["status"] = "cancelled-by-user"
-    add_entry(dep, _log("Deployment cancelled by user.", "stderr"), state.now())
-    dep["finished_at"] = util.raw(state.now())
+    now = state.now()
+    add_entry(dep, _log("Deployment cancelled by user via API.", "stderr"), now)
+    if started:
+        add_entry(dep, _log("Deployment container stopped."), now)
+    else:
+        add_entry(dep, _log("Deployment container not yet started. Will be cancelled when job "
+                            "checks status."), now)
     state.touch(dep)
     return json_response(200, {"message": "Deployment cancelled successfully.",
                                "deployment_uuid": dep["deployment_uuid"], "status": dep["status"]})
