@@ -403,9 +403,10 @@ def test_deployments_newest_first_with_their_files(fake_mode, mount_factory):
     listed = [n for n in run(["ls", "-t", d]).stdout.split() if n != "latest"]
     assert listed == want
     assert os.readlink(os.path.join(d, "latest")) == want[0]
+    ctl = ["ctl"] if fake_mode.state()["mode"] == "latest" else []  # cancel
     for dep in page["deployments"]:
         sub = os.path.join(d, dep["deployment_uuid"])
-        assert sorted(os.listdir(sub)) == ["deployment.json", "log", "status"]
+        assert sorted(os.listdir(sub)) == ctl + ["deployment.json", "log", "status"]
         assert open(os.path.join(sub, "status")).read() == dep["status"] + "\n"
         log = open(os.path.join(sub, "log")).read()
         assert log == render_build_log(dep["logs"])
