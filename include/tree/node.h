@@ -185,6 +185,12 @@ struct node_kind {
 	 * newname in this directory (rename(2) flags). */
 	int (*rename)(const struct node *dir, const struct node *from,
 		      const char *newname, unsigned int flags);
+	/* Directories: moves child from (a node in this directory) into
+	 * another directory, to, as newname (rename(2) flags). NULL:
+	 * nothing leaves this directory but by copying (EXDEV). */
+	int (*move)(const struct node *dir, const struct node *from,
+		    const struct node *to, const char *newname,
+		    unsigned int flags);
 
 	/* Files: the whole contents, into out (already empty). */
 	int (*render)(const struct node *n, struct buf *out);
@@ -313,7 +319,8 @@ extern const struct node_kind kind_projects;
 extern const struct node_kind kind_project;
 extern const struct node_kind kind_project_json;
 extern const struct node_kind kind_env;
-extern const struct node_kind kind_env_json;
+extern const struct node_kind kind_env_json;     /* read-only (2025) */
+extern const struct node_kind kind_env_obj_json; /* its PATCH on save */
 extern const struct node_kind kind_collection; /* id.rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;
