@@ -660,6 +660,12 @@ static int cfs_rename(const char *from, const char *to, unsigned int flags)
 	split_path(from, &fromdir);
 	newname = split_path(to, &todir);
 	across = strcmp(fromdir, todir) != 0;
+	/* mv's retry of a rename just refused (fuse/refused.h). */
+	rc = refused_retry(&fs->refused, from, to, flags);
+	if (rc) {
+		log_error("not renamed, nothing sent: refused a moment ago");
+		goto out;
+	}
 	rc = tree_resolve(fs, fromdir, &dir);
 	if (rc)
 		goto out;
@@ -687,6 +693,7 @@ static int cfs_rename(const char *from, const char *to, unsigned int flags)
 	node_release(&src);
 out_dir:
 	node_release(&dir);
+	refused_note(&fs->refused, from, to, flags, rc);
 out:
 	free(fromdir);
 	free(todir);

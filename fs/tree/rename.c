@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h> /* RENAME_NOREPLACE */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,18 +109,20 @@ static int new_name(const struct node *to, const struct node *from,
 			   name);
 	if (rc == -EEXIST)
 		log_error("not renamed, nothing sent: another %s there is "
-			  "called that",
+			  "called that (to have both, name it NAME@UUID, "
+			  "with its own uuid)",
 			  d->name);
 	else if (rc == -EINVAL)
-		log_error("not renamed, nothing sent: \"%s\" is no %s name "
-			  "(write '/' as %%2F and '%%' as %%25; NAME@UUID only "
-			  "beside another NAME)",
+		log_error("not renamed, nothing sent: a listing would not show "
+			  "\"%s\" (a '/' is %%2F, a '%%' %%25, and NAME@UUID "
+			  "is only for a NAME that another %s there has)",
 			  newname, d->name);
 	if (!rc && d->names_lower && !lower_ok(*name, obj)) {
 		log_error("not renamed, nothing sent: the API would store "
 			  "\"%s\" lower-cased and trimmed%s",
 			  *name, obj == OBJ_ENV ? ", '/' as '-'" : "");
 		free(*name);
+		*name = NULL;
 		rc = -EINVAL;
 	}
 	return rc;
@@ -207,9 +210,8 @@ int rename_move_resource(const struct node *dir, const struct node *from,
 	/* An application stays an application; nothing else is an
 	 * environment's collection. EXDEV would have mv copy it over. */
 	if (to->kind != &kind_collection || to->id.rkind != dir->id.rkind) {
-		log_error("not moved, nothing sent: a %s moves only to "
-			  "another environment's %s/",
-			  obj_get(obj_of_kind(dir->id.rkind))->name,
+		log_error("not moved, nothing sent: only another "
+			  "environment's %s/ can take it",
 			  obj_kind_dir(dir->id.rkind));
 		return -EINVAL;
 	}
