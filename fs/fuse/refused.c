@@ -50,8 +50,8 @@ int refused_retry(struct refused *r, const char *from, const char *to,
 	int rc = 0;
 
 	pthread_mutex_lock(&r->lock);
-	if (!flags && r->from && !strcmp(r->from, from) &&
-	    !strcmp(r->to, to) && time(NULL) - r->when <= REFUSED_SECONDS) {
+	if (!flags && r->from && !strcmp(r->from, from) && !strcmp(r->to, to) &&
+	    time(NULL) - r->when <= REFUSED_SECONDS) {
 		rc = r->rc;
 		forget(r);
 	}

@@ -9,8 +9,8 @@
 #include "model/names.h"
 
 /* Whether a member other than the one with that uuid is called name. */
-static bool taken(const char *name, const char *uuid,
-		  const char *const *names, const char *const *uuids, size_t n)
+static bool taken(const char *name, const char *uuid, const char *const *names,
+		  const char *const *uuids, size_t n)
 {
 	size_t i;
 
@@ -33,9 +33,8 @@ static char *twin_base(const char *entry, const char *uuid)
 	return xstrndup(entry, len - ulen - 1);
 }
 
-int rename_target(const char *entry, const char *uuid,
-		  const char *const *names, const char *const *uuids, size_t n,
-		  char **name)
+int rename_target(const char *entry, const char *uuid, const char *const *names,
+		  const char *const *uuids, size_t n, char **name)
 {
 	char *base = twin_base(entry, uuid), *real, *back;
 	bool twin = base != NULL;

@@ -299,7 +299,7 @@ const struct node_kind kind_project_json = {
 static const struct node_kind *env_json_kind(const struct node *n)
 {
 	return crud_supported(&n->fs->api, OBJ_ENV) ? &kind_env_obj_json
-						     : &kind_env_json;
+						    : &kind_env_json;
 }
 
 static void env_json_set(struct node *n)

@@ -105,8 +105,8 @@ static int new_name(const struct node *to, const struct node *from,
 	} else if (rc != -ENOENT) {
 		return rc;
 	}
-	rc = rename_target(newname, ident(from), m->names, m->uuids, m->n,
-			   name);
+	rc =
+	    rename_target(newname, ident(from), m->names, m->uuids, m->n, name);
 	if (rc == -EEXIST)
 		log_error("not renamed, nothing sent: another %s there is "
 			  "called that (to have both, name it NAME@UUID, "
@@ -282,8 +282,8 @@ int rename_env(const struct node *dir, const struct node *from,
 	members_release(&m);
 	cval_put(v);
 	if (!rc && strcmp(name, from->env->name))
-		rc = crud_rename(api, OBJ_ENV, &at, from->env->uuid, NULL,
-				 name);
+		rc =
+		    crud_rename(api, OBJ_ENV, &at, from->env->uuid, NULL, name);
 	free(name);
 	return rc;
 }

@@ -22,8 +22,7 @@
  * caller frees), or -EINVAL when entry is not an escaped name (a bad
  * escape, an empty name) or is NAME@UUID while no other member is called
  * NAME, or -EEXIST when another member is called the new name. */
-int rename_target(const char *entry, const char *uuid,
-		  const char *const *names, const char *const *uuids, size_t n,
-		  char **name);
+int rename_target(const char *entry, const char *uuid, const char *const *names,
+		  const char *const *uuids, size_t n, char **name);
 
 #endif

@@ -319,8 +319,9 @@ extern const struct node_kind kind_projects;
 extern const struct node_kind kind_project;
 extern const struct node_kind kind_project_json;
 extern const struct node_kind kind_env;
-extern const struct node_kind kind_env_json;     /* read-only (2025) */
-extern const struct node_kind kind_env_obj_json; /* its PATCH on save */
+extern const struct node_kind kind_env_json;
+/* environment.json that saves (its PATCH); kind_env_json is read-only */
+extern const struct node_kind kind_env_obj_json;
 extern const struct node_kind kind_collection; /* id.rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;

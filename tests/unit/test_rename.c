@@ -115,8 +115,8 @@ static void test_reserved_names_count_as_taken(void)
 static void test_every_escaped_name_round_trips(void)
 {
 	static const char *const tricky[] = {
-		"a/b", "/", "%", "100%", "%2F", "%25", ".", "..", "...",
-		"a b", "x@y", "a/b%c/d", "%2F/%25",
+		"a/b", "/",   "%",   "100%", "%2F",     "%25",     ".",
+		"..",  "...", "a b", "x@y",  "a/b%c/d", "%2F/%25",
 	};
 	size_t i;
 
