@@ -349,6 +349,7 @@ def test_mv_renames_tags_servers_and_keys(site):
     # Teams have no PATCH.
     refuse(m.p("teams", "Root Team"), m.p("teams", "Roots"), errno.EACCES)
     assert writes(fake) == []
+    assert "Root Team keeps its name" in m.stderr()
     if not latest(fake):
         assert not os.path.exists(m.p("tags"))
         return

@@ -142,6 +142,14 @@ static void forget_link(const char *uuid)
 	free(p);
 }
 
+/* What keeps its name here: a directory's own files, teams... */
+static int keeps_name(const struct node *from)
+{
+	log_error("not renamed, nothing sent: %s keeps its name",
+		  from->id.name);
+	return -EACCES;
+}
+
 /* ---- resources ---- */
 
 static int res_rename(const struct node *from, const struct node *to,
@@ -196,7 +204,7 @@ int rename_resource(const struct node *dir, const struct node *from,
 		    const char *newname, unsigned int flags)
 {
 	if (from->kind != &kind_resource)
-		return -EACCES;
+		return keeps_name(from);
 	return res_rename(from, dir, newname, flags);
 }
 
@@ -232,7 +240,7 @@ int rename_project(const struct node *dir, const struct node *from,
 	int rc;
 
 	if (from->kind != &kind_project)
-		return -EACCES;
+		return keeps_name(from);
 	rc = store_list(api, OBJ_PROJECT, dir->fs->conf.cache_ttl, &v);
 	if (rc)
 		return rc;
@@ -264,7 +272,7 @@ int rename_env(const struct node *dir, const struct node *from,
 	int rc;
 
 	if (from->kind != &kind_env)
-		return -EACCES;
+		return keeps_name(from);
 	/* NOTES §17.7: the environment endpoints are new. */
 	if (!crud_supported(api, OBJ_ENV)) {
 		log_error("not renamed, nothing sent: this instance has no "
@@ -304,7 +312,7 @@ int rename_member(const struct node *dir, const struct node *from,
 	int rc;
 
 	if (from->kind != &kind_member || !(d->verbs & OBJ_RENAME))
-		return -EACCES;
+		return keeps_name(from);
 	rc = instance_list(api, dir->id.obj, &v);
 	if (rc)
 		return rc;
