@@ -222,6 +222,7 @@ int main(int argc, char *argv[])
 	logs_init(&fs.logs);
 	shadows_init(&fs.shadows);
 	pending_init(&fs.pending, fh_free);
+	refused_init(&fs.refused);
 	pthread_mutex_init(&fs.handles_lock, NULL);
 	gone_init(&fs.api.gone);
 	sizes_init(&fs.sizes);
@@ -237,6 +238,7 @@ int main(int argc, char *argv[])
 	sizes_release(&fs.sizes);
 	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);
+	refused_release(&fs.refused);
 	shadows_release(&fs.shadows);
 	logs_release(&fs.logs);
 	cache_release(&fs.api.cache);

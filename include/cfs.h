@@ -15,6 +15,7 @@
 #include "cache/sizes.h"
 #include "conf.h"
 #include "fuse/pending.h"
+#include "fuse/refused.h"
 #include "fuse/shadow.h"
 #include "model/logs.h"
 
@@ -28,6 +29,7 @@ struct cfs {
 	struct logs logs;         /* followed logs (SPEC §3.2) */
 	struct shadows shadows;   /* editors' temporary files, in memory */
 	struct pending pending;   /* truncations not yet written over */
+	struct refused refused;   /* a rename mv is about to retry */
 	struct prefetch prefetch; /* fetches ahead of a walk, through api */
 	struct sizes sizes;       /* of rendered JSON files */
 	/* Guards handles and every handle's prev and next. */

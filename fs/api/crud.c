@@ -465,6 +465,72 @@ out:
 	return rc;
 }
 
+int crud_rename(struct api *api, enum api_obj obj, const struct crud_place *at,
+		const char *uuid, const char *base, const char *name)
+{
+	const struct api_object *d = obj_get(obj);
+	struct json_object *o = base ? parse_object(base) : NULL;
+	char *want;
+	int rc;
+
+	if (!(d->verbs & OBJ_RENAME) || !crud_supported(api, obj)) {
+		log_error("not renamed, nothing sent: this instance cannot "
+			  "rename %ss",
+			  d->name);
+		json_object_put(o);
+		return -EOPNOTSUPP;
+	}
+	if (!o)
+		o = json_object_new_object();
+	set_string(o, "name", name);
+	/* What differs from base is the name alone: crud_update() sends
+	 * that (and what the row's PATCH needs besides). */
+	want = xstrdup(to_text(o));
+	rc = crud_update(api, obj, at, uuid, base ? base : "{}", want);
+	if (!rc)
+		log_info("renamed %s %s to \"%s\"", d->name, uuid, name);
+	/* The object's text may hold secrets (NOTES §1.5). */
+	explicit_bzero(want, strlen(want));
+	free(want);
+	json_object_put(o);
+	return rc;
+}
+
+int crud_move(struct api *api, enum api_obj obj, const char *uuid,
+	      const char *env_uuid)
+{
+	const struct api_object *d = obj_get(obj);
+	struct json_object *o;
+	struct http_response resp;
+	char *opath, *path;
+	int rc;
+
+	/* NOTES §17.11: the move routes are new in current Coolify. */
+	if (!(d->verbs & OBJ_MOVE) || !api->current_api) {
+		log_error("not moved, nothing sent: this instance cannot move "
+			  "%ss to another environment",
+			  d->name);
+		return -EOPNOTSUPP;
+	}
+	o = json_object_new_object();
+	set_string(o, "environment_uuid", env_uuid);
+	opath = obj_path(d, NULL, uuid);
+	path = xasprintf("%s/move", opath);
+	http_response_init(&resp);
+	rc = send_write(api, "POST", path, to_text(o), &resp);
+	if (!rc) {
+		/* Its environment_id is in its kind's list. */
+		invalidate(api, d, NULL, uuid);
+		log_info("moved %s %s to environment %s", d->name, uuid,
+			 env_uuid);
+	}
+	http_response_release(&resp);
+	json_object_put(o);
+	free(path);
+	free(opath);
+	return rc;
+}
+
 int crud_delete(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *query)
 {

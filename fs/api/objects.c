@@ -59,7 +59,7 @@ static const struct api_object rows[OBJS] = {
 		.file = "project.json",
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
-			 OBJ_DELETE,
+			 OBJ_DELETE | OBJ_RENAME,
 		.quirks = "§3.4 (delete refused while it has resources)",
 		.stale = stale_none,
 	},
@@ -69,10 +69,12 @@ static const struct api_object rows[OBJS] = {
 		.owner = OWNER_PROJECT,
 		.file = "environment.json",
 		.id_field = "uuid",
-		.verbs = OBJ_LIST | OBJ_GET | OBJ_CREATE | OBJ_DELETE,
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE | OBJ_RENAME,
 		.current_only = true,
 		.quirks = "§17.7 (environment endpoints are new)",
 		.stale = stale_none,
+		.names_lower = true,
 	},
 	[OBJ_APP] = {
 		.name = "application",
@@ -81,7 +83,7 @@ static const struct api_object rows[OBJS] = {
 		.file = "application.json",
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
-			 OBJ_DELETE,
+			 OBJ_DELETE | OBJ_RENAME | OBJ_MOVE,
 		.quirks = "§4, §4.3 (queued delete)",
 		.types = app_types,
 		.fill = OBJ_FILL_PLACE | OBJ_FILL_SERVER,
@@ -95,7 +97,7 @@ static const struct api_object rows[OBJS] = {
 		.file = "database.json",
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
-			 OBJ_DELETE,
+			 OBJ_DELETE | OBJ_RENAME | OBJ_MOVE,
 		.quirks = "§5.1 (the list drops some types), §4.3",
 		.types = db_types,
 		.fill = OBJ_FILL_PLACE | OBJ_FILL_SERVER,
@@ -109,7 +111,7 @@ static const struct api_object rows[OBJS] = {
 		.file = "service.json",
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
-			 OBJ_DELETE,
+			 OBJ_DELETE | OBJ_RENAME | OBJ_MOVE,
 		.quirks = "§6.3 (PATCH replaces the whole service), §4.3",
 		.fill = OBJ_FILL_PLACE | OBJ_FILL_SERVER,
 		.patch_whole = true,
@@ -123,7 +125,7 @@ static const struct api_object rows[OBJS] = {
 		.file = "server.json",
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
-			 OBJ_DELETE,
+			 OBJ_DELETE | OBJ_RENAME,
 		.top = true,
 		.in_uuid = true,
 		.quirks = "§13, §17.1 (validate: GET in 2025, POST since)",
@@ -136,7 +138,7 @@ static const struct api_object rows[OBJS] = {
 		.file = "key.json",
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
-			 OBJ_DELETE,
+			 OBJ_DELETE | OBJ_RENAME,
 		.from_list = true,
 		.secrets = key_secrets,
 		.top = true,
@@ -164,12 +166,14 @@ static const struct api_object rows[OBJS] = {
 		.path = "/tags",
 		.file = "tag.json",
 		.id_field = "uuid",
-		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE,
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE |
+			 OBJ_RENAME,
 		.from_list = true,
 		.current_only = true,
 		.top = true,
 		.quirks = "§17 (new in current Coolify; no GET of one tag)",
 		.stale = stale_none,
+		.names_lower = true,
 	},
 	[OBJ_TASK] = {
 		.name = "scheduled task",

@@ -651,30 +651,49 @@ static int cfs_rename(const char *from, const char *to, unsigned int flags)
 {
 	struct cfs *fs = cfs_get();
 	char *fromdir, *todir;
-	struct node dir, src;
+	struct node dir, src, dst;
 	const char *newname;
+	bool across;
 	int rc;
 
 	op_begin(from);
 	split_path(from, &fromdir);
 	newname = split_path(to, &todir);
-	/* Every directory is a different API collection: nothing moves
-	 * between two of them. */
-	if (strcmp(fromdir, todir)) {
-		rc = -EXDEV;
+	across = strcmp(fromdir, todir) != 0;
+	/* mv's retry of a rename just refused (fuse/refused.h). */
+	rc = refused_retry(&fs->refused, from, to, flags);
+	if (rc) {
+		log_error("not renamed, nothing sent: refused a moment ago");
 		goto out;
 	}
 	rc = tree_resolve(fs, fromdir, &dir);
 	if (rc)
 		goto out;
-	rc = tree_resolve(fs, from, &src);
-	if (!rc) {
-		rc = dir.kind->rename && !fs->conf.ro
-			 ? dir.kind->rename(&dir, &src, newname, flags)
-			 : refuse();
-		node_release(&src);
+	/* Every directory is a different API collection: only a kind that
+	 * can move its members (a resource to another environment) takes
+	 * a rename into another directory. */
+	if (across && !dir.kind->move) {
+		rc = -EXDEV;
+		goto out_dir;
 	}
+	rc = tree_resolve(fs, from, &src);
+	if (rc)
+		goto out_dir;
+	if (fs->conf.ro || (!across && !dir.kind->rename)) {
+		rc = refuse();
+	} else if (!across) {
+		rc = dir.kind->rename(&dir, &src, newname, flags);
+	} else {
+		rc = tree_resolve(fs, todir, &dst);
+		if (!rc) {
+			rc = dir.kind->move(&dir, &src, &dst, newname, flags);
+			node_release(&dst);
+		}
+	}
+	node_release(&src);
+out_dir:
 	node_release(&dir);
+	refused_note(&fs->refused, from, to, flags, rc);
 out:
 	free(fromdir);
 	free(todir);

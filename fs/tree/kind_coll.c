@@ -19,6 +19,7 @@
 #include "tree/kind_inst.h"
 #include "api/objects.h"
 #include "model/objlist.h"
+#include "tree/rename.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -244,6 +245,7 @@ const struct node_kind kind_coll = {
 	.list = coll_list,
 	.lookup = coll_lookup,
 	.create = coll_create,
+	.rename = rename_member,
 };
 
 /* ---- a member ---- */

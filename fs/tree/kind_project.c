@@ -11,6 +11,7 @@
 #include "api/objects.h"
 #include "api/prefetch.h"
 #include "api/store.h"
+#include "tree/rename.h"
 
 static int projects_list(const struct node *dir, struct dir_fill *fill)
 {
@@ -96,6 +97,7 @@ const struct node_kind kind_projects = {
 	.list = projects_list,
 	.lookup = projects_lookup,
 	.mkdir = projects_mkdir,
+	.rename = rename_project,
 };
 
 static int project_list(const struct node *dir, struct dir_fill *fill)
@@ -228,6 +230,7 @@ const struct node_kind kind_project = {
 	.list = project_list,
 	.lookup = project_lookup,
 	.mkdir = project_mkdir,
+	.rename = rename_env,
 	.rmdir = project_rmdir,
 };
 
@@ -291,10 +294,27 @@ const struct node_kind kind_project_json = {
 	.mtime = project_json_mtime,
 };
 
+/* environment.json is the environment: writable where the instance
+ * has its PATCH (NOTES §17.7), read-only on the 2025 API. */
+static const struct node_kind *env_json_kind(const struct node *n)
+{
+	return crud_supported(&n->fs->api, OBJ_ENV) ? &kind_env_obj_json
+						    : &kind_env_json;
+}
+
+static void env_json_set(struct node *n)
+{
+	n->kind = env_json_kind(n);
+	n->id.uuid = n->id.env_uuid;
+	n->id.obj = OBJ_ENV;
+}
+
 static int env_list(const struct node *dir, struct dir_fill *fill)
 {
 	struct node c = node_child(dir, &kind_env_json);
 	enum res_kind k;
+
+	env_json_set(&c);
 
 	if (dir_add(fill, "environment.json", &c))
 		return 0;
@@ -312,7 +332,7 @@ static int env_lookup(struct node *n, const char *name)
 	enum res_kind k;
 
 	if (!strcmp(name, "environment.json")) {
-		n->kind = &kind_env_json;
+		env_json_set(n);
 		return 0;
 	}
 	for (k = 0; k < RES_KINDS; k++) {
@@ -376,6 +396,37 @@ const struct node_kind kind_env_json = {
 	.name = "environment.json",
 	.type = S_IFREG,
 	.render = env_json_render,
+	.size = env_json_size,
+	.mtime = env_mtime,
+};
+
+/* Saving it sends a PATCH of the name and description, as project.json;
+ * opened from a detail no older than cache_ttl, as env_json_render
+ * reads, so an edit is diffed against what the file showed. */
+static int env_json_open(const struct node *n, struct fh *fh)
+{
+	const struct model_env *e;
+	struct cval *v;
+	int rc;
+
+	rc = store_member(&n->fs->api, OBJ_PROJECT, n->project->uuid,
+			  n->fs->conf.cache_ttl, &v);
+	if (rc)
+		return rc;
+	e = model_project_env_by_id(v->data, n->env->id);
+	rc = jsonfile_open(n, fh, e ? e->json : n->env->json);
+	cval_put(v);
+	return rc;
+}
+
+const struct node_kind kind_env_obj_json = {
+	.name = "environment.json",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = env_json_render,
+	.open = env_json_open,
+	.written = jsonfile_written,
+	.commit = jsonfile_commit,
 	.size = env_json_size,
 	.mtime = env_mtime,
 };

@@ -12,6 +12,7 @@
 #include "tree/node.h"
 #include "api/objects.h"
 #include "api/store.h"
+#include "tree/rename.h"
 #include "base/xalloc.h"
 
 static int collection_list(const struct node *dir, struct dir_fill *fill)
@@ -84,6 +85,8 @@ const struct node_kind kind_collection = {
 	.list = collection_list,
 	.lookup = collection_lookup,
 	.create = collection_create,
+	.rename = rename_resource,
+	.move = rename_move_resource,
 	.rmdir = refuse_rmdir,
 };
 

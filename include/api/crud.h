@@ -58,6 +58,22 @@ int crud_create(struct api *api, enum api_obj obj, const struct crud_place *at,
 int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want);
 
+/* Renames object uuid (its row has OBJ_RENAME) to name: a PATCH of its
+ * name, as crud_update() sends it. base is the object's JSON text, from
+ * which the rows whose PATCH needs more than the change take the rest
+ * (NOTES §6.3), or NULL. -EOPNOTSUPP, nothing sent, where the instance
+ * has no such PATCH (environments on the 2025 API). */
+int crud_rename(struct api *api, enum api_obj obj, const struct crud_place *at,
+		const char *uuid, const char *base, const char *name);
+
+/* Moves resource uuid (its row has OBJ_MOVE) to the environment
+ * env_uuid: POST PATH/ID/move. -EOPNOTSUPP, nothing sent, on an
+ * instance without the route (NOTES §17.11: the 2025 API); else the
+ * API's refusals as SPEC §5 maps them ("already in this environment":
+ * EINVAL). */
+int crud_move(struct api *api, enum api_obj obj, const char *uuid,
+	      const char *env_uuid);
+
 /* Deletes object uuid; query (e.g. "delete_volumes=1&...", or NULL) is
  * sent as the request's query. -ENOTEMPTY when the API refuses because
  * the object still holds resources. */

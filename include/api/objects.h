@@ -65,6 +65,12 @@ enum {
 	OBJ_PATCH = 1 << 2,  /* PATCH PATH/ID */
 	OBJ_CREATE = 1 << 3, /* POST PATH (or PATH/TYPE, see types) */
 	OBJ_DELETE = 1 << 4, /* DELETE PATH/ID */
+	/* PATCH PATH/ID {"name": ...}: mv renames a member in its
+	 * directory (SPEC §6). */
+	OBJ_RENAME = 1 << 5,
+	/* POST PATH/ID/move {"environment_uuid": ...}: mv moves a resource
+	 * to another environment. Current Coolify only (NOTES §17.11). */
+	OBJ_MOVE = 1 << 6,
 };
 
 /* What a create body takes from the place it is made in (crud.h). */
@@ -155,6 +161,11 @@ struct api_object {
 	/* NOTES §4.3: a delete runs in a queued job, and the lists show
 	 * the member until it has run. */
 	bool delete_queued;
+	/* NOTES §3.2 (environments), TagsController (tags): the API
+	 * lower-cases and trims the names it is given, so a rename to a
+	 * name it would change is refused (the entry would not be the one
+	 * the next listing shows). */
+	bool names_lower;
 };
 
 /* The row of o. */

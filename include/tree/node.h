@@ -192,6 +192,12 @@ struct node_kind {
 	 * newname in this directory (rename(2) flags). */
 	int (*rename)(const struct node *dir, const struct node *from,
 		      const char *newname, unsigned int flags);
+	/* Directories: moves child from (a node in this directory) into
+	 * another directory, to, as newname (rename(2) flags). NULL:
+	 * nothing leaves this directory but by copying (EXDEV). */
+	int (*move)(const struct node *dir, const struct node *from,
+		    const struct node *to, const char *newname,
+		    unsigned int flags);
 
 	/* Files: the whole contents, into out (already empty). */
 	int (*render)(const struct node *n, struct buf *out);
@@ -334,6 +340,8 @@ extern const struct node_kind kind_project;
 extern const struct node_kind kind_project_json;
 extern const struct node_kind kind_env;
 extern const struct node_kind kind_env_json;
+/* environment.json that saves (its PATCH); kind_env_json is read-only */
+extern const struct node_kind kind_env_obj_json;
 extern const struct node_kind kind_collection; /* id.rkind */
 extern const struct node_kind kind_resource;
 extern const struct node_kind kind_resource_json;

@@ -1,5 +1,7 @@
 """Projects and environments (NOTES §3, §17.7)."""
 
+import unicodedata
+
 from . import util
 from .applications import app_raw
 from .databases import SENSITIVE_LATEST as DB_SENSITIVE, db_raw
@@ -9,7 +11,7 @@ from .models import ENVIRONMENT_COLUMNS, PROJECT_COLUMNS, simple_row
 from .router import LATEST, SEED, route
 from .services import SENSITIVE as SVC_SENSITIVE, service_raw
 from .servers import nested_hide
-from .validation import validate
+from .validation import check, extra_fields, validate
 
 
 def _public(row):
@@ -118,11 +120,52 @@ def create_project(ctx):
     return json_response(201, {"uuid": project["uuid"]})
 
 
+# HEAD:app/Support/ValidationPatterns.php NAME_PATTERN and nameMessages().
+_NAME_PUNCTUATION = "-_./@&()#,:+"
+_NAME_REGEX_MESSAGE = ("The name may only contain letters (including Unicode), numbers, spaces, "
+                       "and these characters: - _ . / @ & ( ) # , : +")
+
+
+def _name_ok(name):
+    """/^[\p{L}\p{M}\p{N}\s\-_.@\/&()#,:+]+$/u"""
+    return bool(name) and all(unicodedata.category(c)[0] in "LMN" or c.isspace()
+                              or c in _NAME_PUNCTUATION for c in name)
+
+
+def _update_errors(ctx, data):
+    """The PATCH rules of a project or an environment: at the seed
+    customApiValidator's `string|max:255|nullable`; at HEAD
+    ValidationPatterns::nameRules(required: false) (Validator::make, with
+    nameMessages(): min 3, max 255, NAME_PATTERN). Either way the
+    allow-list's errors join the validator's."""
+    if not ctx.latest:
+        errors = check(data, {"name": "string|max:255|nullable", "description": "string|nullable"})
+    else:
+        errors = check(data, {"description": "string|nullable"})
+        name = data.get("name")
+        if isinstance(name, str):
+            found = []
+            if len(name) < 3:
+                found.append("The name must be at least 3 characters.")
+            if len(name) > 255:
+                found.append("The name may not be greater than 255 characters.")
+            if not _name_ok(name):
+                found.append(_NAME_REGEX_MESSAGE)
+            if found:
+                errors["name"] = found
+        elif name is not None:
+            errors["name"] = ["The name field must be a string."]
+    for field in extra_fields(data, ("name", "description")):
+        errors.setdefault(field, []).append("This field is not allowed.")
+    return errors
+
+
 def update_project(ctx):
     validate_incoming_request(ctx.req)
     data = ctx.req.all()
-    validate(data, {"name": "string|max:255|nullable", "description": "string|nullable"},
-             ("name", "description"))
+    errors = _update_errors(ctx, data)
+    if errors:
+        fail(422, "Validation failed.", errors=errors)
     project = find(ctx)
     if data.get("name"):
         project["name"] = data["name"]
@@ -175,15 +218,18 @@ def _env(ctx):
 def update_environment(ctx):
     validate_incoming_request(ctx.req)
     data = ctx.req.all()
-    validate(data, {"name": "string|max:255|nullable", "description": "string|nullable"},
-             ("name", "description"))
+    errors = _update_errors(ctx, data)
+    if errors:
+        fail(422, "Validation failed.", errors=errors)
     project, env = _env(ctx)
     if data.get("name"):
-        name = normalize_env_name(data["name"])
-        other = find_environment(ctx.state, project, name)
-        if other is not None and other is not env:
+        # ProjectController::update_environment compares the name as sent,
+        # before the model lower-cases it (NOTES §3.2).
+        if data["name"] != env["name"] and any(
+                e["name"] == data["name"] and e is not env
+                for e in ctx.state.environments_of(project)):
             fail(409, "Environment with this name already exists.")
-        env["name"] = name
+        env["name"] = normalize_env_name(data["name"])
     if "description" in data:
         env["description"] = data["description"]
     ctx.state.touch(env)

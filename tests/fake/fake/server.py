@@ -8,15 +8,24 @@ import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import (applications, databases, deployments, envs, keys, other, projects, rollback,
-               servers, services, tags, tasks, teams)
+from . import applications, databases, deployments, envs, keys, other, projects
+from . import servers, services, tags, teams
+from . import tasks
+from . import rollback
+from . import moves
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
 from .router import Ctx
 
-API_MODULES = (other, projects, applications, envs, databases, services, deployments, servers,
-               keys, teams, tags, tasks, rollback)
+# One module a line: each part of the API adds its own.
+API_MODULES = (
+    other, projects, applications, envs, databases, services, deployments, servers, keys, teams,
+    tags,
+    tasks,
+    rollback,
+    moves,
+)
 
 
 def all_routes():
