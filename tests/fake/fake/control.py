@@ -260,4 +260,5 @@ def dump(state):
                          deleted=bool(s.get("_deleted"))) for s in state.table("servers")],
         "private_keys": [_public(k) for k in state.table("private_keys")],
         "tags": [_public(t) for t in state.table("tags")],
+        "shared_envs": [dict(e) for e in state.table("shared_envs")],
     }

@@ -9,14 +9,16 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import (applications, databases, deployments, envs, keys, other, projects, servers,
-               services, tags, teams)
+               services, shared_envs, tags, teams)
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
 from .router import Ctx
 
-API_MODULES = (other, projects, applications, envs, databases, services, deployments, servers,
-               keys, teams, tags)
+# shared_envs before projects: /projects/{uuid}/envs would match the environment
+# route /projects/{uuid}/{environment} (routes/api.php registers it first too).
+API_MODULES = (other, shared_envs, projects, applications, envs, databases, services, deployments,
+               servers, keys, teams, tags)
 
 
 def all_routes():
