@@ -76,7 +76,8 @@ static bool env_var_fill(struct env_var *v, struct json_object *o)
 	/* NOTES §17.7: shared variables have a numeric id and no uuid. */
 	if (!v->uuid && json_object_object_get_ex(o, "id", &f) &&
 	    json_object_is_type(f, json_type_int))
-		v->uuid = xasprintf("%lld", (long long)json_object_get_int64(f));
+		v->uuid =
+		    xasprintf("%lld", (long long)json_object_get_int64(f));
 	/* NOTES §1.5: without read:sensitive the key is absent, not null.
 	 * A null value is the empty one (NOTES §10.1). */
 	if (json_object_object_get_ex(o, "value", &f))
@@ -292,8 +293,8 @@ static void add_flags(struct json_object *body, const struct env_var *v,
 
 /* The body every resource change starts with: the key, its value, and
  * which set (applications only). */
-static struct json_object *res_body(const struct env_target *t,
-				    const char *key, const char *value)
+static struct json_object *res_body(const struct env_target *t, const char *key,
+				    const char *value)
 {
 	struct json_object *body = json_object_new_object();
 

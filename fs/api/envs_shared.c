@@ -79,8 +79,8 @@ static void shared_remove(const struct env_target *t, const char *path,
 }
 
 static void shared_flag(const struct env_target *t, const char *path,
-			const struct env_var *cur, enum env_flag f,
-			bool latest, struct env_request *rq)
+			const struct env_var *cur, enum env_flag f, bool latest,
+			struct env_request *rq)
 {
 	(void)t;
 	member(path, cur, "PATCH", rq);

@@ -33,8 +33,8 @@ static const char *const keep_key[] = { "private_key", NULL };
 
 /* A project's directory holds project.json and, on current Coolify, its
  * shared variables (tree/shared_envs.h) beside its environments. */
-static const char *const envs_reserved[] = { "project.json", "envs",
-					     "envs.env", NULL };
+static const char *const envs_reserved[] = { "project.json", "envs", "envs.env",
+					     NULL };
 
 /* teams/current is the token's team (kind_coll.c). */
 static const char *const teams_reserved[] = { "current", NULL };

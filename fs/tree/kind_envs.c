@@ -37,8 +37,8 @@
  * open handle's). */
 static struct env_target target_of(const struct node_id *id)
 {
-	struct env_target t = env_target_res(id->rkind, id->uuid,
-					     id->variant == NODE_PREVIEW);
+	struct env_target t =
+	    env_target_res(id->rkind, id->uuid, id->variant == NODE_PREVIEW);
 
 	switch (id->obj) {
 	case OBJ_PROJECT:

@@ -84,8 +84,7 @@ struct env_target {
 static inline struct env_target env_target_res(enum res_kind kind,
 					       const char *uuid, bool preview)
 {
-	struct env_target t = { ENV_OWNER_RESOURCE, kind, uuid, NULL,
-				preview };
+	struct env_target t = { ENV_OWNER_RESOURCE, kind, uuid, NULL, preview };
 
 	return t;
 }
