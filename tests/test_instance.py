@@ -40,6 +40,12 @@ def servers(fake):
     return assign(as_list(fake.api("/servers")[1]))
 
 
+def shared(fake):
+    """The shared variables' entries a server or the token's team has:
+    current Coolify only (test_shared_envs.py)."""
+    return [] if fake.api("/version")[1].startswith("4.0.0-beta") else ["envs", "envs.env"]
+
+
 def keys(fake):
     return assign(as_list(fake.api("/security/keys")[1]))
 
@@ -51,7 +57,8 @@ def test_servers_directory(mnt, fresh):
     assert sorted(os.listdir(mnt.p("servers"))) == sorted(want)
     for name, srv in want.items():
         d = mnt.p("servers", name)
-        assert sorted(os.listdir(d)) == ["ctl", "domains", "resources.json", "server.json"]
+        assert sorted(os.listdir(d)) == \
+            sorted(["ctl", "domains", "resources.json", "server.json", *shared(fresh)])
         assert json.load(open(os.path.join(d, "server.json"))) == \
             fresh.api("/servers/" + srv["uuid"])[1]
         assert json.load(open(os.path.join(d, "resources.json"))) == \
@@ -74,7 +81,8 @@ def test_listing_servers_never_validates(mnt, fresh):
     instances; no listing or read may touch it."""
     fresh.clear_log()
     run(["ls", "-lR", mnt.p("servers")])
-    run("cat %s/servers/*/* >/dev/null" % mnt.path)
+    run("cat %s/servers/*/* %s/servers/*/envs/* >/dev/null 2>&1 || "
+        "test $? = 1" % (mnt.path, mnt.path))  # envs/ is a directory (current Coolify)
     assert calls(fresh, "/validate") == []
 
 
@@ -206,7 +214,9 @@ def test_teams_and_current(mnt, fresh):
     assert ("/api/v1/team" if latest else "/api/v1/teams/current") in asked
     for name, team in teams.items():
         d = mnt.p("teams", name)
-        assert sorted(os.listdir(d)) == ["members.json", "team.json"]
+        # /team/envs is the token's team's only.
+        mine = shared(fresh) if name == "Root Team" else []
+        assert sorted(os.listdir(d)) == sorted(["members.json", "team.json", *mine])
         shown = json.load(open(os.path.join(d, "team.json")))
         assert shown == {k: v for k, v in team.items() if k != "uuid"}
         assert json.load(open(os.path.join(d, "members.json"))) == \
@@ -294,7 +304,9 @@ def test_modes_and_owner(mnt):
         for f in files:
             st = os.lstat(os.path.join(root, f))
             # ctl and the objects' own files take writes (SPEC §3.4).
-            want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json") else 0o400
+            # ... and so do variables (shared ones in servers/S/ and teams/T/).
+            want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json") or \
+                "/envs" in root or f == "envs.env" else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)
     assert os.lstat(mnt.p("teams", "current")).st_mode & stat.S_IFLNK

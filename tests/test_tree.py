@@ -40,15 +40,18 @@ def test_resources_json_is_the_api_list(mnt, fake_mode):
     assert json.loads(open(mnt.p("resources.json")).read()) == api
 
 
-def test_projects_and_environments(mnt, tree):
+def test_projects_and_environments(mnt, tree, fake_mode):
+    # Shared variables are current Coolify's only (test_shared_envs.py).
+    shared = [] if fake_mode.api("/version")[1].startswith("4.0.0-beta") else ["envs", "envs.env"]
     assert sorted(os.listdir(mnt.p("projects"))) == sorted(tree.projects)
     for pname, p in tree.projects.items():
         envs = tree.envs(p["uuid"])
-        assert sorted(os.listdir(mnt.p("projects", pname))) == sorted(["project.json", *envs])
+        assert sorted(os.listdir(mnt.p("projects", pname))) == \
+            sorted(["project.json", *shared, *envs])
         assert json.load(open(mnt.p("projects", pname, "project.json"))) == tree.details[p["uuid"]]
         for ename, e in envs.items():
             d = mnt.p("projects", pname, ename)
-            assert sorted(os.listdir(d)) == sorted(["environment.json", *KINDS])
+            assert sorted(os.listdir(d)) == sorted(["environment.json", *KINDS, *shared])
             assert json.load(open(os.path.join(d, "environment.json"))) == e
 
 
@@ -181,6 +184,17 @@ def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
     # another query.)
     asked = [(e["path"], e["query"]) for e in fake_mode.log()]
     assert len(asked) == len(set(asked)), "a request was made twice: %s" % asked
+    # Shared variables (current Coolify): one list per project and per
+    # environment, like a resource's envs/ (test_shared_envs.py).
+    shared = [p for p in gets if p.endswith("/envs") and p.startswith("/api/v1/projects/")]
+    want_shared = []
+    if not fake_mode.api("/version")[1].startswith("4.0.0-beta"):
+        for p in tree.projects.values():
+            want_shared.append("/api/v1/projects/%s/envs" % p["uuid"])
+            for e in fake_mode.api("/projects/%s/environments" % p["uuid"])[1]:
+                want_shared.append("/api/v1/projects/%s/environments/%s/envs" % (p["uuid"], e["uuid"]))
+    assert sorted(shared) == sorted(want_shared)
+    gets = [p for p in gets if p not in shared]
     project_gets = [p for p in gets if p.startswith("/api/v1/projects/")]
     assert len(project_gets) == len(tree.projects)
     # A database only /resources lists is read on its own (NOTES §5.1).

@@ -1,11 +1,13 @@
 #include "api/envs.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "api/envs_routes.h"
 #include "base/log.h"
 #include "model/model.h"
 #include "api/objects.h"
@@ -71,6 +73,11 @@ static bool env_var_fill(struct env_var *v, struct json_object *o)
 		return false;
 	v->key = xstrdup(model_jstr(o, "key"));
 	v->uuid = xstrdup(model_jstr(o, "uuid"));
+	/* NOTES §17.7: shared variables have a numeric id and no uuid. */
+	if (!v->uuid && json_object_object_get_ex(o, "id", &f) &&
+	    json_object_is_type(f, json_type_int))
+		v->uuid =
+		    xasprintf("%lld", (long long)json_object_get_int64(f));
 	/* NOTES §1.5: without read:sensitive the key is absent, not null.
 	 * A null value is the empty one (NOTES §10.1). */
 	if (json_object_object_get_ex(o, "value", &f))
@@ -133,9 +140,29 @@ bool envs_supported(const struct api *api, enum res_kind kind)
 	return kind != RES_DB || api->current_api;
 }
 
-static char *envs_path(enum res_kind kind, const char *uuid)
+bool envs_shared_supported(const struct api *api)
 {
-	return xasprintf("%s/%s/envs", obj_kind_path(kind), uuid);
+	return api->current_api;
+}
+
+/* The target's list: its API path and its cache key. */
+static char *envs_path(const struct env_target *t)
+{
+	switch (t->owner) {
+	case ENV_OWNER_PROJECT:
+		return xasprintf("/projects/%s/envs", t->uuid);
+	case ENV_OWNER_ENV:
+		return xasprintf("/projects/%s/environments/%s/envs",
+				 t->project, t->uuid);
+	case ENV_OWNER_SERVER:
+		return xasprintf("/servers/%s/envs", t->uuid);
+	case ENV_OWNER_TEAM:
+		return xstrdup("/team/envs");
+	case ENV_OWNER_RESOURCE:
+	case ENV_OWNERS:
+		break;
+	}
+	return xasprintf("%s/%s/envs", obj_kind_path(t->kind), t->uuid);
 }
 
 struct envs_load {
@@ -165,20 +192,19 @@ static int envs_load(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
-bool envs_fresh(struct api *api, enum res_kind kind, const char *uuid)
+bool envs_fresh(struct api *api, const struct env_target *t)
 {
-	char *path = envs_path(kind, uuid);
+	char *path = envs_path(t);
 	bool fresh = cache_fresh(&api->cache, path, api->cache_ttl);
 
 	free(path);
 	return fresh;
 }
 
-int envs_get(struct api *api, enum res_kind kind, const char *uuid,
-	     struct cval **out)
+int envs_get(struct api *api, const struct env_target *t, struct cval **out)
 {
 	struct envs_load ctx = { api };
-	char *path = envs_path(kind, uuid);
+	char *path = envs_path(t);
 	int rc;
 
 	rc = cache_fetch(&api->cache, path, api->cache_ttl, envs_load, &ctx,
@@ -187,12 +213,12 @@ int envs_get(struct api *api, enum res_kind kind, const char *uuid,
 	return rc;
 }
 
-bool envs_cached_has(struct api *api, enum res_kind kind, const char *uuid,
-		     const char *key, bool preview)
+bool envs_cached_has(struct api *api, const struct env_target *t,
+		     const char *key)
 {
-	char *path = envs_path(kind, uuid);
+	char *path = envs_path(t);
 	struct cval *cv = cache_peek(&api->cache, path);
-	bool has = cv && env_list_find(cv->data, key, preview);
+	bool has = cv && env_list_find(cv->data, key, t->preview);
 
 	cval_put(cv);
 	free(path);
@@ -210,7 +236,7 @@ static int current_var(struct api *api, const struct env_target *t,
 	struct cval *cv;
 	int rc, i;
 
-	rc = envs_get(api, t->kind, t->uuid, &cv);
+	rc = envs_get(api, t, &cv);
 	if (rc)
 		return rc;
 	l = cv->data;
@@ -263,6 +289,102 @@ static void add_flags(struct json_object *body, const struct env_var *v,
 	}
 }
 
+/* ---- a resource's routes (NOTES §10, §17.4) ---- */
+
+/* The body every resource change starts with: the key, its value, and
+ * which set (applications only). */
+static struct json_object *res_body(const struct env_target *t, const char *key,
+				    const char *value)
+{
+	struct json_object *body = json_object_new_object();
+
+	json_object_object_add(body, "key", json_object_new_string(key));
+	json_object_object_add(body, "value", json_object_new_string(value));
+	if (t->kind == RES_APP)
+		json_object_object_add(body, "is_preview",
+				       json_object_new_boolean(t->preview));
+	return body;
+}
+
+/* A value over several lines needs is_multiline where the API takes it
+ * (not on 2025 application endpoints). */
+static void res_multiline(struct json_object *body, const struct env_target *t,
+			  const char *value, bool latest)
+{
+	if (strchr(value, '\n') && (latest || t->kind != RES_APP))
+		json_object_object_add(body, "is_multiline",
+				       json_object_new_boolean(1));
+}
+
+static void res_update(const struct env_target *t, const char *path,
+		       const struct env_var *cur, const char *value,
+		       bool latest, struct env_request *rq)
+{
+	rq->method = "PATCH";
+	rq->path = xstrdup(path);
+	rq->body = res_body(t, cur->key, value);
+	/* NOTES §10.3: a service PATCH changes only what it is sent. */
+	if (t->kind != RES_SVC)
+		add_flags(rq->body, cur, t->kind, latest);
+	res_multiline(rq->body, t, value, latest);
+}
+
+static void res_create(const struct env_target *t, const char *path,
+		       const char *key, const char *value,
+		       const struct env_var *like, bool latest,
+		       struct env_request *rq)
+{
+	rq->method = "POST";
+	rq->path = xstrdup(path);
+	rq->body = res_body(t, key, value);
+	if (like)
+		add_flags(rq->body, like, t->kind, latest);
+	res_multiline(rq->body, t, value, latest);
+}
+
+static void res_remove(const struct env_target *t, const char *path,
+		       const struct env_var *cur, struct env_request *rq)
+{
+	(void)t;
+	rq->method = "DELETE";
+	rq->path = xasprintf("%s/%s", path, cur->uuid);
+}
+
+static void res_flag(const struct env_target *t, const char *path,
+		     const struct env_var *cur, enum env_flag f, bool latest,
+		     struct env_request *rq)
+{
+	(void)f;
+	rq->method = "PATCH";
+	rq->path = xstrdup(path);
+	rq->body = res_body(t, cur->key, cur->value);
+	add_flags(rq->body, cur, t->kind, latest);
+}
+
+static bool res_can_flag(const struct env_target *t, enum env_flag f,
+			 bool latest)
+{
+	return flag_fields[f][latest] &&
+	       !(!latest && t->kind == RES_APP &&
+		 (f == ENV_MULTILINE || f == ENV_SHOWN_ONCE));
+}
+
+static const struct env_routes res_routes = {
+	.update = res_update,
+	.create = res_create,
+	.remove = res_remove,
+	.flag = res_flag,
+	.rename = NULL, /* create, then delete: the API renames nothing */
+	.can_flag = res_can_flag,
+	.bulk = true,
+	.flag_needs_value = true,
+};
+
+static const struct env_routes *routes_of(const struct env_target *t)
+{
+	return env_target_shared(t) ? &envs_shared_routes : &res_routes;
+}
+
 /* Sends one request with a JSON body; on success, *answer (if not NULL)
  * gets the parsed answer. */
 static int send_json(struct api *api, const char *method, const char *path,
@@ -283,12 +405,26 @@ static int send_json(struct api *api, const char *method, const char *path,
 	return rc;
 }
 
+/* Sends a request a routes row built, and releases it. */
+static int send_request(struct api *api, struct env_request *rq,
+			struct json_object **answer)
+{
+	int rc = send_json(api, rq->method, rq->path, rq->body, answer);
+
+	json_object_put(rq->body);
+	free(rq->path);
+	memset(rq, 0, sizeof(*rq));
+	return rc;
+}
+
 /* After a change: store the list with the API's new object for key in
- * it, or drop the list when the answer does not give one. */
+ * it (and without the variable deleted_uuid names: a delete, or the old
+ * key of a rename), or drop the list when the answer does not give
+ * one. */
 static void cache_update(struct api *api, const struct env_target *t,
 			 struct json_object *obj, const char *deleted_uuid)
 {
-	char *path = envs_path(t->kind, t->uuid);
+	char *path = envs_path(t);
 	struct env_list *nl = NULL;
 	struct env_var fresh;
 	struct cval *cv;
@@ -329,8 +465,10 @@ out:
 int envs_set(struct api *api, const struct env_target *t, const char *key,
 	     const char *value, const struct env_var *like)
 {
-	struct json_object *body = json_object_new_object(), *answer = NULL;
-	char *path = envs_path(t->kind, t->uuid), *want = trimmed(value);
+	const struct env_routes *routes = routes_of(t);
+	struct json_object *answer = NULL;
+	struct env_request rq = { 0 };
+	char *path = envs_path(t), *want = trimmed(value);
 	struct env_var cur;
 	bool latest = api->current_api, exists;
 	int rc;
@@ -354,30 +492,20 @@ int envs_set(struct api *api, const struct env_target *t, const char *key,
 		rc = -EACCES;
 		goto out_cur;
 	}
-	json_object_object_add(body, "key", json_object_new_string(key));
-	json_object_object_add(body, "value", json_object_new_string(want));
-	if (t->kind == RES_APP)
-		json_object_object_add(body, "is_preview",
-				       json_object_new_boolean(t->preview));
-	if (exists && t->kind != RES_SVC)
-		add_flags(body, &cur, t->kind, latest);
-	else if (!exists && like)
-		add_flags(body, like, t->kind, latest);
-	/* A value over several lines needs is_multiline where the API
-	 * takes it (not on 2025 application endpoints). */
-	if (strchr(want, '\n') && (latest || t->kind != RES_APP))
-		json_object_object_add(body, "is_multiline",
-				       json_object_new_boolean(1));
-	rc = send_json(api, exists ? "PATCH" : "POST", path, body, &answer);
+	if (exists)
+		routes->update(t, path, &cur, want, latest, &rq);
+	else
+		routes->create(t, path, key, want, like, latest, &rq);
+	rc = send_request(api, &rq, &answer);
 	if (!rc)
-		/* A create can add a preview twin (NOTES §10.1): refetch. */
+		/* A create can add a preview twin (NOTES §10.1), and a shared
+		 * one answers only its id: refetch. */
 		cache_update(api, t, exists ? answer : NULL, NULL);
 out_cur:
 	if (exists)
 		env_var_release(&cur);
 out:
 	json_object_put(answer);
-	json_object_put(body);
 	explicit_bzero(want, strlen(want));
 	free(want);
 	free(path);
@@ -386,6 +514,7 @@ out:
 
 int envs_delete(struct api *api, const struct env_target *t, const char *key)
 {
+	struct env_request rq = { 0 };
 	struct env_var cur;
 	bool latest;
 	char *path;
@@ -394,9 +523,9 @@ int envs_delete(struct api *api, const struct env_target *t, const char *key)
 	rc = current_var(api, t, key, &cur, &latest);
 	if (rc)
 		return rc;
-	path = xasprintf("%s/%s/envs/%s", obj_kind_path(t->kind), t->uuid,
-			 cur.uuid);
-	rc = send_json(api, "DELETE", path, NULL, NULL);
+	path = envs_path(t);
+	routes_of(t)->remove(t, path, &cur, &rq);
+	rc = send_request(api, &rq, NULL);
 	if (!rc || rc == -ENOENT)
 		cache_update(api, t, NULL, cur.uuid);
 	free(path);
@@ -407,23 +536,43 @@ int envs_delete(struct api *api, const struct env_target *t, const char *key)
 int envs_rename(struct api *api, const struct env_target *t, const char *from,
 		const char *to, bool noreplace)
 {
+	const struct env_routes *routes = routes_of(t);
 	struct env_var cur, other;
-	bool latest;
+	bool latest, taken;
 	int rc;
 
 	rc = current_var(api, t, from, &cur, &latest);
 	if (rc)
 		return rc;
-	if (!cur.value) {
+	if (!cur.value && !routes->rename) {
 		rc = -EACCES; /* hidden from this token: cannot be carried */
 		goto out;
 	}
-	if (!current_var(api, t, to, &other, &latest)) {
+	taken = !current_var(api, t, to, &other, &latest);
+	if (taken)
 		env_var_release(&other);
-		if (noreplace) {
-			rc = -EEXIST;
-			goto out;
-		}
+	if (taken && noreplace) {
+		rc = -EEXIST;
+		goto out;
+	}
+	if (routes->rename && !taken) {
+		/* One request, and the variable keeps its id and flags; its
+		 * value, hidden or not, is not carried. */
+		struct json_object *answer = NULL;
+		struct env_request rq = { 0 };
+		char *path = envs_path(t);
+
+		routes->rename(t, path, &cur, to, &rq);
+		rc = send_request(api, &rq, &answer);
+		if (!rc)
+			cache_update(api, t, answer, cur.uuid);
+		json_object_put(answer);
+		free(path);
+		goto out;
+	}
+	if (!cur.value) {
+		rc = -EACCES; /* hidden from this token: cannot be carried */
+		goto out;
 	}
 	rc = envs_set(api, t, to, cur.value, &cur);
 	if (!rc)
@@ -436,7 +585,9 @@ out:
 int envs_set_flag(struct api *api, const struct env_target *t, const char *key,
 		  enum env_flag flag, bool on)
 {
-	struct json_object *body, *answer = NULL;
+	const struct env_routes *routes = routes_of(t);
+	struct json_object *answer = NULL;
+	struct env_request rq = { 0 };
 	struct env_var cur;
 	bool latest;
 	char *path;
@@ -445,13 +596,11 @@ int envs_set_flag(struct api *api, const struct env_target *t, const char *key,
 	rc = current_var(api, t, key, &cur, &latest);
 	if (rc)
 		return rc;
-	if (!flag_fields[flag][latest] ||
-	    (!latest && t->kind == RES_APP &&
-	     (flag == ENV_MULTILINE || flag == ENV_SHOWN_ONCE))) {
+	if (!routes->can_flag(t, flag, latest)) {
 		rc = -EINVAL;
 		goto out;
 	}
-	if (!cur.value) {
+	if (!cur.value && routes->flag_needs_value) {
 		/* The PATCH carries the value (NOTES §10.2): without it the
 		 * API would blank a value we were never shown. */
 		log_error("cannot change %s of %s: this token may not read its "
@@ -464,20 +613,12 @@ int envs_set_flag(struct api *api, const struct env_target *t, const char *key,
 		goto out;
 	cur.flags[flag] = on;
 	cur.has[flag] = true;
-	body = json_object_new_object();
-	json_object_object_add(body, "key", json_object_new_string(key));
-	json_object_object_add(body, "value",
-			       json_object_new_string(cur.value));
-	if (t->kind == RES_APP)
-		json_object_object_add(body, "is_preview",
-				       json_object_new_boolean(t->preview));
-	add_flags(body, &cur, t->kind, latest);
-	path = envs_path(t->kind, t->uuid);
-	rc = send_json(api, "PATCH", path, body, &answer);
+	path = envs_path(t);
+	routes->flag(t, path, &cur, flag, latest, &rq);
+	rc = send_request(api, &rq, &answer);
 	if (!rc)
 		cache_update(api, t, answer, NULL);
 	json_object_put(answer);
-	json_object_put(body);
 	free(path);
 out:
 	env_var_release(&cur);
@@ -521,12 +662,12 @@ static size_t bulk_outcome(struct api *api, const struct env_target *t,
 {
 	const struct env_list *l;
 	struct cval *cv;
-	char *path = envs_path(t->kind, t->uuid);
+	char *path = envs_path(t);
 	size_t i, n = 0;
 
 	cache_invalidate(&api->cache, path);
 	free(path);
-	if (envs_get(api, t->kind, t->uuid, &cv)) {
+	if (envs_get(api, t, &cv)) {
 		buf_adds(out, "unknown (the list could not be read back)");
 		return 0;
 	}
@@ -552,21 +693,14 @@ static size_t bulk_outcome(struct api *api, const struct env_target *t,
 	return n;
 }
 
-int envs_apply(struct api *api, const struct env_target *t,
-	       const struct dotenv *want)
+/* What a save of want needs checked before anything is sent: never
+ * blank a value we were not shown (as envs_set), and, for routes that
+ * take one request per key, nothing the API would refuse halfway. */
+static int apply_check(const struct env_target *t, const struct env_list *l,
+		       const struct dotenv *want)
 {
-	struct json_object *body, *data;
-	struct buf applied = BUF_INIT, sent = BUF_INIT;
-	const struct env_list *l;
-	struct cval *cv;
-	char *path = envs_path(t->kind, t->uuid);
 	size_t i;
-	int rc;
 
-	rc = envs_get(api, t->kind, t->uuid, &cv);
-	if (rc)
-		goto out;
-	l = cv->data;
 	for (i = 0; i < want->n; i++) {
 		const struct env_var *cur =
 		    env_list_find(l, want->v[i].key, t->preview);
@@ -575,20 +709,38 @@ int envs_apply(struct api *api, const struct env_target *t,
 
 		free(value);
 		if (blank) {
-			/* As envs_set: never blank a value we were not shown;
-			 * the whole file is refused before anything is sent. */
 			log_error(
 			    "envs.env not saved, nothing sent: %s holds a "
 			    "value this token may not read, and the file "
 			    "gives it an empty one",
 			    want->v[i].key);
-			cval_put(cv);
-			rc = -EACCES;
-			goto out;
+			return -EACCES;
+		}
+		/* The API's key rule (NOTES §17.4): max 255. */
+		if (env_target_shared(t) && strlen(want->v[i].key) > 255) {
+			log_error("envs.env not saved, nothing sent: the key "
+				  "%.32s... is longer than 255 characters",
+				  want->v[i].key);
+			return -EINVAL;
 		}
 	}
-	body = json_object_new_object();
-	data = json_object_new_array();
+	return 0;
+}
+
+/* The bulk request of a save: every changed and new key at once. On a
+ * refusal, says which keys hold their new value now (no transaction,
+ * NOTES §10.2). */
+static int apply_bulk(struct api *api, const struct env_target *t,
+		      const struct env_list *l, const struct dotenv *want,
+		      struct buf *applied)
+{
+	struct json_object *body = json_object_new_object();
+	struct json_object *data = json_object_new_array();
+	struct buf sent = BUF_INIT;
+	char *path = envs_path(t);
+	size_t i;
+	int rc = 0;
+
 	json_object_object_add(body, "data", data);
 	for (i = 0; i < want->n; i++) {
 		const struct env_var *cur =
@@ -624,21 +776,95 @@ int envs_apply(struct api *api, const struct env_target *t,
 			 * longer the API's plain "invalid". */
 			if (applied_n || (rc != -EINVAL && rc != -EACCES))
 				rc = -EIO;
-			goto out_put;
+		} else {
+			buf_addf(applied, "set %s", sent.buf);
 		}
-		buf_addf(&applied, "set %s", sent.buf);
 	}
+	json_object_put(body);
+	buf_release(&sent);
+	free(path);
+	return rc;
+}
+
+/* Routes without a bulk form (shared variables, NOTES §17.7): one POST
+ * or PATCH per changed key, in the file's order. The first refusal
+ * stops the save: its errno when nothing was sent before it, else -EIO
+ * with what was saved in the log. */
+static int apply_each(struct api *api, const struct env_target *t,
+		      const struct env_list *l, const struct dotenv *want,
+		      struct buf *applied)
+{
+	const struct env_routes *routes = routes_of(t);
+	bool latest = l->latest || api->current_api;
+	char *path = envs_path(t);
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < want->n && !rc; i++) {
+		const struct env_var *cur =
+		    env_list_find(l, want->v[i].key, t->preview);
+		char *value = trimmed(want->v[i].value);
+		struct env_request rq = { 0 };
+
+		if (bulk_changes(cur, value)) {
+			if (cur)
+				routes->update(t, path, cur, value, latest,
+					       &rq);
+			else
+				routes->create(t, path, want->v[i].key, value,
+					       NULL, latest, &rq);
+			rc = send_request(api, &rq, NULL);
+			if (!rc)
+				buf_addf(applied, "%s%s %s",
+					 applied->len ? "; " : "",
+					 cur ? "set" : "created",
+					 want->v[i].key);
+			else if (applied->len) {
+				log_error("envs.env: setting %s failed after: "
+					  "%s",
+					  want->v[i].key, applied->buf);
+				rc = -EIO;
+			}
+		}
+		explicit_bzero(value, strlen(value));
+		free(value);
+	}
+	free(path);
+	return rc;
+}
+
+int envs_apply(struct api *api, const struct env_target *t,
+	       const struct dotenv *want)
+{
+	const struct env_routes *routes = routes_of(t);
+	struct buf applied = BUF_INIT;
+	const struct env_list *l;
+	struct cval *cv;
+	char *path = envs_path(t);
+	size_t i;
+	int rc;
+
+	rc = envs_get(api, t, &cv);
+	if (rc)
+		goto out;
+	l = cv->data;
+	rc = apply_check(t, l, want);
+	if (rc)
+		goto out_put;
+	rc = routes->bulk ? apply_bulk(api, t, l, want, &applied)
+			  : apply_each(api, t, l, want, &applied);
+	if (rc)
+		goto out_put;
 	for (i = 0; i < l->n; i++) {
 		const struct env_var *v = &l->v[i];
-		char *del;
+		struct env_request rq = { 0 };
 
 		/* Only what the user could see can be taken away. */
 		if (v->preview != t->preview || !v->value ||
 		    dotenv_get(want, v->key))
 			continue;
-		del = xasprintf("%s/%s", path, v->uuid);
-		rc = send_json(api, "DELETE", del, NULL, NULL);
-		free(del);
+		routes->remove(t, path, v, &rq);
+		rc = send_request(api, &rq, NULL);
 		if (rc && rc != -ENOENT) {
 			log_error("envs.env: deleting %s failed after: %s",
 				  v->key,
@@ -653,12 +879,10 @@ int envs_apply(struct api *api, const struct env_target *t,
 	if (applied.len)
 		log_info("envs.env saved: %s", applied.buf);
 out_put:
-	json_object_put(body);
 	cval_put(cv);
 	cache_invalidate(&api->cache, path);
 out:
 	buf_release(&applied);
-	buf_release(&sent);
 	free(path);
 	return rc;
 }

@@ -32,6 +32,11 @@ static const char *const key_secrets[] = { "private_key", NULL };
 /* NOTES §13: the key update requires the private key every time. */
 static const char *const keep_key[] = { "private_key", NULL };
 
+/* A project's directory holds project.json and, on current Coolify, its
+ * shared variables (tree/shared_envs.h) beside its environments. */
+static const char *const envs_reserved[] = { "project.json", "envs", "envs.env",
+					     NULL };
+
 /* teams/current is the token's team (kind_coll.c). */
 static const char *const teams_reserved[] = { "current", NULL };
 
@@ -71,6 +76,7 @@ static const struct api_object rows[OBJS] = {
 		.id_field = "uuid",
 		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
 			 OBJ_DELETE | OBJ_RENAME,
+		.reserved = envs_reserved,
 		.current_only = true,
 		.quirks = "§17.7 (environment endpoints are new)",
 		.stale = stale_none,

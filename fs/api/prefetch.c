@@ -48,8 +48,11 @@ static bool job_fresh(struct api *api, enum prefetch_what what,
 	case PREFETCH_PROJECT:
 		return store_fresh(api, OBJ_PROJECT, uuid,
 				   store_detail_ttl(api));
-	case PREFETCH_ENVS:
-		return envs_fresh(api, kind, uuid);
+	case PREFETCH_ENVS: {
+		struct env_target t = env_target_res(kind, uuid, false);
+
+		return envs_fresh(api, &t);
+	}
 	case PREFETCH_DEPLOYS:
 		return deploy_page_fresh(api, uuid);
 	case PREFETCH_LIST:
@@ -72,9 +75,12 @@ static int job_run(struct api *api, const struct prefetch_job *j)
 		rc = store_member(api, OBJ_PROJECT, j->uuid,
 				  store_detail_ttl(api), &v);
 		break;
-	case PREFETCH_ENVS:
-		rc = envs_get(api, j->kind, j->uuid, &v);
+	case PREFETCH_ENVS: {
+		struct env_target t = env_target_res(j->kind, j->uuid, false);
+
+		rc = envs_get(api, &t, &v);
 		break;
+	}
 	case PREFETCH_DEPLOYS:
 		rc = deploy_store_page(api, j->uuid, &v);
 		break;

@@ -79,8 +79,14 @@ static int load_project(void *arg, const char *key, bool stale, void **data,
 	struct buf body = BUF_INIT;
 	int rc;
 
+	/* The environments' row says which names the project's directory
+	 * keeps (envs, envs.env), where the instance has that row. */
+	const struct api_object *envs = obj_get(OBJ_ENV);
+	const char *const *reserved =
+	    obj_supported(envs, ctx->api->current_api) ? envs->reserved : NULL;
+
 	rc = get_body(ctx->api, key, stale, &body);
-	if (!rc && model_project_detail_parse(body.buf, &d))
+	if (!rc && model_project_detail_parse_reserving(body.buf, reserved, &d))
 		rc = malformed(key);
 	if (!rc) {
 		*data = d;

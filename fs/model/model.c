@@ -278,8 +278,50 @@ void model_project_detail_free(void *p)
 	free(d);
 }
 
+/* Names the environments; a reserved name takes part as a sibling that
+ * is never shown, so an environment of that name is a twin and shows as
+ * NAME@UUID (as objlist.c does for collections). */
+static void assign_env_dirnames(struct model_project_detail *d,
+				const char *const *reserved)
+{
+	const char *const *r;
+	size_t nres = 0, n, i;
+	const char **names, **uuids;
+	char **out;
+
+	for (r = reserved; r && *r; r++)
+		nres++;
+	n = d->nenvs + nres;
+	names = xcalloc(n ? n : 1, sizeof(*names));
+	uuids = xcalloc(n ? n : 1, sizeof(*uuids));
+	out = xcalloc(n ? n : 1, sizeof(*out));
+	for (i = 0; i < d->nenvs; i++) {
+		names[i] = d->envs[i].name;
+		uuids[i] = d->envs[i].uuid;
+	}
+	for (i = 0; i < nres; i++) {
+		names[d->nenvs + i] = reserved[i];
+		uuids[d->nenvs + i] = "";
+	}
+	names_assign(names, uuids, n, out);
+	for (i = 0; i < d->nenvs; i++)
+		d->envs[i].dirname = out[i];
+	for (i = d->nenvs; i < n; i++)
+		free(out[i]);
+	free(names);
+	free(uuids);
+	free(out);
+}
+
 int model_project_detail_parse(const char *json,
 			       struct model_project_detail **out)
+{
+	return model_project_detail_parse_reserving(json, NULL, out);
+}
+
+int model_project_detail_parse_reserving(const char *json,
+					 const char *const *reserved,
+					 struct model_project_detail **out)
 {
 	struct json_object *root = parse(json), *envs = NULL, **items = NULL;
 	struct model_project_detail *d;
@@ -313,7 +355,7 @@ int model_project_detail_parse(const char *json,
 		k++;
 	}
 	d->nenvs = k;
-	ASSIGN_DIRNAMES(d->envs, d->nenvs, struct model_env);
+	assign_env_dirnames(d, reserved);
 	free(items);
 	json_object_put(root);
 	*out = d;

@@ -20,6 +20,7 @@
 #include "api/objects.h"
 #include "model/objlist.h"
 #include "tree/rename.h"
+#include "tree/shared_envs.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -100,13 +101,15 @@ struct coll_hooks {
 	 * the row's reserved ones. */
 	const struct inst_entry *entries;
 	size_t nentries;
+	/* A member has shared variables (shared_envs.h decides where). */
+	bool shared_envs;
 };
 
 static const struct coll_hooks hooks[OBJS] = {
-	[OBJ_SERVER] = { server_files, N_OF(server_files), NULL, 0 },
-	[OBJ_KEY] = { key_files, N_OF(key_files), NULL, 0 },
+	[OBJ_SERVER] = { server_files, N_OF(server_files), NULL, 0, true },
+	[OBJ_KEY] = { key_files, N_OF(key_files), NULL, 0, false },
 	[OBJ_TEAM] = { team_files, N_OF(team_files), teams_entries,
-		       N_OF(teams_entries) },
+		       N_OF(teams_entries), true },
 };
 
 /* A collection's node and its members' are about the row's objects:
@@ -361,8 +364,11 @@ static int member_list(const struct node *dir, struct dir_fill *fill)
 	if (inst_actions_has_ctl(o)) {
 		c = node_child(dir, &kind_inst_ctl);
 		c.arg = NULL;
-		dir_add(fill, "ctl", &c);
+		if (dir_add(fill, "ctl", &c))
+			return 0;
 	}
+	if (h->shared_envs)
+		shared_envs_list(dir, dir->id.obj, fill);
 	return 0;
 }
 
@@ -395,6 +401,12 @@ static int member_lookup(struct node *n, const char *name)
 			n->id.obj = k;
 			return 0;
 		}
+	}
+	if (h->shared_envs) {
+		int rc = shared_envs_lookup(n, n->id.obj, name);
+
+		if (rc != -ENOENT)
+			return rc;
 	}
 	return kind_inst_entries_lookup(n, name, h->files, h->nfiles);
 }

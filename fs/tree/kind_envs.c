@@ -1,5 +1,9 @@
 /* envs/, envs-preview/ and envs.env: environment variables as files
- * (SPEC §3.1).
+ * (SPEC §3.1), a resource's or, on current Coolify, the shared variables
+ * of a project, an environment, a server or the token's team (SPEC §6;
+ * shared_envs.h puts them in those directories). Whose they are is the
+ * node's id.obj: a resource's row, or the owner's (target_of()); the api
+ * layer (envs.h) knows each owner's routes.
  *
  * A file in envs/ is either a key (its contents are the variable's value
  * plus a newline) or a shadow: a temporary file an editor or tool made
@@ -33,17 +37,47 @@
  * open handle's). */
 static struct env_target target_of(const struct node_id *id)
 {
-	struct env_target t = { id->rkind, id->uuid,
-				id->variant == NODE_PREVIEW };
+	struct env_target t =
+	    env_target_res(id->rkind, id->uuid, id->variant == NODE_PREVIEW);
 
+	switch (id->obj) {
+	case OBJ_PROJECT:
+		t.owner = ENV_OWNER_PROJECT;
+		break;
+	case OBJ_ENV:
+		t.owner = ENV_OWNER_ENV;
+		t.project = id->project;
+		break;
+	case OBJ_SERVER:
+		t.owner = ENV_OWNER_SERVER;
+		break;
+	case OBJ_TEAM:
+		t.owner = ENV_OWNER_TEAM;
+		break;
+	default:
+		break;
+	}
 	return t;
 }
 
 /* The shadow directory of an env directory (a string for shadow.h). */
 static char *shadow_dir(const struct node_id *id)
 {
+	struct env_target t = target_of(id);
+
+	if (env_target_shared(&t))
+		return xasprintf("shared/%d/%s/%d", (int)t.owner,
+				 t.uuid ? t.uuid : "", (int)id->variant);
 	return xasprintf("%s/%s/%d", obj_kind_dir(id->rkind), id->uuid,
 			 (int)id->variant);
+}
+
+/* Whether the last list of dir's variables holds key (asks nothing). */
+static bool cached_has(const struct node *dir, const char *key)
+{
+	struct env_target t = target_of(&dir->id);
+
+	return envs_cached_has(&dir->fs->api, &t, key);
 }
 
 /* A name that may reach the API as a key. */
@@ -88,8 +122,7 @@ static bool tool_suffix(const struct node *dir, const char *name)
 	if (digits >= 6)
 		return true;
 	prefix = xstrndup(name, (size_t)(dot - name));
-	known = envs_cached_has(&dir->fs->api, dir->res->kind, dir->res->uuid,
-				prefix, dir->id.variant == NODE_PREVIEW);
+	known = cached_has(dir, prefix);
 	free(prefix);
 	return known;
 }
@@ -101,9 +134,7 @@ static bool temp_name(const struct node *dir, const char *name)
 {
 	if (!key_name(name))
 		return true;
-	return tool_suffix(dir, name) &&
-	       !envs_cached_has(&dir->fs->api, dir->res->kind, dir->res->uuid,
-				name, dir->id.variant == NODE_PREVIEW);
+	return tool_suffix(dir, name) && !cached_has(dir, name);
 }
 
 /* tar -x and install unlink a key and create it again: the variable a
@@ -177,15 +208,18 @@ static int check_value(const struct buf *data, const char *key)
 
 static int envs_dir_list(const struct node *dir, struct dir_fill *fill)
 {
+	struct env_target t = target_of(&dir->id);
 	const struct env_list *l;
 	struct cval *cv;
 	char **names, *sdir;
 	size_t i;
 	int rc;
 
-	/* Before our own request, so that the next ones overlap it. */
-	prefetch_after(&dir->fs->prefetch, PREFETCH_ENVS, dir->res);
-	rc = envs_get(&dir->fs->api, dir->res->kind, dir->res->uuid, &cv);
+	/* Before our own request, so that the next ones overlap it (a
+	 * walk's next resources; shared variables are few). */
+	if (!env_target_shared(&t))
+		prefetch_after(&dir->fs->prefetch, PREFETCH_ENVS, dir->res);
+	rc = envs_get(&dir->fs->api, &t, &cv);
 	if (rc)
 		return rc;
 	l = cv->data;
@@ -225,6 +259,7 @@ out_free:
 
 static int envs_dir_lookup(struct node *n, const char *name)
 {
+	struct env_target t = target_of(&n->id);
 	const struct env_var *v;
 	struct cval *cv;
 	char *sdir;
@@ -241,19 +276,17 @@ static int envs_dir_lookup(struct node *n, const char *name)
 	/* Probes for .KEY.swp, 4913, KEY~ cost no request. A listed key
 	 * that is not key-shaped (NOTES §10.1: the 2025 API took any key,
 	 * "MY-VAR" too) is in the list already. */
-	if (!key_name(name) &&
-	    !envs_cached_has(&n->fs->api, n->res->kind, n->res->uuid, name,
-			     n->id.variant == NODE_PREVIEW))
+	if (!key_name(name) && !cached_has(n, name))
 		return -ENOENT;
 	sdir = shadow_dir(&n->id);
 	shadow = shadow_key_gone(&n->fs->shadows, sdir, name);
 	free(sdir);
 	if (shadow)
 		return -ENOENT; /* unlinked while its backup lives */
-	rc = envs_get(&n->fs->api, n->res->kind, n->res->uuid, &cv);
+	rc = envs_get(&n->fs->api, &t, &cv);
 	if (rc)
 		return rc;
-	v = env_list_find(cv->data, name, n->id.variant == NODE_PREVIEW);
+	v = env_list_find(cv->data, name, t.preview);
 	if (!v) {
 		cval_put(cv);
 		return -ENOENT;
@@ -521,11 +554,20 @@ static int xattr_flag(const char *name)
 	return -1;
 }
 
+/* A resource's variable has a uuid; a shared one a numeric id (NOTES
+ * §17.7), shown as user.coolify.id. */
+static const char *id_xattr(const struct node *n)
+{
+	struct env_target t = target_of(&n->id);
+
+	return env_target_shared(&t) ? XATTR_PREFIX "id" : XATTR_PREFIX "uuid";
+}
+
 static int env_getxattr(const struct node *n, const char *name, struct buf *out)
 {
 	int f = xattr_flag(name);
 
-	if (!strcmp(name, XATTR_PREFIX "uuid"))
+	if (!strcmp(name, id_xattr(n)))
 		return buf_adds(out, n->var->uuid ? n->var->uuid : "");
 	if (f < 0 || !n->var->has[f])
 		return -ENODATA;
@@ -541,7 +583,7 @@ static int env_listxattr(const struct node *n, struct buf *out)
 			buf_addf(out, XATTR_PREFIX "%s%c", env_flag_name(f),
 				 '\0');
 	if (n->var->uuid)
-		buf_addf(out, XATTR_PREFIX "uuid%c", '\0');
+		buf_addf(out, "%s%c", id_xattr(n), '\0');
 	return 0;
 }
 
@@ -691,12 +733,13 @@ const struct node_kind kind_env_shadow = {
 
 static int envs_env_render(const struct node *n, struct buf *out)
 {
+	struct env_target t = target_of(&n->id);
 	const struct env_list *l;
 	struct cval *cv;
 	size_t i;
 	int rc;
 
-	rc = envs_get(&n->fs->api, n->res->kind, n->res->uuid, &cv);
+	rc = envs_get(&n->fs->api, &t, &cv);
 	if (rc)
 		return rc;
 	l = cv->data;

@@ -12,6 +12,7 @@
 #include "api/prefetch.h"
 #include "api/store.h"
 #include "tree/rename.h"
+#include "tree/shared_envs.h"
 
 static int projects_list(const struct node *dir, struct dir_fill *fill)
 {
@@ -119,6 +120,7 @@ static int project_list(const struct node *dir, struct dir_fill *fill)
 	c.id.obj = OBJ_PROJECT;
 	if (dir_add(fill, "project.json", &c))
 		goto out;
+	shared_envs_list(dir, OBJ_PROJECT, fill);
 	for (i = 0; i < d->nenvs; i++) {
 		c = node_child(dir, &kind_env);
 		node_set_env(&c, d, &d->envs[i]);
@@ -137,6 +139,9 @@ static int project_lookup(struct node *n, const char *name)
 	struct cval *v;
 	int rc;
 
+	rc = shared_envs_lookup(n, OBJ_PROJECT, name);
+	if (rc != -ENOENT)
+		return rc;
 	/* An environment is looked for as in projects_lookup(). */
 	rc = store_member(&n->fs->api, OBJ_PROJECT, n->project->uuid,
 			  store_detail_ttl(&n->fs->api), &v);
@@ -322,8 +327,9 @@ static int env_list(const struct node *dir, struct dir_fill *fill)
 		c = node_child(dir, &kind_collection);
 		c.id.rkind = k;
 		if (dir_add(fill, obj_kind_dir(k), &c))
-			break;
+			return 0;
 	}
+	shared_envs_list(dir, OBJ_ENV, fill);
 	return 0;
 }
 
@@ -342,7 +348,7 @@ static int env_lookup(struct node *n, const char *name)
 			return 0;
 		}
 	}
-	return -ENOENT;
+	return shared_envs_lookup(n, OBJ_ENV, name);
 }
 
 static time_t env_mtime(const struct node *n)

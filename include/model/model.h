@@ -109,6 +109,12 @@ const struct model_project *model_projects_find(const struct model_projects *ps,
 
 int model_project_detail_parse(const char *json,
 			       struct model_project_detail **out);
+/* The same, and an environment whose name is one of reserved (the names
+ * the project's directory keeps for something else; NULL-terminated, or
+ * NULL) is named NAME@UUID, as a twin would be (SPEC §2). */
+int model_project_detail_parse_reserving(const char *json,
+					 const char *const *reserved,
+					 struct model_project_detail **out);
 void model_project_detail_free(void *p);
 const struct model_env *model_project_env(const struct model_project_detail *d,
 					  const char *dirname);

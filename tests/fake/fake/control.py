@@ -262,4 +262,5 @@ def dump(state):
         "tags": [_public(t) for t in state.table("tags")],
         "previews": [_public(p) for p in state.table("application_previews")
                      if not p.get("_deleted")],
+        "shared_envs": [dict(e) for e in state.table("shared_envs")],
     }

@@ -11,6 +11,7 @@ from .models import (APPLICATION_MODEL, DB_TYPES, DESTINATION_COLUMNS, SERVICE_M
                      TEAM_COLUMNS, USER_COLUMNS, application_row, server_row,
                      server_setting_row, simple_row)
 from .projects import new_environment, new_project
+from .shared_envs import new_shared_env
 from .services import TEMPLATES, add_subs, new_service
 
 LOCALHOST_KEY = ("-----BEGIN OPENSSH PRIVATE KEY-----\n"
@@ -172,6 +173,33 @@ def _tag(state, name, rows):
                                          "taggable_id": row["id"]})
 
 
+def _shared_envs(state, website, web_prod, web_staging):
+    """Shared variables (current Coolify, NOTES §17.7) at each level: numeric ids
+    from their own sequence, so the seeded uuid stream is not touched."""
+    first = at("2025-05-10 12:00:00")
+    new_shared_env(state, 0, "team", "COMPANY_NAME", "Acme Inc", first)
+    new_shared_env(state, 0, "team", "SUPPORT_EMAIL", "help@example.com", first)
+    new_shared_env(state, 1, "team", "STAGING_ONLY", "not for the Root Team", first)
+    new_shared_env(state, 0, "project", "DB_URL", "postgres://shared@db:5432/site", first,
+                   project_id=website["id"])
+    new_shared_env(state, 0, "project", "SENTRY_DSN", "https://k3y@sentry.example.com/4", first,
+                   project_id=website["id"], is_literal=True)
+    new_shared_env(state, 0, "project", "SIGNING_KEY", "sk_live_51Hx", first,
+                   project_id=website["id"], is_shown_once=True)
+    new_shared_env(state, 0, "environment", "LOG_LEVEL", "info", first,
+                   environment_id=web_prod["id"])
+    new_shared_env(state, 0, "environment", "CDN_URL", "https://cdn.example.com", first,
+                   environment_id=web_prod["id"])
+    new_shared_env(state, 0, "environment", "LOG_LEVEL", "debug", first,
+                   environment_id=web_staging["id"])
+    localhost = state.table("servers")[0]
+    new_shared_env(state, 0, "server", "REGISTRY", "registry.example.com", first,
+                   server_id=localhost["id"])
+    new_shared_env(state, 0, "server", "CA_CERT",
+                   "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----",
+                   first, server_id=localhost["id"], is_multiline=True)
+
+
 # -- demo -----------------------------------------------------------------------------------
 
 def demo(state):
@@ -186,8 +214,7 @@ def demo(state):
     tools_prod = new_environment(state, tools, "production", at("2025-05-05 15:40:11"))
     shop = new_project(state, 0, "shop/legacy", "Old shop, do not touch", at("2025-05-06 08:03:27"))
     shop_prod = new_environment(state, shop, "production", at("2025-05-06 08:03:27"))
-    state.table("shared_envs").append({"scope": "project", "project_id": website["id"],
-                                       "key": "DB_URL", "value": "postgres://shared@db:5432/site"})
+    _shared_envs(state, website, web_prod, web_staging)
 
     web = _app(state, 1, "web", web_prod, "running:healthy", at("2025-05-02 11:20:00"),
                at("2025-05-27 13:09:58"), uuid=state.new_uuid(legacy=True),

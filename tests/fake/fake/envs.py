@@ -72,7 +72,7 @@ def _resolve(state, env):
     if not match:
         return value
     for shared in state.table("shared_envs"):
-        if shared["scope"] == match.group(1) and shared["key"] == match.group(2):
+        if shared["type"] == match.group(1) and shared["key"] == match.group(2):
             return shared["value"]
     return value
 

@@ -13,15 +13,18 @@ from . import servers, services, tags, teams
 from . import tasks
 from . import rollback
 from . import moves
+from . import shared_envs
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
 from .router import Ctx
 
-# One module a line: each part of the API adds its own.
+# One module a line: each part of the API adds its own. shared_envs before
+# projects: /projects/{uuid}/envs would match the environment route
+# /projects/{uuid}/{environment} (routes/api.php registers it first too).
 API_MODULES = (
-    other, projects, applications, envs, databases, services, deployments, servers, keys, teams,
-    tags,
+    other, shared_envs, projects, applications, envs, databases, services, deployments, servers,
+    keys, teams, tags,
     tasks,
     rollback,
     moves,
