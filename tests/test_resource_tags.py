@@ -275,3 +275,21 @@ def test_rm_and_mv_keep_the_tags(site):
     assert site.writes() == []
     assert site.server() == ["frontend"]
     assert sorted(n for n in os.listdir(site.dir) if "tag" in n or "other" in n or "random" in n) == ["tags"]
+
+
+@pytest.mark.parametrize("mode", ["seed", "latest"])
+def test_sed_i_on_the_object_file_is_one_patch(mode, mount_factory):
+    """The resource directory's temporary files serve every file that takes
+    writes, on both API generations: sed -i of application.json is one PATCH."""
+    f = Fake(mode=mode)
+    try:
+        m = mount_factory(f)
+        d, uuid = resource_dir(f, m, "applications", web_pred)
+        f.clear_log()
+        run("sed -i 's/\"health_check_path\": \"[^\"]*\"/\"health_check_path\": \"\\/up\"/' application.json",
+            cwd=d)
+        writes = [(e["method"], e["path"], json.loads(e["body"])) for e in f.log() if e["method"] != "GET"]
+        assert writes == [("PATCH", "/api/v1/applications/" + uuid, {"health_check_path": "/up"})], writes
+        assert not [n for n in os.listdir(d) if n.startswith("sed")]
+    finally:
+        f.stop()
