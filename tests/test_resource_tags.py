@@ -293,3 +293,18 @@ def test_sed_i_on_the_object_file_is_one_patch(mode, mount_factory):
         assert not [n for n in os.listdir(d) if n.startswith("sed")]
     finally:
         f.stop()
+
+
+@pytest.mark.parametrize("tool", ["vim-defaults", "vim-compatible", "sed-i", "ed"])
+def test_editor_refused_save_keeps_the_tags(site, tool):
+    before = set(os.listdir(site.dir))
+    cmd = EDITORS[tool].replace("frontend/ops", "frontend/x").format(f=site.tags)
+    r = run(cmd, cwd=site.dir, timeout=30, check=False)
+    assert r.returncode != 0, (tool, r)
+    time.sleep(0.3)
+    assert site.writes() == [], tool
+    assert site.server() == ["frontend"]
+    assert open(site.tags).read() == "frontend\n"
+    assert "tags" in os.listdir(site.dir)
+    left = set(os.listdir(site.dir)) - before
+    assert left <= {"tags~"}, left  # vim's backup of a failed save stays, in memory
