@@ -86,10 +86,10 @@ static const struct http_quirk write_quirks[] = {
 	/* The catch-all of an instance without the route (NOTES §1.1). */
 	{ 404, "Not found.", HTTP_QUIRK_EXACT, -EOPNOTSUPP, "§1.1, §17",
 	  "this instance has no tags on resources" },
-	{ 404, "Tag not found on resource.", HTTP_QUIRK_EXACT | HTTP_QUIRK_QUIET,
-	  -EALREADY, "§17", NULL },
-	{ 404, "Tag not found.", HTTP_QUIRK_EXACT | HTTP_QUIRK_QUIET,
-	  -EALREADY, "§17", NULL },
+	{ 404, "Tag not found on resource.",
+	  HTTP_QUIRK_EXACT | HTTP_QUIRK_QUIET, -EALREADY, "§17", NULL },
+	{ 404, "Tag not found.", HTTP_QUIRK_EXACT | HTTP_QUIRK_QUIET, -EALREADY,
+	  "§17", NULL },
 	{ 0 },
 };
 

@@ -130,10 +130,10 @@ static long utf8_at(const unsigned char *s, size_t n, size_t *len)
  * ends of a name. */
 static int trimmed_space(long c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 ||
-	       c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200b) ||
-	       c == 0x200e || c == 0x2028 || c == 0x2029 || c == 0x202f ||
-	       c == 0x205f || c == 0x3000 || c == 0xfeff;
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xa0 ||
+	       c == 0x1680 || (c >= 0x2000 && c <= 0x200b) || c == 0x200e ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+	       c == 0x3000 || c == 0xfeff;
 }
 
 int tag_name_normalize(const char *name, size_t len, struct buf *out,

@@ -203,8 +203,8 @@ static bool entry_of(const struct node *dir, const char *name,
 }
 
 /* Editors' saves (resdir.h): their temporary files, and vim's new FILE. */
-static int resource_create(const struct node *dir, const char *name,
-			   int flags, struct fh *fh)
+static int resource_create(const struct node *dir, const char *name, int flags,
+			   struct fh *fh)
 {
 	struct node entry;
 	bool found = entry_of(dir, name, &entry);

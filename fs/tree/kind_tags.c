@@ -137,8 +137,7 @@ static int tags_commit(struct fh *fh, bool closing)
 	(void)closing;
 	rc = parse(fh, fh->data.len, &want);
 	if (!rc)
-		rc = tags_apply(&fh->fs->api, fh->id.rkind, fh->id.uuid,
-				&want);
+		rc = tags_apply(&fh->fs->api, fh->id.rkind, fh->id.uuid, &want);
 	tagset_release(&want);
 	return rc;
 }

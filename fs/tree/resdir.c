@@ -40,7 +40,8 @@ static bool temp_name(const char *name)
 	if (dot && dot > name && dot[1] &&
 	    strspn(dot + 1, "0123456789") == strlen(dot + 1))
 		return true; /* write-file-atomic's FILE.N */
-	return ends_with(name, "___jb_tmp___") || ends_with(name, "___jb_old___");
+	return ends_with(name, "___jb_tmp___") ||
+	       ends_with(name, "___jb_old___");
 }
 
 void resdir_list(const struct node *dir, struct dir_fill *fill)

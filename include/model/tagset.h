@@ -35,8 +35,8 @@ struct tagset {
 	size_t n, alloc;
 };
 
-#define TAGSET_INIT \
-	{           \
+#define TAGSET_INIT        \
+	{                  \
 		NULL, 0, 0 \
 	}
 

@@ -36,7 +36,9 @@ static void test_names_are_lowered_and_trimmed(void)
 	/* PHP 8's strtolower: ASCII only. */
 	check_norm("CAFÉ", "cafÉ");
 	/* TrimStrings takes Unicode white space and U+FEFF off the ends. */
-	check_norm("\xc2\xa0" "ops\xef\xbb\xbf", "ops");
+	check_norm("\xc2\xa0"
+		   "ops\xef\xbb\xbf",
+		   "ops");
 	check_norm("a>b", "a>b");
 }
 
@@ -44,7 +46,7 @@ static void test_names_the_api_refuses(void)
 {
 	CHECK(norm("x") == NULL);
 	CHECK(norm("  y  ") == NULL);
-	CHECK(norm("\xc3\xa9") == NULL); /* one character, two bytes */
+	CHECK(norm("\xc3\xa9") == NULL);  /* one character, two bytes */
 	CHECK(norm("<b>ci</b>") == NULL); /* strip_tags would change it */
 	CHECK(norm("a<b") == NULL);
 	CHECK(norm("\xff\xfe") == NULL); /* not UTF-8 */
