@@ -2,6 +2,7 @@
  * (SPEC §3). */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@
 #include "api/objects.h"
 #include "api/store.h"
 #include "tree/rename.h"
+#include "api/tags.h"
+#include "tree/resdir.h"
 #include "base/xalloc.h"
 
 static int collection_list(const struct node *dir, struct dir_fill *fill)
@@ -126,6 +129,12 @@ static bool has_images(const struct node *n)
 	return n->res->kind == RES_APP && n->fs->api.current_api;
 }
 
+/* NOTES §17: tags on every kind of resource, on current Coolify. */
+static bool has_tags(const struct node *n)
+{
+	return tags_supported(&n->fs->api);
+}
+
 static const struct res_entry res_entries[] = {
 	{ NULL, &kind_resource_json, NODE_PLAIN, NULL },
 	{ "status", &kind_status, NODE_PLAIN, NULL },
@@ -136,6 +145,7 @@ static const struct res_entry res_entries[] = {
 	{ "envs", &kind_envs_dir, NODE_PLAIN, has_envs },
 	{ "envs-preview", &kind_envs_dir, NODE_PREVIEW, has_preview_envs },
 	{ "envs.env", &kind_envs_env, NODE_PLAIN, has_envs },
+	{ "tags", &kind_tags, NODE_PLAIN, has_tags },
 };
 
 #define N_RES (sizeof(res_entries) / sizeof(res_entries[0]))
@@ -165,7 +175,8 @@ static int resource_list(const struct node *dir, struct dir_fill *fill)
 		const struct res_entry *e = &res_entries[i];
 		struct node c = node_child(dir, e->kind);
 
-		if (e->present && !e->present(dir))
+		if ((e->present && !e->present(dir)) ||
+		    resdir_entry_gone(dir, res_entry_name(dir, e)))
 			continue;
 		c.id.variant = e->variant;
 		if (dir_add(fill, res_entry_name(dir, e), &c))
@@ -178,12 +189,14 @@ static int resource_list(const struct node *dir, struct dir_fill *fill)
 			continue;
 		c.id.obj = k;
 		if (dir_add(fill, obj_get(k)->dir, &c))
-			break;
+			return 0;
 	}
+	resdir_list(dir, fill); /* editors' temporary files */
 	return 0;
 }
 
-static int resource_lookup(struct node *n, const char *name)
+/* Turns n into its entry called name, hidden or not. */
+static int entry_lookup(struct node *n, const char *name)
 {
 	enum api_obj k;
 	size_t i;
@@ -208,6 +221,45 @@ static int resource_lookup(struct node *n, const char *name)
 	return -ENOENT;
 }
 
+static int resource_lookup(struct node *n, const char *name)
+{
+	if (!resdir_lookup(n, name))
+		return 0;
+	if (resdir_entry_gone(n, name))
+		return -ENOENT; /* unlinked while its backup lives */
+	return entry_lookup(n, name);
+}
+
+/* The entry called name of dir, into *entry (holding no references):
+ * false when there is none. */
+static bool entry_of(const struct node *dir, const char *name,
+		     struct node *entry)
+{
+	*entry = *dir;
+	entry->nrefs = 0;
+	snprintf(entry->id.name, sizeof(entry->id.name), "%s", name);
+	return !entry_lookup(entry, name);
+}
+
+/* Editors' saves (resdir.h): their temporary files, and vim's new FILE. */
+static int resource_create(const struct node *dir, const char *name, int flags,
+			   struct fh *fh)
+{
+	struct node entry;
+	bool found = entry_of(dir, name, &entry);
+
+	return resdir_create(dir, name, found ? &entry : NULL, flags, fh);
+}
+
+static int resource_rename(const struct node *dir, const struct node *from,
+			   const char *newname, unsigned int flags)
+{
+	struct node to;
+	bool found = entry_of(dir, newname, &to);
+
+	return resdir_rename(dir, from, found ? &to : NULL, newname, flags);
+}
+
 static time_t resource_mtime(const struct node *n)
 {
 	return n->res->mtime;
@@ -218,6 +270,8 @@ const struct node_kind kind_resource = {
 	.type = S_IFDIR,
 	.list = resource_list,
 	.lookup = resource_lookup,
+	.create = resource_create,
+	.rename = resource_rename,
 	.rmdir = refuse_rmdir,
 	.mtime = resource_mtime,
 };

@@ -351,6 +351,7 @@ extern const struct node_kind kind_envs_dir; /* id.variant */
 extern const struct node_kind kind_env_file;
 extern const struct node_kind kind_env_shadow;
 extern const struct node_kind kind_envs_env;
+extern const struct node_kind kind_tags; /* a resource's tags */
 extern const struct node_kind kind_logs;
 extern const struct node_kind kind_ctl;
 extern const struct node_kind kind_deploy_dir;    /* an application's */

@@ -14,6 +14,7 @@ from . import tasks
 from . import rollback
 from . import moves
 from . import shared_envs
+from . import resource_tags
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -28,6 +29,7 @@ API_MODULES = (
     tasks,
     rollback,
     moves,
+    resource_tags,
 )
 
 
