@@ -301,7 +301,9 @@ def test_mv_renames_an_environment(site):
     run("cd '%s' && mv production live" % m.p("projects", "website"))
     assert writes(fake) == [("PATCH", "/projects/%s/environments/%s" % (pu, prod["uuid"]),
                              {"name": "live"})]
-    assert sorted(os.listdir(m.p("projects", "website"))) == ["live", "project.json", "staging"]
+    # envs/ and envs.env: the project's shared variables (current Coolify).
+    assert sorted(os.listdir(m.p("projects", "website"))) == \
+        ["envs", "envs.env", "live", "project.json", "staging"]
     assert "web" in os.listdir(m.p("projects", "website", "live", "applications"))
     fake.clear_log()
     before = names(fake)
