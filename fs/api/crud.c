@@ -74,7 +74,8 @@ static bool same_json(struct json_object *a, struct json_object *b)
 	}
 	if (json_object_is_type(a, json_type_object) &&
 	    json_object_is_type(b, json_type_object)) {
-		if (json_object_object_length(a) != json_object_object_length(b))
+		if (json_object_object_length(a) !=
+		    json_object_object_length(b))
 			return false;
 		json_object_object_foreach(a, key, va)
 		{

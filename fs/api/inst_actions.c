@@ -231,7 +231,8 @@ out:
 bool inst_actions_deletes(const struct inst_cmd *cmd)
 {
 	return cmd->verb == INST_DELETE ||
-	       (cmd->verb == INST_ACTION && !strcmp(cmd->action->method, "DELETE"));
+	       (cmd->verb == INST_ACTION &&
+		!strcmp(cmd->action->method, "DELETE"));
 }
 
 void inst_actions_cmd_release(struct inst_cmd *cmd)

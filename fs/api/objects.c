@@ -40,7 +40,7 @@ static const char *const runs_reserved[] = { "latest", NULL };
 
 /* ScheduledTasksController: execute queues a run; no GET of one task. */
 static const struct obj_action task_actions[] = {
-	{ "run", "POST", "/execute", "run the task now" },
+	{ "run", "POST", "/execute", "run the task now", NULL },
 	{ NULL },
 };
 

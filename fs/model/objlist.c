@@ -91,7 +91,8 @@ static void assign_dirnames(struct objlist *l, const struct objlist_spec *spec)
 int objlist_parse(const char *json, const struct objlist_spec *spec,
 		  struct objlist **out)
 {
-	struct json_object *root = model_json_parse(json), *list = root, **items;
+	struct json_object *root = model_json_parse(json), *list = root,
+			   **items;
 	struct objlist *l;
 	size_t n, i, k = 0;
 

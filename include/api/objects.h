@@ -59,7 +59,7 @@ struct obj_action {
 	/* Follows the member's path: "/execute", or a query for a DELETE
 	 * with the API's option ("?delete_s3=1"). */
 	const char *suffix;
-	const char *help;   /* for cat ctl */
+	const char *help; /* for cat ctl */
 	/* The JSON body sent, or NULL for none: an action the API has as
 	 * a field of the member's PATCH ({"backup_now":true}). */
 	const char *body;
