@@ -41,12 +41,61 @@ bool crud_is_object(const char *text)
 	return o != NULL;
 }
 
+static bool is_number(struct json_object *o)
+{
+	return json_object_is_type(o, json_type_int) ||
+	       json_object_is_type(o, json_type_double);
+}
+
+/* Equal as JSON values, at any depth: a number is the same whether it
+ * is written 0.0 or 0, so a tool that rewrites it (jq prints the API's
+ * 0.0 as 0, in a database's backup_configs) changes nothing. */
+static bool same_json(struct json_object *a, struct json_object *b)
+{
+	size_t i, n;
+
+	if (is_number(a) && is_number(b)) {
+		if (json_object_is_type(a, json_type_int) &&
+		    json_object_is_type(b, json_type_int))
+			return json_object_get_int64(a) ==
+			       json_object_get_int64(b);
+		return json_object_get_double(a) == json_object_get_double(b);
+	}
+	if (json_object_is_type(a, json_type_array) &&
+	    json_object_is_type(b, json_type_array)) {
+		n = json_object_array_length(a);
+		if (n != json_object_array_length(b))
+			return false;
+		for (i = 0; i < n; i++)
+			if (!same_json(json_object_array_get_idx(a, i),
+				       json_object_array_get_idx(b, i)))
+				return false;
+		return true;
+	}
+	if (json_object_is_type(a, json_type_object) &&
+	    json_object_is_type(b, json_type_object)) {
+		if (json_object_object_length(a) !=
+		    json_object_object_length(b))
+			return false;
+		json_object_object_foreach(a, key, va)
+		{
+			struct json_object *vb;
+
+			if (!json_object_object_get_ex(b, key, &vb) ||
+			    !same_json(va, vb))
+				return false;
+		}
+		return true;
+	}
+	return json_object_equal(a, b);
+}
+
 /* json-c reads NaN (not JSON, but its parser takes it) as a double that
  * equals nothing, itself included: then the text decides, so that a
  * field left as it was is never sent. */
 static bool same_value(struct json_object *a, struct json_object *b)
 {
-	return json_object_equal(a, b) ||
+	return same_json(a, b) ||
 	       !strcmp(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN),
 		       json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
 }
@@ -315,7 +364,7 @@ static char *answer_uuid(const struct http_response *resp)
 int crud_create(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *json, char **uuid)
 {
-	static const struct crud_place nowhere = { NULL, NULL, NULL };
+	static const struct crud_place nowhere = { NULL, NULL, NULL, NULL };
 	const struct api_object *d = obj_get(obj);
 	struct json_object *o = parse_object(json);
 	struct http_response resp;

@@ -228,6 +228,13 @@ out:
 	return rc;
 }
 
+bool inst_actions_deletes(const struct inst_cmd *cmd)
+{
+	return cmd->verb == INST_DELETE ||
+	       (cmd->verb == INST_ACTION &&
+		!strcmp(cmd->action->method, "DELETE"));
+}
+
 void inst_actions_cmd_release(struct inst_cmd *cmd)
 {
 	free(cmd->tag);
@@ -256,6 +263,25 @@ static int delete_call(struct api *api, const char *path)
 	http_response_init(&resp);
 	rc = http_call_quirks(&api->http, "DELETE", path, NULL, 0,
 			      delete_quirks, &resp);
+	http_response_release(&resp);
+	return rc;
+}
+
+/* An action that is a field of the member's PATCH (a backup schedule's
+ * backup_now): sent once, as every write; its message under -d. */
+static int patch_call(struct api *api, const char *path, const char *body)
+{
+	struct http_response resp;
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call(&api->http, "PATCH", path, body, 0, &resp);
+	if (!rc) {
+		http_api_message(&resp, &msg);
+		log_debug("PATCH %s: %s", path, msg.buf);
+	}
+	buf_release(&msg);
 	http_response_release(&resp);
 	return rc;
 }
@@ -315,8 +341,12 @@ static int run_member(struct api *api, const char *path,
 		vpath = xasprintf("%s%s", path, a->suffix);
 		/* An action the API has as DELETE (a schedule's "delete
 		 * backup") is sent once, like every delete. */
-		rc = !strcmp(a->method, "DELETE") ? delete_call(api, vpath)
-						  : act(api, vpath, 0);
+		if (!strcmp(a->method, "DELETE"))
+			rc = delete_call(api, vpath);
+		else if (!strcmp(a->method, "PATCH"))
+			rc = patch_call(api, vpath, a->body);
+		else
+			rc = act(api, vpath, 0);
 		free(vpath);
 	} else if (cmd->verb == INST_VALIDATE) {
 		/* NOTES §13, §17.1: GET with a side effect in 2025, POST

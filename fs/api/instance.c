@@ -47,8 +47,8 @@ int instance_list_at(struct api *api, enum api_obj obj, const char *path,
 {
 	const struct api_object *o = obj_get(obj);
 	/* The row's secrets are dropped on arrival (SPEC §2). */
-	const struct objlist_spec spec = { o->id_field, o->secrets,
-					   o->reserved };
+	const struct objlist_spec spec = { o->id_field, o->secrets, o->reserved,
+					   o->moved, o->list_key };
 	struct load_ctx ctx = { api, &spec };
 	/* A history of runs changes while one runs, and tail -f of its
 	 * output polls it: reused a second at most, as a log is polled. */

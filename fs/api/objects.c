@@ -45,7 +45,7 @@ static const char *const runs_reserved[] = { "latest", NULL };
 
 /* ScheduledTasksController: execute queues a run; no GET of one task. */
 static const struct obj_action task_actions[] = {
-	{ "run", "POST", "/execute", "run the task now" },
+	{ "run", "POST", "/execute", "run the task now", NULL },
 	{ NULL },
 };
 
@@ -53,6 +53,39 @@ static const struct obj_action task_actions[] = {
 static const struct obj_text run_texts[] = {
 	{ "status", "status" },
 	{ "output", "message" },
+	{ NULL },
+};
+
+/* DatabasesController::update_backup: backup_now in a PATCH dispatches
+ * a DatabaseBackupJob (there is no route of its own); delete_s3 on a
+ * DELETE removes the backup files from S3 as well. */
+static const struct obj_action backup_actions[] = {
+	{ "now", "PATCH", "", "back up now", "{\"backup_now\":true}" },
+	{ "delete s3", "DELETE", "?delete_s3=1",
+	  "delete, and the backup files in S3", NULL },
+	{ NULL },
+};
+
+static const struct obj_action backup_run_actions[] = {
+	{ "delete s3", "DELETE", "?delete_s3=1",
+	  "delete, and the backup file in S3", NULL },
+	{ NULL },
+};
+
+/* isBackupSolutionAvailable(): redis, keydb and dragonfly have none
+ * (create_backup answers 422). */
+static const char *const backup_db_types[] = {
+	"postgresql", "mysql", "mariadb", "mongodb", "clickhouse", NULL,
+};
+
+/* GET /databases/{uuid}/backups lists each schedule with all its
+ * executions; the mount shows those in executions/. */
+static const char *const backup_moved[] = { "executions", NULL };
+
+/* A backup's message is the dump's output, or the error. */
+static const struct obj_text backup_run_texts[] = {
+	{ "status", "status" },
+	{ "log", "message" },
 	{ NULL },
 };
 
@@ -213,6 +246,44 @@ static const struct api_object rows[OBJS] = {
 		.quirks = "ScheduledTask::executions (newest first)",
 		.stale = stale_none,
 	},
+	[OBJ_BACKUP] = {
+		.name = "backup schedule",
+		.dir = "backups",
+		.owner = OWNER_RESOURCE,
+		.on = 1u << RES_DB,
+		.db_types = backup_db_types,
+		.path = "/backups",
+		.file = "backup.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE,
+		.from_list = true,
+		.moved = backup_moved,
+		.current_only = true,
+		.actions = backup_actions,
+		.quirks = "DatabasesController (no GET of one schedule; "
+			  "backup_now is a PATCH field)",
+		.stale = stale_none,
+	},
+	[OBJ_BACKUP_RUN] = {
+		.name = "backup execution",
+		.dir = "executions",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_BACKUP,
+		.path = "/executions",
+		.list_key = "executions",
+		.file = "execution.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_DELETE,
+		.from_list = true,
+		.reserved = runs_reserved,
+		.current_only = true,
+		.runs = true,
+		.actions = backup_run_actions,
+		.texts = backup_run_texts,
+		.quirks = "list_backup_executions ({\"executions\":[...]}, "
+			  "newest first)",
+		.stale = stale_none,
+	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",
 		.dir = "deployments",
@@ -280,6 +351,21 @@ int obj_depth(const struct api_object *o)
 bool obj_on_kind(const struct api_object *o, enum res_kind k)
 {
 	return o->owner == OWNER_RESOURCE && (o->on & 1u << k);
+}
+
+bool obj_on_resource(const struct api_object *o, enum res_kind k,
+		     const char *db_type)
+{
+	const char *const *t;
+
+	if (!obj_on_kind(o, k))
+		return false;
+	if (k != RES_DB || !o->db_types)
+		return true;
+	for (t = o->db_types; db_type && *t; t++)
+		if (!strcmp(*t, db_type))
+			return true;
+	return false;
 }
 
 char *obj_list_path(const struct api_object *o, const char *owner)

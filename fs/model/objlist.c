@@ -91,11 +91,17 @@ static void assign_dirnames(struct objlist *l, const struct objlist_spec *spec)
 int objlist_parse(const char *json, const struct objlist_spec *spec,
 		  struct objlist **out)
 {
-	struct json_object *root = model_json_parse(json), **items;
+	struct json_object *root = model_json_parse(json), *list = root,
+			   **items;
 	struct objlist *l;
 	size_t n, i, k = 0;
 
-	items = root ? model_json_items(root, &n) : NULL;
+	/* A wrapped list: the answer is an object, the list one field. */
+	if (root && spec->list_key &&
+	    (!json_object_is_type(root, json_type_object) ||
+	     !json_object_object_get_ex(root, spec->list_key, &list)))
+		list = NULL;
+	items = list ? model_json_items(list, &n) : NULL;
 	if (!items) {
 		json_object_put(root);
 		return -EIO;
@@ -105,7 +111,7 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 	for (i = 0; i < n; i++) {
 		struct objlist_item *it = &l->v[k];
 		const char *const *d;
-		const char *name;
+		const char *name, *stamp;
 
 		if (!json_object_is_type(items[i], json_type_object))
 			continue;
@@ -114,9 +120,14 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 			continue;
 		for (d = spec->drop; d && *d; d++)
 			json_object_object_del(items[i], *d);
+		for (d = spec->moved; d && *d; d++)
+			json_object_object_del(items[i], *d);
 		name = model_jstr(items[i], "name");
 		it->name = xstrdup(name && *name ? name : it->uuid);
-		it->mtime = model_parse_time(model_jstr(items[i], "updated_at"));
+		stamp = model_jstr(items[i], "updated_at");
+		if (!stamp)
+			stamp = model_jstr(items[i], "created_at");
+		it->mtime = model_parse_time(stamp);
 		it->json = xstrdup(
 		    json_object_to_json_string_ext(items[i], json_flags));
 		k++;

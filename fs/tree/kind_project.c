@@ -195,7 +195,7 @@ static bool env_name_ok(const char *s)
  * filesystem cannot make that directory. */
 static int project_mkdir(const struct node *dir, const char *name)
 {
-	struct crud_place at = { dir->project->uuid, NULL, NULL };
+	struct crud_place at = { dir->project->uuid, NULL, NULL, NULL };
 	struct node probe = node_child(dir, &kind_project);
 	char *real;
 	int rc;
@@ -359,7 +359,7 @@ static time_t env_mtime(const struct node *n)
 /* rmdir of an empty environment deletes it, where the instance can. */
 static int env_rmdir(const struct node *n)
 {
-	struct crud_place at = { n->detail->uuid, NULL, NULL };
+	struct crud_place at = { n->detail->uuid, NULL, NULL, NULL };
 
 	if (!crud_supported(&n->fs->api, OBJ_ENV))
 		return -EPERM;

@@ -157,12 +157,13 @@ static const char *res_entry_name(const struct node *n,
 }
 
 /* The collections that belong to a resource of this kind (SPEC §6:
- * its scheduled tasks...): their rows say so, and where. */
+ * its scheduled tasks...): their rows say so, and where (backups only
+ * on the database types the API backs up). */
 static bool owns(const struct node *n, enum api_obj k)
 {
 	const struct api_object *o = obj_get(k);
 
-	return obj_on_kind(o, n->res->kind) &&
+	return obj_on_resource(o, n->res->kind, n->res->db_type) &&
 	       obj_supported(o, n->fs->api.current_api);
 }
 

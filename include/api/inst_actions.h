@@ -48,6 +48,10 @@ int inst_actions_parse(const struct api_object *target, const char *line,
 		       struct inst_cmd *cmd, struct buf *err);
 void inst_actions_cmd_release(struct inst_cmd *cmd);
 
+/* Whether cmd deletes its member: delete, or a row's action that is a
+ * DELETE (delete s3). */
+bool inst_actions_deletes(const struct inst_cmd *cmd);
+
 /* The verbs target's ctl takes, one per line (`cat ctl`); appends. */
 void inst_actions_usage(const struct api_object *target, struct buf *out);
 

@@ -33,6 +33,8 @@ enum api_obj {
 	OBJ_TAG, /* current Coolify only (NOTES §17) */
 	OBJ_TASK,     /* scheduled tasks of applications and services */
 	OBJ_TASK_RUN, /* a scheduled task's executions */
+	OBJ_BACKUP,     /* backup schedules of databases */
+	OBJ_BACKUP_RUN, /* a backup schedule's executions */
 	OBJS
 };
 
@@ -53,9 +55,14 @@ enum obj_owner {
  * (SPEC §6: "an action → a verb of the nearest ctl"). */
 struct obj_action {
 	const char *verb;   /* what is written: "run", "backup now" */
-	const char *method; /* "POST", "DELETE" */
-	const char *suffix; /* follows the member's path: "/execute" */
-	const char *help;   /* for cat ctl */
+	const char *method; /* "POST", "DELETE", "PATCH" */
+	/* Follows the member's path: "/execute", or a query for a DELETE
+	 * with the API's option ("?delete_s3=1"). */
+	const char *suffix;
+	const char *help; /* for cat ctl */
+	/* The JSON body sent, or NULL for none: an action the API has as
+	 * a field of the member's PATCH ({"backup_now":true}). */
+	const char *body;
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -110,6 +117,10 @@ struct api_object {
 	const char *path;
 	enum obj_owner owner;
 	unsigned on;           /* OWNER_RESOURCE: 1 << RES_APP | ... */
+	/* OWNER_RESOURCE on databases: only those of these types have the
+	 * collection (backups: the types the API can back up). NULL-
+	 * terminated; NULL for every type. */
+	const char *const *db_types;
 	enum api_obj parent;   /* OWNER_MEMBER: the owning member's row */
 	/* PATH/{uuid} of an owner's members, newest first, paged with skip
 	 * and take: an application's deployments. NULL: none. */
@@ -124,6 +135,14 @@ struct api_object {
 	/* Fields never kept nor shown, whatever the token may read (SPEC
 	 * §2): NULL-terminated, or NULL. */
 	const char *const *secrets;
+	/* Fields the list gives that the mount shows as a collection of
+	 * their own (a backup schedule's executions, in executions/): left
+	 * out of the member's file, so that a save never sends them back.
+	 * NULL-terminated, or NULL. */
+	const char *const *moved;
+	/* The field of the list's answer that holds the list, for an API
+	 * that wraps it ({"executions":[...]}); NULL: the answer is it. */
+	const char *list_key;
 	/* Entry names the collection's directory keeps for something else:
 	 * a member of that name is shown as NAME@ID. NULL-terminated, or
 	 * NULL. */
@@ -187,6 +206,11 @@ const char *obj_kind_path(enum res_kind kind);
 int obj_depth(const struct api_object *o);
 /* Whether row o is a collection in a resource directory of kind k. */
 bool obj_on_kind(const struct api_object *o, enum res_kind k);
+/* The same for one resource: of kind k and, for a database, of type
+ * db_type ("postgresql"; NULL when unknown), which the row's db_types
+ * may leave out. */
+bool obj_on_resource(const struct api_object *o, enum res_kind k,
+		     const char *db_type);
 
 /* Whether an instance (current_api: current Coolify, NOTES §17) has the
  * object's routes at all. */

@@ -24,13 +24,21 @@ struct objlist_spec {
 	 * has its current link): an object with such a name is shown as
 	 * NAME@ID. NULL-terminated, or NULL. */
 	const char *const *reserved;
+	/* Also removed from every item: fields shown elsewhere (objects.h
+	 * moved). NULL-terminated, or NULL. */
+	const char *const *moved;
+	/* The field of the answer object that holds the list
+	 * ({"executions":[...]}), or NULL when the answer is the list. */
+	const char *list_key;
 };
 
 struct objlist_item {
 	char *uuid; /* the id, as text (the name names.h de-duplicates by) */
 	char *name; /* the name, or the id when there is none */
 	char *dirname;
-	time_t mtime; /* updated_at, 0 when absent */
+	/* updated_at, else created_at (a backup's executions have only
+	 * that), 0 when both are absent */
+	time_t mtime;
 	char *json;   /* compact, without the spec's dropped fields */
 };
 
@@ -40,7 +48,8 @@ struct objlist {
 };
 
 /* Parses a list answer (a JSON array, or an object keyed by number
- * strings, NOTES §2.4): 0 and a new list in *out (objlist_free), or -EIO
+ * strings, NOTES §2.4; with spec's list_key, the answer's field of
+ * that name): 0 and a new list in *out (objlist_free), or -EIO
  * when json is not such a list. Items that are not objects or have no
  * usable id are left out. */
 int objlist_parse(const char *json, const struct objlist_spec *spec,

@@ -41,10 +41,13 @@ static void check_list(const char *json, const struct objlist_spec *spec)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char *const moved[] = { "executions", NULL };
 	static const struct objlist_spec specs[] = {
-		{ "uuid", NULL, NULL },
-		{ "uuid", secrets, NULL },
-		{ "id", NULL, reserved },
+		{ "uuid", NULL, NULL, NULL, NULL },
+		{ "uuid", secrets, NULL, NULL, NULL },
+		{ "id", NULL, reserved, NULL, NULL },
+		/* A backup's executions: {"executions":[...]}. */
+		{ "uuid", NULL, NULL, moved, "executions" },
 	};
 	struct buf text = BUF_INIT;
 	char *json, *id;
@@ -52,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	json = fuzz_cstr(data + 1, size - 1);
-	check_list(json, &specs[data[0] % 3]);
+	check_list(json, &specs[data[0] % 4]);
 	if (!objlist_domains_text(json, &text))
 		FUZZ_ASSERT(!text.len || text.buf[text.len - 1] == '\n');
 	id = objlist_object_id(json, data[0] % 2 ? "id" : "uuid");

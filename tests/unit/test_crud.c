@@ -59,6 +59,14 @@ static void test_unchanged_and_left_out_send_nothing(void)
 		  0);
 	CHECK_INT(n, 1);
 	CHECK_STR(out.buf, "{\"b\":2}");
+	/* A number is the same written 0.0 or 0, at any depth (jq prints
+	 * the API's 0.0 as 0); 1 and 1.5 differ. */
+	CHECK_INT(crud_diff("{\"a\":0.0,\"c\":[{\"m\":2.50}],\"d\":1}",
+			    "{\"a\":0,\"c\":[{\"m\":2.5}],\"d\":1.5}", &out,
+			    &n),
+		  0);
+	CHECK_INT(n, 1);
+	CHECK_STR(out.buf, "{\"d\":1.5}");
 }
 
 static void test_not_an_object_is_einval(void)

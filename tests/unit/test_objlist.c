@@ -9,8 +9,12 @@
 
 static const char *const secrets[] = { "private_key", NULL };
 static const char *const reserved[] = { "current", NULL };
-static const struct objlist_spec by_uuid = { "uuid", secrets, NULL };
-static const struct objlist_spec by_id = { "id", NULL, reserved };
+static const struct objlist_spec by_uuid = { "uuid", secrets, NULL, NULL,
+					     NULL };
+static const struct objlist_spec by_id = { "id", NULL, reserved, NULL, NULL };
+static const char *const moved[] = { "executions", NULL };
+static const struct objlist_spec wrapped = { "uuid", NULL, NULL, moved,
+					     "executions" };
 
 static void test_keys_lose_their_secret(void)
 {
@@ -102,6 +106,32 @@ static void test_what_is_left_out(void)
 	CHECK(!l);
 }
 
+/* A backup schedule's executions come wrapped, {"executions":[...]},
+ * with created_at and no updated_at; the schedules' list carries them
+ * too, which the mount shows elsewhere (moved). */
+static void test_wrapped_list_moved_fields_and_created_at(void)
+{
+	struct objlist *l = NULL;
+
+	CHECK_INT(
+	    objlist_parse("{\"executions\":[{\"uuid\":\"r1\","
+			  "\"status\":\"success\",\"created_at\":"
+			  "\"2025-05-27T02:00:00+00:00\",\"executions\":[1]}]}",
+			  &wrapped, &l),
+	    0);
+	if (!CHECK(l && l->n == 1))
+		return;
+	CHECK_STR(l->v[0].dirname, "r1");
+	CHECK_INT(l->v[0].mtime, 1748311200);
+	CHECK(!strstr(l->v[0].json, "executions"));
+	objlist_free(l);
+	l = NULL;
+	/* Not wrapped, or wrapped in another field: not the list. */
+	CHECK_INT(objlist_parse("[{\"uuid\":\"r1\"}]", &wrapped, &l), -EIO);
+	CHECK_INT(objlist_parse("{\"runs\":[]}", &wrapped, &l), -EIO);
+	CHECK(!l);
+}
+
 static void test_object_id(void)
 {
 	char *id = objlist_object_id("{\"id\":0,\"name\":\"Root Team\"}", "id");
@@ -136,6 +166,7 @@ static void test_domains_as_hosts_lines(void)
 
 static const struct check_test tests[] = {
 	CHECK_TEST(test_keys_lose_their_secret),
+	CHECK_TEST(test_wrapped_list_moved_fields_and_created_at),
 	CHECK_TEST(test_names_escaped_and_twins_take_the_id),
 	CHECK_TEST(test_teams_by_number_and_the_reserved_name),
 	CHECK_TEST(test_what_is_left_out),

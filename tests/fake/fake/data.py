@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import deployments, tags, tasks, util
+from . import backups, deployments, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -343,6 +343,48 @@ def demo(state):
     _tag(state, "backend", [(APPLICATION_MODEL, api1), (APPLICATION_MODEL, api2)])
     _tag(state, "automation", [(SERVICE_MODEL, n8n)])
     _tasks(state, web, n8n)
+    _backups(state)
+
+
+def _backups(state):
+    """Database backups (current Coolify): web-db has a nightly schedule with three past runs
+    (the middle one failed) and a weekly one to S3-less storage never run; the exited mongodb
+    has one whose runs fail."""
+    dbs = {d["name"]: d for d in state.all_databases()}
+    web_db, mongo = dbs["web-db"], dbs["analytics"]
+    nightly = backups.add_backup(state, web_db, "0 2 * * *", save_s3=False,
+                                 uuid=backups.demo_uuid(web_db["uuid"], "nightly"),
+                                 databases_to_backup="postgres",
+                                 database_backup_retention_amount_locally=7)
+    weekly = backups.add_backup(state, web_db, "weekly", save_s3=False, dump_all=True,
+                                uuid=backups.demo_uuid(web_db["uuid"], "weekly"),
+                                databases_to_backup="postgres")
+    for row, created in ((nightly, at("2025-05-03 09:00:00")), (weekly, at("2025-05-20 12:00:00"))):
+        row["created_at"] = row["updated_at"] = util.iso_seconds(created)
+        row["_created"] = created
+    for n, (status, started, message) in enumerate((
+            ("success", "2025-05-25 02:00:00", None),
+            ("failed", "2025-05-26 02:00:00",
+             "pg_dump: error: connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\""
+             " failed: FATAL:  the database system is shutting down"),
+            ("success", "2025-05-27 02:00:00",
+             "pg_dump: warning: there are circular foreign-key constraints on this table:\n"
+             "pg_dump: detail: orders"))):
+        ts = at(started)
+        run = backups.add_run(state, nightly, web_db, "postgres", status, ts, message,
+                              0 if status == "failed" else 1048576 + n * 4096,
+                              uuid=backups.demo_uuid(nightly["uuid"], "run%d" % n))
+        run["finished_at"] = util.iso(ts + 4.2)
+        run["updated_at"] = util.iso_seconds(ts + 4.2)
+    monthly = backups.add_backup(state, mongo, "monthly", save_s3=False,
+                                 uuid=backups.demo_uuid(mongo["uuid"], "monthly"))
+    monthly["created_at"] = monthly["updated_at"] = util.iso_seconds(at("2025-05-10 09:30:00"))
+    monthly["_created"] = at("2025-05-10 09:30:00")
+    ts = at("2025-05-11 00:00:00")
+    run = backups.add_run(state, monthly, mongo, "all", "failed", ts,
+                          "Error response from daemon: container %s is not running" % mongo["uuid"],
+                          0, uuid=backups.demo_uuid(monthly["uuid"], "run0"))
+    run["finished_at"] = util.iso(ts + 0.4)
 
 
 def _tasks(state, web, n8n):

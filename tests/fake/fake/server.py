@@ -15,6 +15,7 @@ from . import rollback
 from . import moves
 from . import shared_envs
 from . import resource_tags
+from . import backups
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -30,6 +31,7 @@ API_MODULES = (
     rollback,
     moves,
     resource_tags,
+    backups,
 )
 
 

@@ -57,7 +57,8 @@ class State:
                 "services", "service_applications", "service_databases", "envs",
                 "deployments", "servers", "server_settings", "destinations", "private_keys",
                 "tags", "taggables", "shared_envs", "scheduled_tasks",
-                "task_executions", "application_previews")}
+                "task_executions", "application_previews", "db_backups",
+                "db_backup_executions")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
