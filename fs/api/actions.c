@@ -58,21 +58,21 @@ struct verb {
 /* NOTES §8, §11.4. Only an application's verbs start a deployment, so
  * only they can be waited for. */
 static const struct verb verbs[] = {
-	{ RES_APP, "start", ACTIONS_START, OPT_WAIT, "start [wait]" },
-	{ RES_APP, "stop", ACTIONS_STOP, 0, "stop" },
-	{ RES_APP, "restart", ACTIONS_RESTART, OPT_WAIT, "restart [wait]" },
+	{ RES_APP, "start", ACTIONS_START, OPT_WAIT, "start [wait]", false },
+	{ RES_APP, "stop", ACTIONS_STOP, 0, "stop", false },
+	{ RES_APP, "restart", ACTIONS_RESTART, OPT_WAIT, "restart [wait]", false },
 	{ RES_APP, "deploy", ACTIONS_DEPLOY, OPT_FORCE | OPT_PR | OPT_WAIT,
-	  "deploy [force] [pr N] [wait]" },
-	{ RES_DB, "start", ACTIONS_START, 0, "start" },
-	{ RES_DB, "stop", ACTIONS_STOP, 0, "stop" },
-	{ RES_DB, "restart", ACTIONS_RESTART, 0, "restart" },
-	{ RES_SVC, "start", ACTIONS_START, 0, "start" },
-	{ RES_SVC, "stop", ACTIONS_STOP, 0, "stop" },
-	{ RES_SVC, "restart", ACTIONS_RESTART, OPT_LATEST, "restart [latest]" },
+	  "deploy [force] [pr N] [wait]", false },
+	{ RES_DB, "start", ACTIONS_START, 0, "start", false },
+	{ RES_DB, "stop", ACTIONS_STOP, 0, "stop", false },
+	{ RES_DB, "restart", ACTIONS_RESTART, 0, "restart", false },
+	{ RES_SVC, "start", ACTIONS_START, 0, "start", false },
+	{ RES_SVC, "stop", ACTIONS_STOP, 0, "stop", false },
+	{ RES_SVC, "restart", ACTIONS_RESTART, OPT_LATEST, "restart [latest]", false },
 	/* SPEC §3.4: deleting is deliberate, a verb and never rm -r. */
-	{ RES_APP, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
-	{ RES_DB, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
-	{ RES_SVC, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE },
+	{ RES_APP, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE, false },
+	{ RES_DB, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE, false },
+	{ RES_SVC, "delete", ACTIONS_DELETE, OPT_DELETE, DELETE_USAGE, false },
 	/* SPEC §6: a rollback redeploys an image of `images`, and is a
 	 * deployment like any other (it can be waited for). */
 	{ RES_APP, "rollback", ACTIONS_ROLLBACK, OPT_TAG | OPT_WAIT,

@@ -158,7 +158,7 @@ static int res_rename(const struct node *from, const struct node *to,
 	const struct model_resource *r = from->res;
 	const struct model_resource *const *rv;
 	struct crud_place at = { from->id.project, from->id.env_name,
-				 from->id.env_uuid };
+				 from->id.env_uuid, NULL };
 	enum api_obj obj = obj_of_kind(r->kind);
 	struct api *api = &from->fs->api;
 	struct members m = { 0 };
@@ -262,7 +262,7 @@ int rename_project(const struct node *dir, const struct node *from,
 int rename_env(const struct node *dir, const struct node *from,
 	       const char *newname, unsigned int flags)
 {
-	struct crud_place at = { from->id.project, NULL, NULL };
+	struct crud_place at = { from->id.project, NULL, NULL, NULL };
 	const struct model_project_detail *d;
 	struct api *api = &dir->fs->api;
 	struct members m = { 0 };
