@@ -9,14 +9,14 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import (applications, databases, deployments, envs, keys, other, projects, servers,
-               services, tags, tasks, teams)
+               services, tags, tasks, teams, service_containers)
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
 from .router import Ctx
 
 API_MODULES = (other, projects, applications, envs, databases, services, deployments, servers,
-               keys, teams, tags, tasks)
+               keys, teams, tags, tasks, service_containers)
 
 
 def all_routes():
