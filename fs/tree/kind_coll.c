@@ -8,7 +8,12 @@
  * What a collection really has of its own is below, in hooks[]: a
  * server's resources.json and domains, a key's public_key, a team's
  * members.json and teams/current. A collection without a row there is
- * only its objects.h row. */
+ * only its objects.h row.
+ *
+ * A directory may list the members of several rows (objects.h's with: a
+ * service's containers/, its applications and its databases): each
+ * member node is of the row it came from, so its paths, file, texts,
+ * logs and ctl are that row's. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
