@@ -145,10 +145,11 @@ static void test_joined_lists_name_across_them(void)
 				"{\"uuid\":\"a2\",\"name\":\"cache\"}]",
 				&by_uuid, &apps),
 		  0);
-	CHECK_INT(objlist_parse("[{\"uuid\":\"d1\",\"name\":\"cache\","
-				"\"updated_at\":\"2025-05-02T10:00:00.000000Z\"}]",
-				&by_uuid, &dbs),
-		  0);
+	CHECK_INT(
+	    objlist_parse("[{\"uuid\":\"d1\",\"name\":\"cache\","
+			  "\"updated_at\":\"2025-05-02T10:00:00.000000Z\"}]",
+			  &by_uuid, &dbs),
+	    0);
 	if (!CHECK(apps && dbs))
 		goto out;
 	CHECK_STR(apps->v[1].dirname, "cache");
