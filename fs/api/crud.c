@@ -466,6 +466,30 @@ static int fill_keep(struct api *api, const struct api_object *d,
 	return rc;
 }
 
+/* The changed fields under the names the PATCH takes (objects.h's
+ * renames: container.json's fqdn is sent as url, SPEC §6). */
+static void rename_fields(const struct api_object *d, struct buf *diff)
+{
+	struct json_object *o, *r;
+
+	if (!d->renames)
+		return;
+	o = parse_object(diff->buf);
+	if (!o)
+		return;
+	r = json_object_new_object();
+	json_object_object_foreach(o, key, val)
+	{
+		json_object_object_add(r, obj_sent_name(d, key),
+				       json_object_get(val));
+	}
+	explicit_bzero(diff->buf, diff->len);
+	buf_reset(diff);
+	buf_adds(diff, to_text(r));
+	json_object_put(r);
+	json_object_put(o);
+}
+
 int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want)
 {
@@ -487,6 +511,7 @@ int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		log_debug("%s %s: nothing changed, nothing sent", d->name, uuid);
 		goto out;
 	}
+	rename_fields(d, &diff);
 	path = obj_path(d, at, uuid);
 	if (d->patch_whole || d->patch_keep) {
 		o = parse_object(diff.buf);

@@ -54,7 +54,42 @@ int instance_list_at(struct api *api, enum api_obj obj, const char *path,
 	 * output polls it: reused a second at most, as a log is polled. */
 	unsigned ttl = o->runs && api->cache_ttl > 1 ? 1 : api->cache_ttl;
 
+	if (o->ttl == OBJ_TTL_STATUS)
+		ttl = store_status_ttl(api);
+
 	return cache_fetch(&api->cache, path, ttl, load_list, &ctx, out);
+}
+
+/* Rows in a joined collection: the row and its with rows. */
+#define JOIN_MAX 4
+
+int instance_list_joined(struct api *api, enum api_obj obj, const char *owner,
+			 struct cval **out)
+{
+	const struct api_object *o = obj_get(obj);
+	const struct objlist_spec spec = { o->id_field, o->secrets,
+					   o->reserved };
+	const struct objlist *lists[JOIN_MAX];
+	struct cval *v[JOIN_MAX];
+	size_t n = 0, i;
+	int rc = 0;
+
+	do {
+		enum api_obj k = obj_source(obj, (unsigned)n);
+		char *path = obj_list_path(obj_get(k), owner);
+
+		rc = instance_list_at(api, k, path, &v[n]);
+		free(path);
+		if (rc)
+			break;
+		lists[n] = v[n]->data;
+		n++;
+	} while (n < JOIN_MAX && o->with && o->with[n - 1] != OBJS);
+	if (!rc)
+		*out = cval_new(objlist_join(lists, n, &spec), objlist_free);
+	for (i = 0; i < n; i++)
+		cval_put(v[i]);
+	return rc;
 }
 
 int instance_list(struct api *api, enum api_obj obj, struct cval **out)

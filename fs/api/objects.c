@@ -89,6 +89,36 @@ static const struct obj_text backup_run_texts[] = {
 	{ NULL },
 };
 
+/* ServiceApplicationsController, ServiceDatabasesController: each
+ * container starts (a compose up of that service alone), stops and
+ * restarts on its own. */
+static const struct obj_action container_actions[] = {
+	{ "start", "POST", "/start", "start (or redeploy) the container", NULL },
+	{ "stop", "POST", "/stop", "stop the container", NULL },
+	{ "restart", "POST", "/restart", "restart the container", NULL },
+	{ NULL },
+};
+
+/* NOTES §7.2: a container's status is the stored "running (healthy)". */
+static const struct obj_text container_texts[] = {
+	{ "status", "status" },
+	{ NULL },
+};
+
+/* A service's containers/ lists its databases with its applications. */
+static const enum api_obj container_with[] = { OBJ_SVC_DB, OBJS };
+
+/* UpdateServiceApplicationFromApi: the answer's fqdn is set by url. */
+static const struct obj_rename container_renames[] = {
+	{ "fqdn", "url" },
+	{ NULL },
+};
+
+/* The service shows its containers (applications[], databases[]) and
+ * its status is theirs (NOTES §7.2). */
+static const char *const stale_service[] = { "/services", OBJ_ALL_RESOURCES,
+					     NULL };
+
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
 		.name = "project",
@@ -284,6 +314,42 @@ static const struct api_object rows[OBJS] = {
 			  "newest first)",
 		.stale = stale_none,
 	},
+	[OBJ_SVC_APP] = {
+		.name = "service application",
+		.dir = "containers",
+		.owner = OWNER_RESOURCE,
+		.on = 1u << RES_SVC,
+		.path = "/applications",
+		.file = "container.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH,
+		.ttl = OBJ_TTL_STATUS,
+		.current_only = true,
+		.actions = container_actions,
+		.texts = container_texts,
+		.with = container_with,
+		.logs = true,
+		.renames = container_renames,
+		.quirks = "ServiceApplicationsController (PATCH takes url for fqdn)",
+		.stale = stale_service,
+	},
+	[OBJ_SVC_DB] = {
+		.name = "service database",
+		.dir = "containers",
+		/* Listed in OBJ_SVC_APP's containers/ (its with): no on. */
+		.owner = OWNER_RESOURCE,
+		.path = "/databases",
+		.file = "container.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH,
+		.ttl = OBJ_TTL_STATUS,
+		.current_only = true,
+		.actions = container_actions,
+		.texts = container_texts,
+		.logs = true,
+		.quirks = "ServiceDatabasesController",
+		.stale = stale_service,
+	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",
 		.dir = "deployments",
@@ -381,6 +447,21 @@ char *obj_member_path(const struct api_object *o, const char *owner,
 	if (o->owner != OWNER_MOUNT && owner)
 		return xasprintf("%s%s/%s", owner, o->path, id);
 	return xasprintf("%s/%s", o->path, id);
+}
+
+enum api_obj obj_source(enum api_obj o, unsigned src)
+{
+	return src ? rows[o].with[src - 1] : o;
+}
+
+const char *obj_sent_name(const struct api_object *o, const char *shown)
+{
+	const struct obj_rename *r;
+
+	for (r = o->renames; r && r->shown; r++)
+		if (!strcmp(r->shown, shown))
+			return r->sent;
+	return shown;
 }
 
 const struct obj_action *obj_action_find(const struct api_object *o,

@@ -49,7 +49,7 @@ void cval_put(struct cval *v)
 	free(v);
 }
 
-static struct cval *cval_new(void *data, void (*free_data)(void *))
+struct cval *cval_new(void *data, void (*free_data)(void *))
 {
 	struct cval *v = xmalloc(sizeof(*v));
 

@@ -140,6 +140,31 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 	return 0;
 }
 
+struct objlist *objlist_join(const struct objlist *const *lists, size_t n,
+			     const struct objlist_spec *spec)
+{
+	struct objlist *l = xcalloc(1, sizeof(*l));
+	size_t total = 0, i, j;
+
+	for (i = 0; i < n; i++)
+		total += lists[i]->n;
+	l->v = xcalloc(total ? total : 1, sizeof(*l->v));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < lists[i]->n; j++) {
+			const struct objlist_item *from = &lists[i]->v[j];
+			struct objlist_item *it = &l->v[l->n++];
+
+			it->uuid = xstrdup(from->uuid);
+			it->name = xstrdup(from->name);
+			it->mtime = from->mtime;
+			it->json = xstrdup(from->json);
+			it->src = (unsigned)i;
+		}
+	}
+	assign_dirnames(l, spec);
+	return l;
+}
+
 const struct objlist_item *objlist_find(const struct objlist *l,
 					const char *dirname)
 {

@@ -8,7 +8,12 @@
  * What a collection really has of its own is below, in hooks[]: a
  * server's resources.json and domains, a key's public_key, a team's
  * members.json and teams/current. A collection without a row there is
- * only its objects.h row. */
+ * only its objects.h row.
+ *
+ * A directory may list the members of several rows (objects.h's with: a
+ * service's containers/, its applications and its databases): each
+ * member node is of the row it came from, so its paths, file, texts,
+ * logs and ctl are that row's. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +140,13 @@ static int coll_fetch(const struct node *n, struct cval **v)
 
 	if (row_of(n)->owner == OWNER_MOUNT)
 		return instance_list(&n->fs->api, n->id.obj, v);
+	/* A directory of several rows' members (objects.h's with). */
+	if (row_of(n)->with) {
+		path = node_id_owner(&n->id);
+		rc = instance_list_joined(&n->fs->api, n->id.obj, path, v);
+		free(path);
+		return rc;
+	}
 	path = node_id_list_path(&n->id);
 	rc = instance_list_at(&n->fs->api, n->id.obj, path, v);
 	free(path);
@@ -192,7 +204,9 @@ static int coll_list(const struct node *dir, struct dir_fill *fill)
 	for (i = 0; i < l->n; i++) {
 		struct node c = node_child(dir, &kind_member);
 
-		kind_inst_item_set(&c, &l->v[i], dir->id.obj);
+		/* Each member is of the row it came from. */
+		kind_inst_item_set(&c, &l->v[i],
+				   obj_source(dir->id.obj, l->v[i].src));
 		if (dir_add(fill, l->v[i].dirname, &c))
 			break;
 	}
@@ -227,7 +241,7 @@ static int coll_lookup(struct node *n, const char *name)
 		return -ENOENT;
 	}
 	node_hold(n, v);
-	kind_inst_item_set(n, it, n->id.obj);
+	kind_inst_item_set(n, it, obj_source(n->id.obj, it->src));
 	n->kind = &kind_member;
 	return 0;
 }
@@ -350,6 +364,12 @@ static int member_list(const struct node *dir, struct dir_fill *fill)
 		if (dir_add(fill, t->file, &c))
 			return 0;
 	}
+	if (o->logs) {
+		c = node_child(dir, &kind_logs);
+		c.arg = NULL;
+		if (dir_add(fill, "logs", &c))
+			return 0;
+	}
 	if (kind_inst_entries_list(dir, fill, h->files, h->nfiles))
 		return 0;
 	for (k = 0; k < OBJS; k++) {
@@ -386,6 +406,10 @@ static int member_lookup(struct node *n, const char *name)
 	}
 	if (!strcmp(name, "ctl") && inst_actions_has_ctl(o)) {
 		n->kind = &kind_inst_ctl;
+		return 0;
+	}
+	if (!strcmp(name, "logs") && o->logs) {
+		n->kind = &kind_logs;
 		return 0;
 	}
 	for (t = o->texts; t && t->file; t++) {

@@ -5,7 +5,11 @@
  * Applications have a logs endpoint everywhere; databases and services
  * only on current Coolify (NOTES §17.5). A service's containers are
  * asked one by one and shown together, each line after its container's
- * name, as `docker compose logs` shows them. */
+ * name, as `docker compose logs` shows them.
+ *
+ * A member of a row with logs (objects.h: a service's container in
+ * containers/) has a log of its own, PATH/ID/logs: one container, asked
+ * for its last lines only (the containers' routes take no timestamps). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +28,7 @@
 struct logs_src {
 	struct cfs *fs;
 	char *uuid;
+	char *member; /* a member's API path (its log is PATH/logs), or NULL */
 	enum res_kind kind;
 	char **subs; /* a service's containers, by name */
 	size_t nsubs;
@@ -53,6 +58,16 @@ static void add_names(struct logs_src *src, struct json_object *list)
 	}
 }
 
+/* The API path of the member n is in (a service's container), or NULL
+ * for a resource's own log: a new string (caller frees). */
+static char *member_of(const struct node *n)
+{
+	if (n->id.obj >= OBJS || !obj_depth(obj_get(n->id.obj)) ||
+	    !node_id_key(&n->id))
+		return NULL;
+	return node_id_member_path(&n->id);
+}
+
 static void src_init(struct logs_src *src, const struct node *n)
 {
 	struct json_object *root, *list;
@@ -60,6 +75,9 @@ static void src_init(struct logs_src *src, const struct node *n)
 
 	memset(src, 0, sizeof(*src));
 	src->fs = n->fs;
+	src->member = member_of(n);
+	if (src->member)
+		return;
 	src->uuid = xstrdup(n->res->uuid);
 	src->kind = n->res->kind;
 	if (src->kind != RES_SVC || !(json = model_resource_json(n->res)))
@@ -82,6 +100,7 @@ static void src_release(struct logs_src *src)
 		free(src->subs[i]);
 	free(src->subs);
 	free(src->uuid);
+	free(src->member);
 }
 
 /* NOTES §9.1, §17.5: 400 when the container is not running: no logs. */
@@ -156,6 +175,20 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 	int rc = 0;
 
 	snprintf(lines, sizeof(lines), "%u", fs->conf.log_lines);
+	if (src->member) {
+		const char *tail[] = { "logs", NULL };
+		struct buf q = BUF_INIT;
+
+		query[0].value = NULL;
+		rc = http_path(&q, tail, query);
+		if (!rc) {
+			buf_addf(&path, "%s%s", src->member, q.buf);
+			rc = fetch_one(fs, path.buf, NULL, feed);
+		}
+		buf_release(&q);
+		buf_release(&path);
+		return rc;
+	}
 	/* Current Coolify can prefix docker's timestamps: they tell
 	 * repeated lines apart when matching windows, and order the lines
 	 * of a service's containers. They are not shown. NOTES §17.5: the
@@ -181,9 +214,14 @@ static int logs_fetch(void *arg, struct logs_feed *feed)
 	return rc;
 }
 
-static char *stream_key(const char *uuid)
+/* A resource's log is keyed by its uuid, a member's by its path. */
+static char *stream_key(const struct node *n)
 {
-	return xasprintf("logs:%s", uuid);
+	char *member = member_of(n), *key;
+
+	key = xasprintf("logs:%s", member ? member : n->res->uuid);
+	free(member);
+	return key;
 }
 
 /* Polls are at most one a cache period (at least a second): a `tail -f`
@@ -212,7 +250,7 @@ static int logs_open(const struct node *n, struct fh *fh)
 		return n->fs->conf.ro ? -EROFS : -EACCES;
 	h = xcalloc(1, sizeof(*h));
 	src_init(&h->src, n);
-	key = stream_key(n->res->uuid);
+	key = stream_key(n);
 	rc = logs_reader_open(&h->reader, &n->fs->logs, key, true,
 			      period(n->fs), logs_fetch, &h->src, &fh->data);
 	free(key);
@@ -238,7 +276,7 @@ static int logs_refresh(struct fh *fh)
 static int with_stream(const struct node *n, bool poll, struct logs_stream **s,
 		       struct logs_src *src)
 {
-	char *key = stream_key(n->res->uuid);
+	char *key = stream_key(n);
 	int rc = 0;
 
 	*s = logs_stream_get(&n->fs->logs, key, true);
@@ -303,7 +341,7 @@ static int logs_render(const struct node *n, struct buf *out)
 {
 	struct logs_reader r;
 	struct logs_src src;
-	char *key = stream_key(n->res->uuid);
+	char *key = stream_key(n);
 	int rc;
 
 	src_init(&src, n);

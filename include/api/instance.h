@@ -28,6 +28,14 @@ int instance_list(struct api *api, enum api_obj obj, struct cval **out);
  * scheduled tasks): path is its list's API path, and the cache key. */
 int instance_list_at(struct api *api, enum api_obj obj, const char *path,
 		     struct cval **out);
+/* The collection of row obj under owner (an API path) with the members
+ * of its with rows (objects.h): each list fetched (and cached) as
+ * instance_list_at does, then joined (objlist_join: each item's src says
+ * its row, obj_source). The joined list is made on each call, so that a
+ * change to either shows at once; *out is a reference to it. Fails as
+ * the first list that fails. */
+int instance_list_joined(struct api *api, enum api_obj obj, const char *owner,
+			 struct cval **out);
 
 /* The id of the token's team into out (appended): GET /team on current
  * Coolify, GET /teams/current on 2025 instances, which lack /team. */

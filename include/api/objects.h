@@ -35,6 +35,8 @@ enum api_obj {
 	OBJ_TASK_RUN, /* a scheduled task's executions */
 	OBJ_BACKUP,     /* backup schedules of databases */
 	OBJ_BACKUP_RUN, /* a backup schedule's executions */
+	OBJ_SVC_APP,  /* a service's applications (its containers/) */
+	OBJ_SVC_DB,   /* a service's databases (in the same containers/) */
 	OBJS
 };
 
@@ -90,6 +92,9 @@ enum {
 enum obj_ttl {
 	OBJ_TTL_CACHE,  /* cache_ttl */
 	OBJ_TTL_DEPLOY, /* deployments.h's: short while one runs */
+	/* store_status_ttl: a list whose members' status follows actions
+	 * (a service's containers), reused a few seconds at most. */
+	OBJ_TTL_STATUS,
 };
 
 /* The cache key of GET /resources (every resource, NOTES §5.1): what
@@ -104,6 +109,13 @@ enum obj_ttl {
 struct obj_text {
 	const char *file;  /* "status" */
 	const char *field; /* "status" */
+};
+
+/* A field a member shows under one name and a PATCH takes under another
+ * (SPEC §6: container.json shows fqdn, the PATCH takes url). */
+struct obj_rename {
+	const char *shown; /* "fqdn" */
+	const char *sent;  /* "url" */
 };
 
 struct api_object {
@@ -162,6 +174,19 @@ struct api_object {
 	/* Fields of a member shown as text files of their own (status,
 	 * output): file NULL ends them; NULL for none. */
 	const struct obj_text *texts;
+	/* Other rows whose members the collection's directory lists with
+	 * its own, named together (twins across rows are NAME@ID): a
+	 * service's containers/ holds its applications and its databases.
+	 * Each member keeps its own row (its paths, file, verbs). Those
+	 * rows have no on of their own: the directory is this row's.
+	 * OBJS ends it; NULL for none. */
+	const enum api_obj *with;
+	/* PATH/ID/logs is the member's container log: a logs file,
+	 * followed like a resource's (SPEC §3.2). */
+	bool logs;
+	/* Fields a PATCH sends under another name: shown NULL ends them;
+	 * NULL for none. */
+	const struct obj_rename *renames;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
@@ -225,6 +250,12 @@ char *obj_list_path(const struct api_object *o, const char *owner);
  * everything under it: a new string (caller frees). */
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id);
+/* The row of the items of a list joined from o's and its with rows'
+ * (objlist.h's src): o for 0, else its with[src - 1]. */
+enum api_obj obj_source(enum api_obj o, unsigned src);
+/* The name a PATCH of o takes for field shown (a rename's sent), or
+ * shown itself. */
+const char *obj_sent_name(const struct api_object *o, const char *shown);
 /* The action of o whose verb is the words of line (a ctl line, blanks
  * already trimmed), or NULL. */
 const struct obj_action *obj_action_find(const struct api_object *o,

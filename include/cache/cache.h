@@ -86,6 +86,9 @@ void cache_invalidate(struct cache *c, const char *key);
 void cache_invalidate_prefix(struct cache *c, const char *prefix);
 void cache_clear(struct cache *c);
 
+/* A value of no cache's, with one reference (the caller's), for what is
+ * made anew from cached values on each call (a joined list). */
+struct cval *cval_new(void *data, void (*free_data)(void *));
 struct cval *cval_get(struct cval *v);
 void cval_put(struct cval *v);
 

@@ -40,6 +40,9 @@ struct objlist_item {
 	 * that), 0 when both are absent */
 	time_t mtime;
 	char *json;   /* compact, without the spec's dropped fields */
+	/* In a joined list (objlist_join), the index of the list the item
+	 * came from; 0 in a parsed one. */
+	unsigned src;
 };
 
 struct objlist {
@@ -55,6 +58,13 @@ struct objlist {
 int objlist_parse(const char *json, const struct objlist_spec *spec,
 		  struct objlist **out);
 void objlist_free(void *p);
+
+/* One list of the items of lists[0..n-1], in that order, copied, each
+ * with src its list's index, and named anew over them all (names.h: a
+ * name two lists share makes both NAME@ID), spec's reserved names kept.
+ * Returns a new list (objlist_free); never fails. */
+struct objlist *objlist_join(const struct objlist *const *lists, size_t n,
+			     const struct objlist_spec *spec);
 
 /* The item with that entry name, or that id; NULL when none. */
 const struct objlist_item *objlist_find(const struct objlist *l,

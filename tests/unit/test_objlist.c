@@ -164,7 +164,51 @@ static void test_domains_as_hosts_lines(void)
 	buf_release(&b);
 }
 
+/* A service's containers/: its applications and databases in one
+ * directory, a name they share shown as NAME@ID on both sides. */
+static void test_joined_lists_name_across_them(void)
+{
+	struct objlist *apps = NULL, *dbs = NULL, *j;
+	const struct objlist *both[2];
+
+	CHECK_INT(objlist_parse("[{\"uuid\":\"a1\",\"name\":\"n8n\"},"
+				"{\"uuid\":\"a2\",\"name\":\"cache\"}]",
+				&by_uuid, &apps),
+		  0);
+	CHECK_INT(
+	    objlist_parse("[{\"uuid\":\"d1\",\"name\":\"cache\","
+			  "\"updated_at\":\"2025-05-02T10:00:00.000000Z\"}]",
+			  &by_uuid, &dbs),
+	    0);
+	if (!CHECK(apps && dbs))
+		goto out;
+	CHECK_STR(apps->v[1].dirname, "cache");
+	both[0] = apps;
+	both[1] = dbs;
+	j = objlist_join(both, 2, &by_uuid);
+	if (CHECK(j->n == 3)) {
+		CHECK_STR(j->v[0].dirname, "n8n");
+		CHECK_INT(j->v[0].src, 0);
+		CHECK_STR(j->v[1].dirname, "cache@a2");
+		CHECK_STR(j->v[2].dirname, "cache@d1");
+		CHECK_INT(j->v[2].src, 1);
+		CHECK_INT(j->v[2].mtime, 1746180000);
+		CHECK(objlist_find(j, "cache@d1") == &j->v[2]);
+		CHECK(!objlist_find(j, "cache"));
+	}
+	objlist_free(j);
+	/* The lists it was made of are left as they were. */
+	CHECK_STR(apps->v[1].dirname, "cache");
+	j = objlist_join(both, 0, &by_uuid);
+	CHECK_INT(j->n, 0);
+	objlist_free(j);
+out:
+	objlist_free(apps);
+	objlist_free(dbs);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_joined_lists_name_across_them),
 	CHECK_TEST(test_keys_lose_their_secret),
 	CHECK_TEST(test_wrapped_list_moved_fields_and_created_at),
 	CHECK_TEST(test_names_escaped_and_twins_take_the_id),

@@ -16,6 +16,7 @@ from . import moves
 from . import shared_envs
 from . import resource_tags
 from . import backups
+from . import service_containers
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -32,6 +33,7 @@ API_MODULES = (
     moves,
     resource_tags,
     backups,
+    service_containers,
 )
 
 

@@ -185,22 +185,6 @@ def get_logs(ctx):
     return _sub_logs(ctx, next((s for s in apps + dbs if s["name"] == name), None))
 
 
-def get_app_logs(ctx):
-    apps, _ = ctx.state.service_subs(find(ctx))
-    sub = next((s for s in apps if s["uuid"] == ctx["app_uuid"]), None)
-    if sub is None:
-        fail(404, "Service application not found.")
-    return _sub_logs(ctx, sub)
-
-
-def get_db_logs(ctx):
-    _, dbs = ctx.state.service_subs(find(ctx))
-    sub = next((s for s in dbs if s["uuid"] == ctx["database_uuid"]), None)
-    if sub is None:
-        fail(404, "Service database not found.")
-    return _sub_logs(ctx, sub)
-
-
 # -- create / update / delete -------------------------------------------------------------------
 
 def compose_services(compose):
@@ -352,8 +336,7 @@ ROUTES = [
     route("PATCH", "/services/{uuid}", update_service, "write"),
     route("DELETE", "/services/{uuid}", delete_service, "write"),
     route("GET", "/services/{uuid}/logs", get_logs, "read", LATEST),
-    route(("GET", "POST"), "/services/{uuid}/applications/{app_uuid}/logs", get_app_logs, "read", LATEST),
-    route("GET", "/services/{uuid}/databases/{database_uuid}/logs", get_db_logs, "read", LATEST),
+    # The containers' own logs are service_containers.py's.
     *action("/services/{uuid}/start", start),
     *action("/services/{uuid}/stop", stop),
     *action("/services/{uuid}/restart", restart),
