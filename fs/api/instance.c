@@ -68,7 +68,8 @@ int instance_list_joined(struct api *api, enum api_obj obj, const char *owner,
 {
 	const struct api_object *o = obj_get(obj);
 	const struct objlist_spec spec = { o->id_field, o->secrets,
-					   o->reserved };
+					   o->reserved, o->moved,
+					   o->list_key };
 	const struct objlist *lists[JOIN_MAX];
 	struct cval *v[JOIN_MAX];
 	size_t n = 0, i;
