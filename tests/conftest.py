@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -219,6 +218,26 @@ def site(fake_mode, mount_factory):
     s = EnvSite(fake_mode, mount_factory(fake_mode))
     fake_mode.clear_log()
     return s
+
+
+@pytest.fixture(scope="module")
+def latest():
+    """A fake of current Coolify for the module: the additions of SPEC §6
+    exist there only."""
+    f = Fake(mode="latest")
+    yield f
+    f.stop()
+
+
+def ctl(path, line):
+    """`echo LINE > path` in bash, as a user types it."""
+    return run("echo '%s' > \"%s\"" % (line, path), check=False)
+
+
+def vim(path, command, check=True):
+    """vim's :s and :wq, as a user saves a JSON file (written in place)."""
+    return run("vim -Es -i NONE -N -u DEFAULTS -c '%s' -c wq '%s'" % (command, path),
+               check=check)
 
 
 @pytest.fixture(scope="module")

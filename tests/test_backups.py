@@ -10,17 +10,10 @@ import time
 
 import pytest
 
-from conftest import Fake, api_requests, run
+from conftest import api_requests, ctl, run, vim
 
 WEB_DB = ("projects", "website", "production", "databases", "web-db")
 MONGO = ("projects", "tools", "production", "databases", "analytics")
-
-
-@pytest.fixture(scope="module")
-def latest():
-    f = Fake(mode="latest")
-    yield f
-    f.stop()
 
 
 @pytest.fixture
@@ -48,16 +41,6 @@ def nightly(fake, uuid):
 
 def runs(fake, uuid, backup):
     return fake.api("/databases/%s/backups/%s/executions" % (uuid, backup))[1]["executions"]
-
-
-def ctl(path, line):
-    return run("echo '%s' > \"%s\"" % (line, path), check=False)
-
-
-def vim(path, command, check=True):
-    """vim's :s and :wq, as a user saves a JSON file (written in place)."""
-    return run("vim -Es -i NONE -N -u DEFAULTS -c '%s' -c wq '%s'" % (command, path),
-               check=check)
 
 
 def writes(fake):

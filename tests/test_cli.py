@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, ROOT_TOKEN, Fake, Mount, free_tmpdir, run
+from conftest import BIN, ROOT_TOKEN, Fake, free_tmpdir, run
 
 
 def coolifyfs(args, env=None, timeout=30):

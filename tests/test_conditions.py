@@ -8,7 +8,6 @@ close them unanswered, or never answer at all; SPEC §4 asks that a read
 then serves the last good data within one `timeout`, at any depth.
 """
 import collections
-import os
 import signal
 import subprocess
 import time

@@ -11,16 +11,9 @@ import time
 
 import pytest
 
-from conftest import Fake, api_requests, run
+from conftest import api_requests, ctl, run, vim
 
 SERVICES = ("projects", "tools", "production", "services")
-
-
-@pytest.fixture(scope="module")
-def latest():
-    f = Fake(mode="latest")
-    yield f
-    f.stop()
 
 
 @pytest.fixture
@@ -45,16 +38,6 @@ def subs(fake, svc, kind):
 def containers(mnt, fake):
     svc = n8n(fake)
     return svc, mnt.p(*SERVICES, svc["name"], "containers")
-
-
-def ctl(path, line):
-    return run("echo '%s' > \"%s\"" % (line, path), check=False)
-
-
-def vim(path, command, check=True):
-    """vim's :s and :wq, as a user saves a JSON file (written in place)."""
-    return run("vim -Es -i NONE -N -u DEFAULTS -c '%s' -c wq '%s'" % (command, path),
-               check=check)
 
 
 def sent(fake, part):

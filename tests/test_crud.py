@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import Fake, run
+from conftest import run
 
 WEB = "projects/website/production"
 APPS = WEB + "/applications"

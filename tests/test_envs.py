@@ -1,10 +1,8 @@
 """Environment variables as files (SPEC §3.1) with the shell's own tools:
 cat, echo, rm, mv, cp, set -C, getfattr and setfattr, envs.env."""
 import os
-import subprocess
 import time
 
-import pytest
 
 from conftest import READ_TOKEN, READSENS_TOKEN, run
 from envhelp import EnvSite

@@ -6,14 +6,7 @@ import time
 
 import pytest
 
-from conftest import READ_TOKEN, WRITE_TOKEN, Fake
-
-
-@pytest.fixture(scope="module")
-def latest():
-    f = Fake(mode="latest")
-    yield f
-    f.stop()
+from conftest import READ_TOKEN, WRITE_TOKEN
 
 
 @pytest.fixture

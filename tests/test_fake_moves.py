@@ -9,7 +9,7 @@ projects.py), both modes:
 """
 import pytest
 
-from test_fake import READ, ROOT, WRITE, Fake
+from test_fake import READ, WRITE, Fake
 
 
 @pytest.fixture(scope="module", params=["seed", "latest"])

@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import READ_TOKEN, ROOT_TOKEN, run
+from conftest import READ_TOKEN, run
 from expected import as_list, assign
 
 

@@ -10,7 +10,6 @@ so this test skips there."""
 import os
 import re
 import shutil
-import subprocess
 
 import pytest
 

@@ -51,13 +51,6 @@ class TagSite:
         return [e["path"] for e in self.fake.log() if e["method"] == "GET" and e["path"].endswith(suffix)]
 
 
-@pytest.fixture(scope="module")
-def latest():
-    f = Fake(mode="latest")
-    yield f
-    f.stop()
-
-
 def web_pred(o):
     return o["name"] == "web"
 

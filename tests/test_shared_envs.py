@@ -19,13 +19,6 @@ from test_editors import EDITORS, tmux, wait_for
 LEVELS = ("project", "environment", "server", "team")  # the team: teams/current
 
 
-@pytest.fixture(scope="module")
-def latest():
-    f = Fake(mode="latest")
-    yield f
-    f.stop()
-
-
 def project_uuid(fake, name="website"):
     return next(p["uuid"] for p in fake.api("/projects")[1] if p["name"] == name)
 

@@ -11,16 +11,9 @@ import time
 
 import pytest
 
-from conftest import Fake, api_requests, run
+from conftest import api_requests, ctl, run, vim
 
 WEB = ("projects", "website", "production", "applications", "web")
-
-
-@pytest.fixture(scope="module")
-def latest():
-    f = Fake(mode="latest")
-    yield f
-    f.stop()
 
 
 @pytest.fixture
@@ -41,16 +34,6 @@ def web_uuid(fake):
 
 def tasks_of(fake, uuid):
     return fake.api("/applications/%s/scheduled-tasks" % uuid)[1]
-
-
-def ctl(path, line):
-    return run("echo '%s' > \"%s\"" % (line, path), check=False)
-
-
-def vim(path, command, check=True):
-    """vim's :s and :wq, as a user saves a JSON file (written in place)."""
-    return run("vim -Es -i NONE -N -u DEFAULTS -c '%s' -c wq '%s'" % (command, path),
-               check=check)
 
 
 def sent(fake, part):

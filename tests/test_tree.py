@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from conftest import api_requests, run
-from expected import DB_TYPES, KINDS, Tree, escape
+from expected import DB_TYPES, KINDS, Tree
 
 
 @pytest.fixture(scope="module")
