@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import deployments, tags, tasks, util
+from . import deployments, destinations, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -314,6 +314,19 @@ def demo(state):
     _tag(state, "backend", [(APPLICATION_MODEL, api1), (APPLICATION_MODEL, api2)])
     _tag(state, "automation", [(SERVICE_MODEL, n8n)])
     _tasks(state, web, n8n)
+    _destinations(state, web)
+
+
+def _destinations(state, web):
+    """Destinations (current Coolify): a second network on localhost, and `web`
+    (production) deployed to hetzner-fsn1's as an extra destination."""
+    localhost = state.server_by_id(0)
+    staging = destinations.add_destination(
+        state, localhost, "localhost-staging", "staging",
+        uuid=destinations.destination_uuid("localhost", "staging"))
+    staging["created_at"] = staging["updated_at"] = util.iso_seconds(at("2025-05-06 11:20:00"))
+    state.table("additional_networks").append(
+        {"application_id": web["id"], "destination_id": 1, "server_id": 1})
 
 
 def _tasks(state, web, n8n):

@@ -8,15 +8,15 @@ import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import (applications, databases, deployments, envs, keys, other, projects, servers,
-               services, tags, tasks, teams)
+from . import (applications, clones, databases, deployments, destinations, envs, keys, moves,
+               other, projects, servers, services, tags, tasks, teams)
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
 from .router import Ctx
 
 API_MODULES = (other, projects, applications, envs, databases, services, deployments, servers,
-               keys, teams, tags, tasks)
+               keys, teams, tags, tasks, destinations, clones, moves)
 
 
 def all_routes():
