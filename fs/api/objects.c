@@ -51,6 +51,11 @@ static const struct obj_text run_texts[] = {
 	{ NULL },
 };
 
+/* ApplicationsController::destinations lists the primary destination
+ * too; the extra ones link to their server's destinations/. */
+static const struct obj_link app_dest_link = { OBJ_DESTINATION,
+					       "server_uuid", "is_primary" };
+
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
 		.name = "project",
@@ -203,6 +208,39 @@ static const struct api_object rows[OBJS] = {
 		.quirks = "ScheduledTask::executions (newest first)",
 		.stale = stale_none,
 	},
+	[OBJ_DESTINATION] = {
+		.name = "destination",
+		.dir = "destinations",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/destinations",
+		.member_path = "/destinations",
+		.file = "destination.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		/* The list's items are the GET's transform(). */
+		.from_list = true,
+		.current_only = true,
+		.quirks = "DestinationsController (PATCH takes name only; "
+			  "409 while resources use it)",
+		.stale = stale_none,
+	},
+	[OBJ_APP_DEST] = {
+		.name = "application destination",
+		.dir = "destinations",
+		.owner = OWNER_RESOURCE,
+		.on = 1u << RES_APP,
+		.path = "/destinations",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST,
+		.from_list = true,
+		.current_only = true,
+		.link = &app_dest_link,
+		.quirks = "ApplicationsController::destinations (primary "
+			  "first)",
+		.stale = stale_none,
+	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",
 		.dir = "deployments",
@@ -282,6 +320,8 @@ char *obj_list_path(const struct api_object *o, const char *owner)
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id)
 {
+	if (o->member_path)
+		return xasprintf("%s/%s", o->member_path, id);
 	if (o->owner != OWNER_MOUNT && owner)
 		return xasprintf("%s%s/%s", owner, o->path, id);
 	return xasprintf("%s/%s", o->path, id);

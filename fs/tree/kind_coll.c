@@ -162,6 +162,102 @@ static const struct node_kind kind_runs_latest = {
 	.readlink = latest_readlink,
 };
 
+/* ---- members that are links (objects.h's struct obj_link) ---- */
+
+/* How many components the path of a collection of row o has: servers/
+ * is one, projects/P/E/applications/A/tasks six, and a member's
+ * collection two more than its owner's. */
+static int coll_depth(const struct api_object *o)
+{
+	switch (o->owner) {
+	case OWNER_RESOURCE:
+		return 6;
+	case OWNER_MEMBER:
+		return coll_depth(obj_get(o->parent)) + 2;
+	default:
+		return 1;
+	}
+}
+
+/* Whether the link row's item is left out (the primary destination). */
+static bool link_hidden(const struct api_object *o,
+			const struct objlist_item *it)
+{
+	return o->link->hide_field && objlist_flag(it, o->link->hide_field);
+}
+
+/* The entry name of member id of row to, whose owner (a member of the
+ * mount's collection to->parent) is owner_id: "S/destinations/D" into
+ * out, after the owner collection's directory. */
+static int link_target(struct api *api, enum api_obj to, const char *owner_id,
+		       const char *id, struct buf *out)
+{
+	const struct api_object *t = obj_get(to), *p = obj_get(t->parent);
+	const struct objlist_item *owner, *it;
+	struct cval *pv, *tv = NULL;
+	char *opath, *lpath;
+	int rc;
+
+	rc = instance_list(api, t->parent, &pv);
+	if (rc)
+		return rc;
+	owner = objlist_by_id(pv->data, owner_id);
+	if (!owner) {
+		rc = -ENOENT;
+		goto out;
+	}
+	opath = obj_member_path(p, NULL, owner_id);
+	lpath = obj_list_path(t, opath);
+	rc = instance_list_at(api, to, lpath, &tv);
+	free(lpath);
+	free(opath);
+	if (rc)
+		goto out;
+	it = objlist_by_id(tv->data, id);
+	if (it)
+		buf_addf(out, "%s/%s/%s/%s", p->dir, owner->dirname, t->dir,
+			 it->dirname);
+	else
+		rc = -ENOENT;
+out:
+	cval_put(tv);
+	cval_put(pv);
+	return rc;
+}
+
+/* APP/destinations/D -> ../../../../../../servers/S/destinations/D: up
+ * to the mount's root, then the target member's path. */
+static int link_readlink(const struct node *n, struct buf *out)
+{
+	const struct api_object *o = row_of(n);
+	const struct objlist_item *it = n->obj;
+	struct buf owner = BUF_INIT;
+	int i, rc;
+
+	rc = objlist_field(it, o->link->owner_field, &owner);
+	if (rc)
+		goto out;
+	for (i = 0; i < coll_depth(o); i++)
+		buf_adds(out, "../");
+	rc = link_target(&n->fs->api, o->link->to, owner.buf, it->uuid, out);
+out:
+	buf_release(&owner);
+	return rc;
+}
+
+static const struct node_kind kind_coll_link = {
+	.name = "coll-link",
+	.type = S_IFLNK,
+	.readlink = link_readlink,
+	.mtime = kind_inst_item_mtime,
+};
+
+/* The kind of a member of n's collection. */
+static const struct node_kind *member_kind(const struct node *n)
+{
+	return row_of(n)->link ? &kind_coll_link : &kind_member;
+}
+
 static int coll_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct coll_hooks *h = hooks_of(dir);
@@ -186,8 +282,10 @@ static int coll_list(const struct node *dir, struct dir_fill *fill)
 		}
 	}
 	for (i = 0; i < l->n; i++) {
-		struct node c = node_child(dir, &kind_member);
+		struct node c = node_child(dir, member_kind(dir));
 
+		if (row_of(dir)->link && link_hidden(row_of(dir), &l->v[i]))
+			continue;
 		kind_inst_item_set(&c, &l->v[i], dir->id.obj);
 		if (dir_add(fill, l->v[i].dirname, &c))
 			break;
@@ -215,6 +313,8 @@ static int coll_lookup(struct node *n, const char *name)
 		return 0;
 	}
 	it = objlist_find(v->data, name);
+	if (it && row_of(n)->link && link_hidden(row_of(n), it))
+		it = NULL;
 	if (!it) {
 		cval_put(v);
 		/* An object called new.json wins: it is listed. */
@@ -224,7 +324,7 @@ static int coll_lookup(struct node *n, const char *name)
 	}
 	node_hold(n, v);
 	kind_inst_item_set(n, it, n->id.obj);
-	n->kind = &kind_member;
+	n->kind = member_kind(n);
 	return 0;
 }
 
