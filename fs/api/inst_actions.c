@@ -244,6 +244,9 @@ static const struct http_quirk delete_quirks[] = {
 	{ 400, "has resources", 0, -EBUSY, "§13", NULL },
 	{ 422, "in use", 0, -EBUSY, "§13", NULL },
 	{ 422, "has resources", 0, -EBUSY, "§13", NULL },
+	/* DestinationsController::delete, while resources use it. */
+	{ 409, "attached resources", 0, -EBUSY, "DestinationsController",
+	  NULL },
 	{ 0 },
 };
 

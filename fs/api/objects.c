@@ -21,6 +21,8 @@ static const char *const db_types[] = {
 static const char *const stale_resources[] = { OBJ_ALL_RESOURCES,
 					       OBJ_DB_MEMBERS, NULL };
 static const char *const stale_none[] = { NULL };
+/* GET /destinations lists every server's (relocate.c finds names there). */
+static const char *const stale_destinations[] = { "/destinations", NULL };
 /* A server's resources move with it. */
 static const char *const stale_server[] = { OBJ_ALL_RESOURCES, OBJ_DB_MEMBERS,
 					    "/applications",   "/databases",
@@ -224,7 +226,7 @@ static const struct api_object rows[OBJS] = {
 		.current_only = true,
 		.quirks = "DestinationsController (PATCH takes name only; "
 			  "409 while resources use it)",
-		.stale = stale_none,
+		.stale = stale_destinations,
 	},
 	[OBJ_APP_DEST] = {
 		.name = "application destination",

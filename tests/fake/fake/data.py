@@ -318,12 +318,12 @@ def demo(state):
 
 
 def _destinations(state, web):
-    """Destinations (current Coolify): a second network on localhost, and `web`
-    (production) deployed to hetzner-fsn1's as an extra destination."""
-    localhost = state.server_by_id(0)
+    """Destinations (current Coolify): a second network on hetzner-fsn1, and `web`
+    (production) deployed to hetzner-fsn1's first as an extra destination."""
+    hetzner = state.server_by_id(1)
     staging = destinations.add_destination(
-        state, localhost, "localhost-staging", "staging",
-        uuid=destinations.destination_uuid("localhost", "staging"))
+        state, hetzner, "hetzner-fsn1-staging", "staging",
+        uuid=destinations.destination_uuid("hetzner-fsn1", "staging"))
     staging["created_at"] = staging["updated_at"] = util.iso_seconds(at("2025-05-06 11:20:00"))
     state.table("additional_networks").append(
         {"application_id": web["id"], "destination_id": 1, "server_id": 1})
