@@ -8,7 +8,9 @@
  * What a collection really has of its own is below, in hooks[]: a
  * server's resources.json and domains, a key's public_key, a team's
  * members.json and teams/current. A collection without a row there is
- * only its objects.h row. */
+ * only its objects.h row. A row with a link (an application's extra
+ * destinations) shows its members as symlinks into the collection the
+ * link names, not as directories. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
