@@ -62,10 +62,16 @@ def test_cat_ctl_lists_the_verbs(fresh, mount_factory):
     db, _ = resource(tree, "databases", "web-db")
     svc, _ = resource(tree, "services", "uptime-kuma")
     delete = "delete [volumes] [configurations] [docker_cleanup] [connected_networks]\n"
+    # Current Coolify's clone, migrate and destination verbs (test_clone.py).
+    latest = fresh.state()["mode"] == "latest"
+    place = "clone ENVIRONMENT_PATH [NAME]\nmigrate DESTINATION\n" if latest else ""
+    dests = ("destination add DESTINATION\ndestination remove DESTINATION\n"
+             if latest else "")
     assert read(m.p(app, "ctl")) == \
-        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n" + delete
-    assert read(m.p(db, "ctl")) == "start\nstop\nrestart\n" + delete
-    assert read(m.p(svc, "ctl")) == "start\nstop\nrestart [latest]\n" + delete
+        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n" + delete + \
+        place + dests
+    assert read(m.p(db, "ctl")) == "start\nstop\nrestart\n" + delete + place
+    assert read(m.p(svc, "ctl")) == "start\nstop\nrestart [latest]\n" + delete + place
     assert oct(os.stat(m.p(app, "ctl")).st_mode & 0o777) == "0o600"
 
 
