@@ -227,6 +227,17 @@ def test_destinations_are_links_to_the_servers_destinations(mnt, fresh):
     assert open(os.path.join(link, "ctl")).read() == "delete\n"
 
 
+def test_no_extra_destinations_cost_no_request(mnt, fresh):
+    """application.json's additional_networks_count says when there are none: a walk
+    of many applications asks nothing for their destinations/ (SPEC §4)."""
+    web = mnt.p("projects", "website", "staging", "applications", "web")
+    os.listdir(web)
+    fresh.clear_log()
+    assert os.listdir(os.path.join(web, "destinations")) == []
+    assert not os.path.exists(os.path.join(web, "destinations", "localhost-coolify"))
+    assert [r for r in api_requests(fresh) if "destinations" in r[1]] == []
+
+
 def test_destination_add_and_remove(mnt, fresh):
     web = app(fresh, "web", "production")
     d = mnt.p(*WEB, "destinations")

@@ -239,6 +239,8 @@ static const struct api_object rows[OBJS] = {
 		.from_list = true,
 		.current_only = true,
 		.link = &app_dest_link,
+		/* NOTES §2.3: the application's withCount scope. */
+		.count_field = "additional_networks_count",
 		.quirks = "ApplicationsController::destinations (primary "
 			  "first)",
 		.stale = stale_none,

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "api/inst_actions.h"
 #include "api/instance.h"
 #include "tree/jsonfile.h"
@@ -260,6 +262,29 @@ static const struct node_kind *member_kind(const struct node *n)
 	return row_of(n)->link ? &kind_coll_link : &kind_member;
 }
 
+/* Whether the resource n is in says its collection is empty (the row's
+ * count_field is 0 in the resource's JSON), so that nothing need be
+ * asked. */
+static bool known_empty(const struct node *n)
+{
+	const struct api_object *o = row_of(n);
+	struct json_object *root, *v;
+	char *json;
+	bool empty;
+
+	if (!o->count_field || o->owner != OWNER_RESOURCE || !n->res ||
+	    !n->res->json.data)
+		return false;
+	json = model_resource_json(n->res);
+	root = json ? model_json_parse(json) : NULL;
+	empty = root && json_object_object_get_ex(root, o->count_field, &v) &&
+		json_object_is_type(v, json_type_int) &&
+		json_object_get_int64(v) == 0;
+	json_object_put(root);
+	free(json);
+	return empty;
+}
+
 static int coll_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct coll_hooks *h = hooks_of(dir);
@@ -270,6 +295,8 @@ static int coll_list(const struct node *dir, struct dir_fill *fill)
 
 	if (h->nentries &&
 	    kind_inst_entries_list(dir, fill, h->entries, h->nentries))
+		return 0;
+	if (known_empty(dir))
 		return 0;
 	rc = coll_fetch(dir, &v);
 	if (rc)
@@ -305,6 +332,10 @@ static int coll_lookup(struct node *n, const char *name)
 
 	if (!kind_inst_entries_lookup(n, name, h->entries, h->nentries))
 		return 0;
+	if (known_empty(n))
+		return row_of(n)->verbs & OBJ_CREATE
+			   ? jsonfile_new_lookup(n, name, n->id.obj)
+			   : -ENOENT;
 	rc = coll_fetch(n, &v);
 	if (rc)
 		return rc;

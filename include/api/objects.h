@@ -162,6 +162,12 @@ struct api_object {
 	/* Members shown as symlinks into another collection (NULL: as
 	 * directories): see struct obj_link. */
 	const struct obj_link *link;
+	/* OWNER_RESOURCE: the resource's own field that counts the members
+	 * ("additional_networks_count"). Where the resource's JSON says 0,
+	 * the collection is empty without a request of its own: a walk of
+	 * many resources costs no list per resource for it (SPEC §4).
+	 * NULL: always asked. */
+	const char *count_field;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
