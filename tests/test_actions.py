@@ -62,12 +62,18 @@ def test_cat_ctl_lists_the_verbs(fresh, mount_factory):
     db, _ = resource(tree, "databases", "web-db")
     svc, _ = resource(tree, "services", "uptime-kuma")
     delete = "delete [volumes] [configurations] [docker_cleanup] [connected_networks]\n"
-    # NOTES §17.11: current Coolify's routes only (test_deploy_actions.py).
-    current = "rollback TAG [wait]\ndelete preview PR\n" if fresh.state()["mode"] == "latest" else ""
+    # NOTES §17.11: current Coolify's routes only (test_deploy_actions.py),
+    # and its clone, migrate and destination verbs (test_clone.py).
+    latest = fresh.state()["mode"] == "latest"
+    current = "rollback TAG [wait]\ndelete preview PR\n" if latest else ""
+    place = "clone ENVIRONMENT_PATH [NAME]\nmigrate DESTINATION\n" if latest else ""
+    dests = ("destination add DESTINATION\ndestination remove DESTINATION\n"
+             if latest else "")
     assert read(m.p(app, "ctl")) == \
-        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n" + delete + current
-    assert read(m.p(db, "ctl")) == "start\nstop\nrestart\n" + delete
-    assert read(m.p(svc, "ctl")) == "start\nstop\nrestart [latest]\n" + delete
+        "start [wait]\nstop\nrestart [wait]\ndeploy [force] [pr N] [wait]\n" + delete + \
+        current + place + dests
+    assert read(m.p(db, "ctl")) == "start\nstop\nrestart\n" + delete + place
+    assert read(m.p(svc, "ctl")) == "start\nstop\nrestart [latest]\n" + delete + place
     assert oct(os.stat(m.p(app, "ctl")).st_mode & 0o777) == "0o600"
 
 

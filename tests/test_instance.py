@@ -57,8 +57,10 @@ def test_servers_directory(mnt, fresh):
     assert sorted(os.listdir(mnt.p("servers"))) == sorted(want)
     for name, srv in want.items():
         d = mnt.p("servers", name)
+        # Current Coolify has a server's destinations (test_clone.py).
+        dests = ["destinations"] if fresh.state()["mode"] == "latest" else []
         assert sorted(os.listdir(d)) == \
-            sorted(["ctl", "domains", "resources.json", "server.json", *shared(fresh)])
+            sorted(["ctl", "domains", "resources.json", "server.json", *shared(fresh)] + dests)
         assert json.load(open(os.path.join(d, "server.json"))) == \
             fresh.api("/servers/" + srv["uuid"])[1]
         assert json.load(open(os.path.join(d, "resources.json"))) == \
@@ -305,7 +307,8 @@ def test_modes_and_owner(mnt):
             st = os.lstat(os.path.join(root, f))
             # ctl and the objects' own files take writes (SPEC §3.4).
             # ... and so do variables (shared ones in servers/S/ and teams/T/).
-            want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json") or \
+            want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json",
+                                  "destination.json") or \
                 "/envs" in root or f == "envs.env" else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)

@@ -251,6 +251,9 @@ static const struct http_quirk delete_quirks[] = {
 	{ 400, "has resources", 0, -EBUSY, "§13", NULL },
 	{ 422, "in use", 0, -EBUSY, "§13", NULL },
 	{ 422, "has resources", 0, -EBUSY, "§13", NULL },
+	/* DestinationsController::delete, while resources use it. */
+	{ 409, "attached resources", 0, -EBUSY, "DestinationsController",
+	  NULL },
 	{ 0 },
 };
 
@@ -318,18 +321,20 @@ static void drop_resources(struct api *api)
 
 /* Validation changes is_reachable/is_usable, an action what is under
  * the member (a task's run its executions), a delete the list itself:
- * PATH less its last segment. */
-static void drop_member(struct api *api, const char *path)
+ * list, or PATH less its last segment when the collection is there. */
+static void drop_member(struct api *api, const char *path, const char *list)
 {
 	const char *slash = strrchr(path, '/');
-	char *list = xstrndup(path, slash ? (size_t)(slash - path) : 0);
+	char *up = xstrndup(path, slash ? (size_t)(slash - path) : 0);
 
 	cache_invalidate_prefix(&api->cache, path);
-	cache_invalidate(&api->cache, list);
-	free(list);
+	cache_invalidate(&api->cache, up);
+	if (list)
+		cache_invalidate(&api->cache, list);
+	free(up);
 }
 
-static int run_member(struct api *api, const char *path,
+static int run_member(struct api *api, const char *path, const char *list,
 		      const struct inst_cmd *cmd)
 {
 	char *vpath;
@@ -358,7 +363,7 @@ static int run_member(struct api *api, const char *path,
 		rc = delete_call(api, path);
 	}
 	if (!rc)
-		drop_member(api, path);
+		drop_member(api, path, list);
 	return rc;
 }
 
@@ -403,9 +408,10 @@ static int run_root(struct api *api, const struct inst_cmd *cmd)
 }
 
 int inst_actions_run(struct api *api, const struct api_object *target,
-		     const char *path, const struct inst_cmd *cmd)
+		     const char *path, const char *list,
+		     const struct inst_cmd *cmd)
 {
 	if (!target)
 		return run_root(api, cmd);
-	return run_member(api, path, cmd);
+	return run_member(api, path, list, cmd);
 }

@@ -21,6 +21,8 @@ static const char *const db_types[] = {
 static const char *const stale_resources[] = { OBJ_ALL_RESOURCES,
 					       OBJ_DB_MEMBERS, NULL };
 static const char *const stale_none[] = { NULL };
+/* GET /destinations lists every server's (relocate.c finds names there). */
+static const char *const stale_destinations[] = { "/destinations", NULL };
 /* A server's resources move with it. */
 static const char *const stale_server[] = { OBJ_ALL_RESOURCES, OBJ_DB_MEMBERS,
 					    "/applications",   "/databases",
@@ -118,6 +120,11 @@ static const struct obj_rename container_renames[] = {
  * its status is theirs (NOTES §7.2). */
 static const char *const stale_service[] = { "/services", OBJ_ALL_RESOURCES,
 					     NULL };
+
+/* ApplicationsController::destinations lists the primary destination
+ * too; the extra ones link to their server's destinations/. */
+static const struct obj_link app_dest_link = { OBJ_DESTINATION,
+					       "server_uuid", "is_primary" };
 
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
@@ -350,6 +357,41 @@ static const struct api_object rows[OBJS] = {
 		.quirks = "ServiceDatabasesController",
 		.stale = stale_service,
 	},
+	[OBJ_DESTINATION] = {
+		.name = "destination",
+		.dir = "destinations",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/destinations",
+		.member_path = "/destinations",
+		.file = "destination.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE,
+		/* The list's items are the GET's transform(). */
+		.from_list = true,
+		.current_only = true,
+		.quirks = "DestinationsController (PATCH takes name only; "
+			  "409 while resources use it)",
+		.stale = stale_destinations,
+	},
+	[OBJ_APP_DEST] = {
+		.name = "application destination",
+		.dir = "destinations",
+		.owner = OWNER_RESOURCE,
+		.on = 1u << RES_APP,
+		.path = "/destinations",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST,
+		.from_list = true,
+		.current_only = true,
+		.link = &app_dest_link,
+		/* NOTES §2.3: the application's withCount scope. */
+		.count_field = "additional_networks_count",
+		.quirks = "ApplicationsController::destinations (primary "
+			  "first)",
+		.stale = stale_none,
+	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",
 		.dir = "deployments",
@@ -444,6 +486,8 @@ char *obj_list_path(const struct api_object *o, const char *owner)
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id)
 {
+	if (o->member_path)
+		return xasprintf("%s/%s", o->member_path, id);
 	if (o->owner != OWNER_MOUNT && owner)
 		return xasprintf("%s%s/%s", owner, o->path, id);
 	return xasprintf("%s/%s", o->path, id);

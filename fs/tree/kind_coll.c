@@ -13,10 +13,16 @@
  * A directory may list the members of several rows (objects.h's with: a
  * service's containers/, its applications and its databases): each
  * member node is of the row it came from, so its paths, file, texts,
- * logs and ctl are that row's. */
+ * logs and ctl are that row's.
+ *
+ * A row with a link (an application's extra destinations) shows its
+ * members as symlinks into the collection the link names, not as
+ * directories. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "api/inst_actions.h"
 #include "api/instance.h"
@@ -178,6 +184,125 @@ static const struct node_kind kind_runs_latest = {
 	.readlink = latest_readlink,
 };
 
+/* ---- members that are links (objects.h's struct obj_link) ---- */
+
+/* How many components the path of a collection of row o has: servers/
+ * is one, projects/P/E/applications/A/tasks six, and a member's
+ * collection two more than its owner's. */
+static int coll_depth(const struct api_object *o)
+{
+	switch (o->owner) {
+	case OWNER_RESOURCE:
+		return 6;
+	case OWNER_MEMBER:
+		return coll_depth(obj_get(o->parent)) + 2;
+	default:
+		return 1;
+	}
+}
+
+/* Whether the link row's item is left out (the primary destination). */
+static bool link_hidden(const struct api_object *o,
+			const struct objlist_item *it)
+{
+	return o->link->hide_field && objlist_flag(it, o->link->hide_field);
+}
+
+/* The entry name of member id of row to, whose owner (a member of the
+ * mount's collection to->parent) is owner_id: "S/destinations/D" into
+ * out, after the owner collection's directory. */
+static int link_target(struct api *api, enum api_obj to, const char *owner_id,
+		       const char *id, struct buf *out)
+{
+	const struct api_object *t = obj_get(to), *p = obj_get(t->parent);
+	const struct objlist_item *owner, *it;
+	struct cval *pv, *tv = NULL;
+	char *opath, *lpath;
+	int rc;
+
+	rc = instance_list(api, t->parent, &pv);
+	if (rc)
+		return rc;
+	owner = objlist_by_id(pv->data, owner_id);
+	if (!owner) {
+		rc = -ENOENT;
+		goto out;
+	}
+	opath = obj_member_path(p, NULL, owner_id);
+	lpath = obj_list_path(t, opath);
+	rc = instance_list_at(api, to, lpath, &tv);
+	free(lpath);
+	free(opath);
+	if (rc)
+		goto out;
+	it = objlist_by_id(tv->data, id);
+	if (it)
+		buf_addf(out, "%s/%s/%s/%s", p->dir, owner->dirname, t->dir,
+			 it->dirname);
+	else
+		rc = -ENOENT;
+out:
+	cval_put(tv);
+	cval_put(pv);
+	return rc;
+}
+
+/* APP/destinations/D -> ../../../../../../servers/S/destinations/D: up
+ * to the mount's root, then the target member's path. */
+static int link_readlink(const struct node *n, struct buf *out)
+{
+	const struct api_object *o = row_of(n);
+	const struct objlist_item *it = n->obj;
+	struct buf owner = BUF_INIT;
+	int i, rc;
+
+	rc = objlist_field(it, o->link->owner_field, &owner);
+	if (rc)
+		goto out;
+	for (i = 0; i < coll_depth(o); i++)
+		buf_adds(out, "../");
+	rc = link_target(&n->fs->api, o->link->to, owner.buf, it->uuid, out);
+out:
+	buf_release(&owner);
+	return rc;
+}
+
+static const struct node_kind kind_coll_link = {
+	.name = "coll-link",
+	.type = S_IFLNK,
+	.readlink = link_readlink,
+	.mtime = kind_inst_item_mtime,
+};
+
+/* The kind of a member of n's collection. */
+static const struct node_kind *member_kind(const struct node *n)
+{
+	return row_of(n)->link ? &kind_coll_link : &kind_member;
+}
+
+/* Whether the resource n is in says its collection is empty (the row's
+ * count_field is 0 in the resource's JSON), so that nothing need be
+ * asked. */
+static bool known_empty(const struct node *n)
+{
+	const struct api_object *o = row_of(n);
+	struct json_object *root, *v;
+	char *json;
+	bool empty;
+
+	if (!o->count_field || o->owner != OWNER_RESOURCE || !n->res ||
+	    !n->res->json.data)
+		return false;
+	json = model_resource_json(n->res);
+	root = json ? model_json_parse(json) : NULL;
+	empty = root && json_object_object_get_ex(root, o->count_field, &v) &&
+		json_object_is_type(v, json_type_int) &&
+		json_object_get_int64(v) == 0;
+	json_object_put(root);
+	free(json);
+	return empty;
+}
+
 static int coll_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct coll_hooks *h = hooks_of(dir);
@@ -188,6 +313,8 @@ static int coll_list(const struct node *dir, struct dir_fill *fill)
 
 	if (h->nentries &&
 	    kind_inst_entries_list(dir, fill, h->entries, h->nentries))
+		return 0;
+	if (known_empty(dir))
 		return 0;
 	rc = coll_fetch(dir, &v);
 	if (rc)
@@ -202,8 +329,10 @@ static int coll_list(const struct node *dir, struct dir_fill *fill)
 		}
 	}
 	for (i = 0; i < l->n; i++) {
-		struct node c = node_child(dir, &kind_member);
+		struct node c = node_child(dir, member_kind(dir));
 
+		if (row_of(dir)->link && link_hidden(row_of(dir), &l->v[i]))
+			continue;
 		/* Each member is of the row it came from. */
 		kind_inst_item_set(&c, &l->v[i],
 				   obj_source(dir->id.obj, l->v[i].src));
@@ -223,6 +352,10 @@ static int coll_lookup(struct node *n, const char *name)
 
 	if (!kind_inst_entries_lookup(n, name, h->entries, h->nentries))
 		return 0;
+	if (known_empty(n))
+		return row_of(n)->verbs & OBJ_CREATE
+			   ? jsonfile_new_lookup(n, name, n->id.obj)
+			   : -ENOENT;
 	rc = coll_fetch(n, &v);
 	if (rc)
 		return rc;
@@ -233,6 +366,8 @@ static int coll_lookup(struct node *n, const char *name)
 		return 0;
 	}
 	it = objlist_find(v->data, name);
+	if (it && row_of(n)->link && link_hidden(row_of(n), it))
+		it = NULL;
 	if (!it) {
 		cval_put(v);
 		/* An object called new.json wins: it is listed. */
@@ -242,7 +377,7 @@ static int coll_lookup(struct node *n, const char *name)
 	}
 	node_hold(n, v);
 	kind_inst_item_set(n, it, obj_source(n->id.obj, it->src));
-	n->kind = &kind_member;
+	n->kind = member_kind(n);
 	return 0;
 }
 

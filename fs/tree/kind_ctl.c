@@ -9,10 +9,12 @@
 #include "tree/ctlfile.h"
 #include "base/log.h"
 #include "tree/node.h"
+#include "tree/placeverbs.h"
 
 static int ctl_render(const struct node *n, struct buf *out)
 {
 	actions_usage(n->res->kind, n->fs->api.current_api, out);
+	placeverbs_usage(n->fs, n->res->kind, out);
 	return 0;
 }
 
@@ -22,6 +24,11 @@ static int ctl_run(struct fh *fh, const char *line)
 	struct buf err = BUF_INIT;
 	int rc;
 
+	/* SPEC §6: the verbs that name a place in the mount. */
+	if (placeverbs_takes(fh->fs, fh->id.rkind, line)) {
+		rc = placeverbs_run(fh, line);
+		goto out;
+	}
 	rc = actions_parse(fh->id.rkind, fh->fs->api.current_api, line, &cmd,
 			   &err);
 	if (rc == -ENODATA) {
@@ -34,6 +41,7 @@ static int ctl_run(struct fh *fh, const char *line)
 		if (!rc && cmd.verb == ACTIONS_DELETE)
 			node_forget_dir_of(fh->path, fh->id.uuid);
 	}
+out:
 	buf_release(&err);
 	return rc;
 }

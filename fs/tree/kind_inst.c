@@ -244,12 +244,14 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 		log_error("%s", err.buf);
 	} else {
 		char *path = target ? node_id_member_path(&fh->id) : NULL;
+		char *list = target ? node_id_list_path(&fh->id) : NULL;
 
-		rc = inst_actions_run(&fh->fs->api, target, path, &cmd);
+		rc = inst_actions_run(&fh->fs->api, target, path, list, &cmd);
 		/* uuid/ID links only the mount's collections' members. */
 		if (!rc && inst_actions_deletes(&cmd))
 			node_forget_dir_of(fh->path,
 					   target->in_uuid ? fh->id.uuid : NULL);
+		free(list);
 		free(path);
 		inst_actions_cmd_release(&cmd);
 	}

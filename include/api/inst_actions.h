@@ -55,12 +55,16 @@ bool inst_actions_deletes(const struct inst_cmd *cmd);
 /* The verbs target's ctl takes, one per line (`cat ctl`); appends. */
 void inst_actions_usage(const struct api_object *target, struct buf *out);
 
-/* Runs cmd; path is the member's API path (NULL for the mount's ctl). Returns
+/* Runs cmd; path is the member's API path (NULL for the mount's ctl),
+ * list its collection's (what a delete makes stale besides: a
+ * destination is at /destinations/{uuid} but listed by its server), or
+ * NULL. Returns
  * 0, or a negative errno, logged with the API's message: -EBUSY for a key
  * in use or a server that still has resources, -ENOENT for a tag that
  * matches nothing, -EACCES for a token without the ability (api enable
  * and disable need a root-team token), or SPEC §5's. */
 int inst_actions_run(struct api *api, const struct api_object *target,
-		     const char *path, const struct inst_cmd *cmd);
+		     const char *path, const char *list,
+		     const struct inst_cmd *cmd);
 
 #endif

@@ -37,6 +37,8 @@ enum api_obj {
 	OBJ_BACKUP_RUN, /* a backup schedule's executions */
 	OBJ_SVC_APP,  /* a service's applications (its containers/) */
 	OBJ_SVC_DB,   /* a service's databases (in the same containers/) */
+	OBJ_DESTINATION, /* a server's destinations (docker networks) */
+	OBJ_APP_DEST,    /* an application's extra destinations: links */
 	OBJS
 };
 
@@ -118,6 +120,21 @@ struct obj_rename {
 	const char *sent;  /* "url" */
 };
 
+/* A collection whose members are symlinks to members of another row
+ * (an application's extra destinations, each a link to
+ * servers/S/destinations/D): the item's id is the target's id. */
+struct obj_link {
+	/* The row the links point into: a collection of a member of the
+	 * mount's collections (OWNER_MEMBER of an OWNER_MOUNT row). */
+	enum api_obj to;
+	/* The item's field that holds the id of that owner ("server_uuid"). */
+	const char *owner_field;
+	/* A boolean field: items where it is true are not shown (the
+	 * primary destination, which the resource's JSON already names);
+	 * NULL for none. */
+	const char *hide_field;
+};
+
 struct api_object {
 	const char *name; /* "application", "private key": for log lines */
 	/* The entry of the mount that holds the collection ("servers",
@@ -127,6 +144,11 @@ struct api_object {
 	/* The API's list, and the prefix of one member's path (PATH/ID).
 	 * It follows the owner's path (owner below). */
 	const char *path;
+	/* Where one member is when that is not below its owner (PATH/ID
+	 * after the owner's path): a destination is listed at
+	 * /servers/{uuid}/destinations but read, changed and deleted at
+	 * /destinations/{uuid}. NULL: below the owner. */
+	const char *member_path;
 	enum obj_owner owner;
 	unsigned on;           /* OWNER_RESOURCE: 1 << RES_APP | ... */
 	/* OWNER_RESOURCE on databases: only those of these types have the
@@ -187,6 +209,15 @@ struct api_object {
 	/* Fields a PATCH sends under another name: shown NULL ends them;
 	 * NULL for none. */
 	const struct obj_rename *renames;
+	/* Members shown as symlinks into another collection (NULL: as
+	 * directories): see struct obj_link. */
+	const struct obj_link *link;
+	/* OWNER_RESOURCE: the resource's own field that counts the members
+	 * ("additional_networks_count"). Where the resource's JSON says 0,
+	 * the collection is empty without a request of its own: a walk of
+	 * many resources costs no list per resource for it (SPEC §4).
+	 * NULL: always asked. */
+	const char *count_field;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
@@ -246,8 +277,9 @@ bool obj_supported(const struct api_object *o, bool current_api);
  * belongs to ("/projects/{uuid}", "/applications/{uuid}"...) for rows
  * with an owner, else ignored. */
 char *obj_list_path(const struct api_object *o, const char *owner);
-/* The API path of member id (PATH/ID), its cache key and the prefix of
- * everything under it: a new string (caller frees). */
+/* The API path of member id (PATH/ID after the owner's, or the row's
+ * member_path/ID), its cache key and the prefix of everything under
+ * it: a new string (caller frees). */
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id);
 /* The row of the items of a list joined from o's and its with rows'

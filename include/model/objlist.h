@@ -12,6 +12,7 @@
 #ifndef CFS_OBJLIST_H
 #define CFS_OBJLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -76,6 +77,9 @@ const struct objlist_item *objlist_by_id(const struct objlist *l,
  * the item has no such string. */
 int objlist_field(const struct objlist_item *it, const char *key,
 		  struct buf *out);
+
+/* Whether the item's field key is the JSON value true. */
+bool objlist_flag(const struct objlist_item *it, const char *key);
 
 /* The id of a single object answer (GET /team): a new string the caller
  * frees, or NULL when json is not an object with such an id. */

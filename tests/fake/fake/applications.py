@@ -44,13 +44,20 @@ def app_raw(state, app, through=False, hide_nested=False):
     # NOTES §4.2: the getter base64-decodes what is stored; null gives "".
     stored = app["custom_nginx_configuration"]
     data["custom_nginx_configuration"] = util.b64decode(stored) if stored else ""
-    data["additional_servers_count"] = 0
-    data["additional_networks_count"] = 0
+    # NOTES §2.3: the withCount scope and the status getter's relation;
+    # extra destinations are the additional_networks pivot (destinations.py).
+    extras = [p for p in state.table("additional_networks") if p["application_id"] == app["id"]]
+    data["additional_servers_count"] = len(extras)
+    data["additional_networks_count"] = len(extras)
     if through:
         data["laravel_through_key"] = project_id_of(state, app)
     server = state.server_of(app)
     data["server_status"] = is_functional(state, server)
-    data["additional_servers"] = []
+    data["additional_servers"] = [
+        dict({k: v for k, v in state.server_by_id(p["server_id"]).items() if not k.startswith("_")},
+             pivot={"application_id": app["id"], "server_id": p["server_id"],
+                    "standalone_docker_id": p["destination_id"], "status": data["status"]})
+        for p in extras]
     data["destination"] = destination_nested(state, app["destination_id"], hide_nested)
     return data
 

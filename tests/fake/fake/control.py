@@ -155,6 +155,8 @@ def _set(state, data):
         state.version_override = None if data["version"] is None else str(data["version"])
     if "ignore_show_timestamps" in data:
         state.timestamps_ignored = bool(data["ignore_show_timestamps"])
+    if "development" in data:
+        state.development = bool(data["development"])
     if "rate_limit" in data:
         state.config.rate_limit = int(data["rate_limit"])
         state.rate_buckets.clear()

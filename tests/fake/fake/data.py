@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import backups, deployments, tags, tasks, util
+from . import backups, deployments, destinations, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -344,6 +344,7 @@ def demo(state):
     _tag(state, "automation", [(SERVICE_MODEL, n8n)])
     _tasks(state, web, n8n)
     _backups(state)
+    _destinations(state, web)
 
 
 def _backups(state):
@@ -385,6 +386,18 @@ def _backups(state):
                           "Error response from daemon: container %s is not running" % mongo["uuid"],
                           0, uuid=backups.demo_uuid(monthly["uuid"], "run0"))
     run["finished_at"] = util.iso(ts + 0.4)
+
+
+def _destinations(state, web):
+    """Destinations (current Coolify): a second network on hetzner-fsn1, and `web`
+    (production) deployed to hetzner-fsn1's first as an extra destination."""
+    hetzner = state.server_by_id(1)
+    staging = destinations.add_destination(
+        state, hetzner, "hetzner-fsn1-staging", "staging",
+        uuid=destinations.destination_uuid("hetzner-fsn1", "staging"))
+    staging["created_at"] = staging["updated_at"] = util.iso_seconds(at("2025-05-06 11:20:00"))
+    state.table("additional_networks").append(
+        {"application_id": web["id"], "destination_id": 1, "server_id": 1})
 
 
 def _tasks(state, web, n8n):
