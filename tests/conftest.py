@@ -41,6 +41,23 @@ def free_tmpdir():
     return tempfile.mkdtemp(dir=base)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_home():
+    """Every command a test runs (vim, nano, the daemon) gets a HOME of its
+    own: an editor's backup and swap files after a refused save (vim puts
+    them in ~ when the directory takes none) stay out of the machine's
+    home, and a later run does not find ~/NAME~ taken by an earlier one."""
+    old = os.environ.get("HOME")
+    home = free_tmpdir()
+    os.environ["HOME"] = home
+    yield home
+    if old is None:
+        del os.environ["HOME"]
+    else:
+        os.environ["HOME"] = old
+    subprocess.run(["rm", "-rf", home])
+
+
 class Fake:
     """A running fake Coolify; see tests/fake/README.md."""
 
