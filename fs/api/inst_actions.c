@@ -251,6 +251,12 @@ static const struct http_quirk delete_quirks[] = {
 	{ 400, "has resources", 0, -EBUSY, "§13", NULL },
 	{ 422, "in use", 0, -EBUSY, "§13", NULL },
 	{ 422, "has resources", 0, -EBUSY, "§13", NULL },
+	/* A storage whose backup schedule is still there (its model's
+	 * abortIfScheduledBackupsExist), and a schedule whose backup still
+	 * runs (DeleteScheduledVolumeBackup's 409). */
+	{ 422, "backup schedule and its archives before deleting", 0, -EBUSY,
+	  "VolumeBackupsController", NULL },
+	{ 409, "Wait for the", 0, -EBUSY, "VolumeBackupsController", NULL },
 	{ 0 },
 };
 
@@ -347,6 +353,9 @@ static int run_member(struct api *api, const char *path,
 			rc = patch_call(api, vpath, a->body);
 		else
 			rc = act(api, vpath, 0);
+		/* What the mount saved there is gone with it (saved.h). */
+		if (!rc && !strcmp(a->method, "DELETE"))
+			saved_drop_prefix(&api->saved, vpath);
 		free(vpath);
 	} else if (cmd->verb == INST_VALIDATE) {
 		/* NOTES §13, §17.1: GET with a side effect in 2025, POST
@@ -356,6 +365,8 @@ static int run_member(struct api *api, const char *path,
 		free(vpath);
 	} else {
 		rc = delete_call(api, path);
+		if (!rc)
+			saved_drop_prefix(&api->saved, path);
 	}
 	if (!rc)
 		drop_member(api, path);
