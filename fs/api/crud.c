@@ -695,12 +695,28 @@ int crud_put(struct api *api, const char *path, const char *json)
 {
 	struct json_object *o = parse_object(json);
 	struct http_response resp;
+	struct buf was = BUF_INIT;
 	int rc;
 
 	if (!o) {
 		log_error("PUT %s: not saved, nothing sent: not a JSON object",
 			  path);
 		return -EINVAL;
+	}
+	/* What the object holds already, as the mount saved it: an editor
+	 * that puts the old text back after a refused save (vim restores
+	 * its backup) sends nothing, as a PATCH of no change does. */
+	if (!saved_get(&api->saved, path, &was)) {
+		struct json_object *w = parse_object(was.buf);
+		bool same = w && json_object_equal(w, o);
+
+		json_object_put(w);
+		buf_release(&was);
+		if (same) {
+			log_debug("PUT %s: nothing changed, nothing sent", path);
+			json_object_put(o);
+			return 0;
+		}
 	}
 	http_response_init(&resp);
 	rc = send_write(api, "PUT", path, to_text(o), &resp);
