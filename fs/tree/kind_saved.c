@@ -72,8 +72,7 @@ static int saved_commit(struct fh *fh, bool closing)
 	if (strspn(d->buf, " \t\r\n") == d->len)
 		return 0;
 	if (memchr(d->buf, '\0', d->len)) {
-		log_error("%s: not saved, nothing sent: not a JSON object",
-			  fh->path);
+		log_error("not saved, nothing sent: not a JSON object");
 		return -EINVAL;
 	}
 	return crud_put(&fh->fs->api, fh->priv, d->buf);
