@@ -7,6 +7,8 @@ memory) and storages/new.json; mounted for real over the fake in latest mode
 vim and echo, and checked at the fake's request log."""
 import json
 import os
+import shutil
+import tempfile
 import time
 
 import pytest
@@ -54,9 +56,16 @@ def ctl(path, line):
 
 
 def vim(path, command, check=True):
-    """vim's :s and :wq, as a user saves a JSON file (written in place)."""
-    return run("vim -Es -i NONE -N -u DEFAULTS -c '%s' -c wq '%s'" % (command, path),
-               check=check)
+    """vim's :s and :wq, as a user saves a JSON file (written in place).
+    Its backup cannot be made in the storage's directory, so it goes to
+    ~/: a HOME of its own, where no other test's leftover backup.json~
+    (vim keeps one after a refused save) is in the way."""
+    home = tempfile.mkdtemp(dir="/var/tmp")
+    try:
+        return run("vim -Es -i NONE -N -u DEFAULTS -c '%s' -c wq '%s'" % (command, path),
+                   check=check, env=dict(os.environ, HOME=home))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def writes(fake):
