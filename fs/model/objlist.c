@@ -168,13 +168,11 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 			json_object_object_del(items[i], *d);
 		for (d = spec->moved; d && *d; d++)
 			json_object_object_del(items[i], *d);
-		if (group) {
-			it->src = (unsigned)(group[i] - spec->groups);
-			if (spec->group_field)
-				json_object_object_add(
-				    items[i], spec->group_field,
-				    json_object_new_string(group[i]->value));
-		}
+		/* Not src: that names the row of a joined list's item. */
+		if (group && spec->group_field)
+			json_object_object_add(
+			    items[i], spec->group_field,
+			    json_object_new_string(group[i]->value));
 		name = model_jstr(items[i], "name");
 		it->name = xstrdup(name && *name ? name : it->uuid);
 		stamp = model_jstr(items[i], "updated_at");

@@ -56,8 +56,7 @@ struct objlist_item {
 	time_t mtime;
 	char *json;   /* compact, without the spec's dropped fields */
 	/* In a joined list (objlist_join), the index of the list the item
-	 * came from; in a list of groups (objlist_spec), its group's; else
-	 * 0. */
+	 * came from; 0 in a parsed one. */
 	unsigned src;
 };
 

@@ -235,8 +235,6 @@ static void test_groups_of_arrays(void)
 	CHECK_STR(l->v[0].dirname, "data@v1");
 	CHECK_STR(l->v[1].dirname, "data@v2");
 	CHECK_STR(l->v[2].dirname, "f1"); /* no name: the uuid */
-	CHECK_INT(l->v[0].src, 0);
-	CHECK_INT(l->v[2].src, 1);
 	CHECK_INT(objlist_field(&l->v[0], "type", &b), 0);
 	CHECK_STR(b.buf, "persistent");
 	buf_reset(&b);
