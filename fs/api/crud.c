@@ -510,7 +510,8 @@ static int add_ids(const struct api_object *d, struct json_object *base,
 	}
 	body = json_object_new_object();
 	for (i = 0; d->patch_ids[i]; i++)
-		if (base && json_object_object_get_ex(base, d->patch_ids[i], &v))
+		if (base &&
+		    json_object_object_get_ex(base, d->patch_ids[i], &v))
 			json_object_object_add(body, d->patch_ids[i],
 					       json_object_get(v));
 	json_object_object_foreach(*o, key, val)
@@ -713,7 +714,8 @@ int crud_put(struct api *api, const char *path, const char *json)
 		json_object_put(w);
 		buf_release(&was);
 		if (same) {
-			log_debug("PUT %s: nothing changed, nothing sent", path);
+			log_debug("PUT %s: nothing changed, nothing sent",
+				  path);
 			json_object_put(o);
 			return 0;
 		}
