@@ -225,6 +225,7 @@ int main(int argc, char *argv[])
 	refused_init(&fs.refused);
 	pthread_mutex_init(&fs.handles_lock, NULL);
 	gone_init(&fs.api.gone);
+	saved_init(&fs.api.saved);
 	sizes_init(&fs.sizes);
 	prefetch_init(&fs.prefetch);
 	/* The check already asked for the version: keep the answer. */
@@ -235,6 +236,7 @@ int main(int argc, char *argv[])
 	ops_release_handles(&fs);
 	pthread_mutex_destroy(&fs.handles_lock);
 	gone_release(&fs.api.gone);
+	saved_release(&fs.api.saved);
 	sizes_release(&fs.sizes);
 	prefetch_release(&fs.prefetch);
 	pending_release(&fs.pending);

@@ -60,7 +60,14 @@ def test_walk_and_grep_of_100_apps_under_the_real_limit(mode, mount_factory):
         assert statuses[429] == 0, statuses
         print("\n%s: ls -lR %.1f s, %d requests; grep -r %.1f s, %d requests"
               % (mode, took, walked, grep_took, len(log) - walked))
-        assert "Resource temporarily unavailable" not in m.stderr()
+        # No read failed for the budget. The walk (on current Coolify an
+        # application's envs/, deployments/, tasks/ and storages/ are a
+        # list each) outlasts cache_ttl, and where grep finds the window
+        # spent it serves the envs it has at once (SPEC §4), as logged.
+        failed = [line for line in m.stderr().splitlines()
+                  if "Resource temporarily unavailable" in line
+                  and "serving cached data" not in line]
+        assert failed == []
     finally:
         f.stop()
 

@@ -12,6 +12,7 @@
 #include "api/objects.h"
 #include "model/objlist.h"
 #include "api/store.h"
+#include "cache/saved.h"
 #include "base/xalloc.h"
 
 bool crud_supported(const struct api *api, enum api_obj obj)
@@ -490,6 +491,36 @@ static void rename_fields(const struct api_object *d, struct buf *diff)
 	json_object_put(o);
 }
 
+/* For rows patched on their collection (objects.h's patch_ids): *o, the
+ * change, becomes the member's ids as base shows them, then the change.
+ * A change of an id is refused: it would name another member. */
+static int add_ids(const struct api_object *d, struct json_object *base,
+		   struct json_object **o)
+{
+	struct json_object *body, *v;
+	size_t i;
+
+	for (i = 0; d->patch_ids[i]; i++) {
+		if (json_object_object_get_ex(*o, d->patch_ids[i], NULL)) {
+			log_error("not saved, nothing sent: \"%s\" says which "
+				  "%s this is and cannot change",
+				  d->patch_ids[i], d->name);
+			return -EINVAL;
+		}
+	}
+	body = json_object_new_object();
+	for (i = 0; d->patch_ids[i]; i++)
+		if (base &&
+		    json_object_object_get_ex(base, d->patch_ids[i], &v))
+			json_object_object_add(body, d->patch_ids[i],
+					       json_object_get(v));
+	json_object_object_foreach(*o, key, val)
+		json_object_object_add(body, key, json_object_get(val));
+	json_object_put(*o);
+	*o = body;
+	return 0;
+}
+
 int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want)
 {
@@ -512,8 +543,20 @@ int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		goto out;
 	}
 	rename_fields(d, &diff);
-	path = obj_path(d, at, uuid);
-	if (d->patch_whole || d->patch_keep) {
+	if (d->patch_ids) {
+		o = parse_object(diff.buf);
+		b = parse_object(base);
+		rc = add_ids(d, b, &o);
+		if (rc)
+			goto out;
+		buf_reset(&diff);
+		buf_adds(&diff, to_text(o));
+		path = coll_path(d, at);
+	} else {
+		path = obj_path(d, at, uuid);
+	}
+	/* Not with patch_ids: no row has both. */
+	if (!d->patch_ids && (d->patch_whole || d->patch_keep)) {
 		o = parse_object(diff.buf);
 		b = parse_object(base);
 		rc = d->patch_whole ? fill_whole(api, d, at, b, o)
@@ -645,6 +688,45 @@ int crud_mkdir(struct api *api, enum api_obj obj, const struct crud_place *at,
 	if (rc == -EOPNOTSUPP)
 		rc = -EPERM;
 	free(uuid);
+	json_object_put(o);
+	return rc;
+}
+
+int crud_put(struct api *api, const char *path, const char *json)
+{
+	struct json_object *o = parse_object(json);
+	struct http_response resp;
+	struct buf was = BUF_INIT;
+	int rc;
+
+	if (!o) {
+		log_error("PUT %s: not saved, nothing sent: not a JSON object",
+			  path);
+		return -EINVAL;
+	}
+	/* What the object holds already, as the mount saved it: an editor
+	 * that puts the old text back after a refused save (vim restores
+	 * its backup) sends nothing, as a PATCH of no change does. */
+	if (!saved_get(&api->saved, path, &was)) {
+		struct json_object *w = parse_object(was.buf);
+		bool same = w && json_object_equal(w, o);
+
+		json_object_put(w);
+		buf_release(&was);
+		if (same) {
+			log_debug("PUT %s: nothing changed, nothing sent",
+				  path);
+			json_object_put(o);
+			return 0;
+		}
+	}
+	http_response_init(&resp);
+	rc = send_write(api, "PUT", path, to_text(o), &resp);
+	if (!rc) {
+		saved_set(&api->saved, path, to_text(o));
+		log_debug("PUT %s: saved", path);
+	}
+	http_response_release(&resp);
 	json_object_put(o);
 	return rc;
 }

@@ -254,6 +254,12 @@ static const struct http_quirk delete_quirks[] = {
 	/* DestinationsController::delete, while resources use it. */
 	{ 409, "attached resources", 0, -EBUSY, "DestinationsController",
 	  NULL },
+	/* A storage whose backup schedule is still there (its model's
+	 * abortIfScheduledBackupsExist), and a schedule whose backup still
+	 * runs (DeleteScheduledVolumeBackup's 409). */
+	{ 422, "backup schedule and its archives before deleting", 0, -EBUSY,
+	  "VolumeBackupsController", NULL },
+	{ 409, "Wait for the", 0, -EBUSY, "VolumeBackupsController", NULL },
 	{ 0 },
 };
 
@@ -352,6 +358,9 @@ static int run_member(struct api *api, const char *path, const char *list,
 			rc = patch_call(api, vpath, a->body);
 		else
 			rc = act(api, vpath, 0);
+		/* What the mount saved there is gone with it (saved.h). */
+		if (!rc && !strcmp(a->method, "DELETE"))
+			saved_drop_prefix(&api->saved, vpath);
 		free(vpath);
 	} else if (cmd->verb == INST_VALIDATE) {
 		/* NOTES §13, §17.1: GET with a side effect in 2025, POST
@@ -361,6 +370,8 @@ static int run_member(struct api *api, const char *path, const char *list,
 		free(vpath);
 	} else {
 		rc = delete_call(api, path);
+		if (!rc)
+			saved_drop_prefix(&api->saved, path);
 	}
 	if (!rc)
 		drop_member(api, path, list);

@@ -47,8 +47,10 @@ int instance_list_at(struct api *api, enum api_obj obj, const char *path,
 {
 	const struct api_object *o = obj_get(obj);
 	/* The row's secrets are dropped on arrival (SPEC §2). */
-	const struct objlist_spec spec = { o->id_field, o->secrets, o->reserved,
-					   o->moved, o->list_key };
+	const struct objlist_spec spec = { o->id_field,   o->secrets,
+					   o->reserved,   o->moved,
+					   o->list_key,   o->groups,
+					   o->group_field };
 	struct load_ctx ctx = { api, &spec };
 	/* A history of runs changes while one runs, and tail -f of its
 	 * output polls it: reused a second at most, as a log is polled. */
@@ -67,9 +69,10 @@ int instance_list_joined(struct api *api, enum api_obj obj, const char *owner,
 			 struct cval **out)
 {
 	const struct api_object *o = obj_get(obj);
-	const struct objlist_spec spec = { o->id_field, o->secrets,
-					   o->reserved, o->moved,
-					   o->list_key };
+	const struct objlist_spec spec = { o->id_field,   o->secrets,
+					   o->reserved,   o->moved,
+					   o->list_key,   o->groups,
+					   o->group_field };
 	const struct objlist *lists[JOIN_MAX];
 	struct cval *v[JOIN_MAX];
 	size_t n = 0, i;

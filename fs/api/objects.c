@@ -126,6 +126,29 @@ static const char *const stale_service[] = { "/services", OBJ_ALL_RESOURCES,
 static const struct obj_link app_dest_link = { OBJ_DESTINATION,
 					       "server_uuid", "is_primary" };
 
+/* VolumeBackupsController: a storage's backup schedule is a route of
+ * its own, PUT (backup.json, kind_coll.c) and DELETE, and runs on
+ * demand; it has no GET. */
+static const struct obj_action storage_actions[] = {
+	{ "backup now", "POST", "/backups/run", "back the storage up now",
+	  NULL },
+	{ "delete backup", "DELETE", "/backups",
+	  "delete its backup schedule and archives", NULL },
+	{ NULL },
+};
+
+/* The storages' list is {"persistent_storages": [...], "file_storages":
+ * [...]} (ApplicationsController::storages and its twins). */
+static const struct objlist_group storage_groups[] = {
+	{ "persistent_storages", "persistent" },
+	{ "file_storages", "file" },
+	{ NULL },
+};
+
+/* update_storage: PATCH of the collection, the storage named in the
+ * body by its uuid and its type. */
+static const char *const storage_ids[] = { "uuid", "type", NULL };
+
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
 		.name = "project",
@@ -390,6 +413,25 @@ static const struct api_object rows[OBJS] = {
 		.count_field = "additional_networks_count",
 		.quirks = "ApplicationsController::destinations (primary "
 			  "first)",
+		.stale = stale_none,
+	},
+	[OBJ_STORAGE] = {
+		.name = "storage",
+		.dir = "storages",
+		.owner = OWNER_RESOURCE,
+		.on = 1u << RES_APP | 1u << RES_DB | 1u << RES_SVC,
+		.path = "/storages",
+		.file = "storage.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE,
+		.from_list = true,
+		.current_only = true,
+		.actions = storage_actions,
+		.groups = storage_groups,
+		.group_field = "type",
+		.patch_ids = storage_ids,
+		.quirks = "ApplicationsController::storages (two arrays; "
+			  "PATCH on the list; no GET of one)",
 		.stale = stale_none,
 	},
 	[OBJ_DEPLOYMENT] = {

@@ -88,20 +88,66 @@ static void assign_dirnames(struct objlist *l, const struct objlist_spec *spec)
 	free(out);
 }
 
+/* The members of a groups answer (objlist_spec), borrowed from root, in
+ * a new array, with each one's group in *group (a new array too); NULL
+ * when root is not an object or a group is not a list. */
+static struct json_object **group_items(struct json_object *root,
+					const struct objlist_group *g,
+					size_t *n,
+					const struct objlist_group ***group)
+{
+	struct json_object **all = NULL;
+	size_t i;
+
+	*n = 0;
+	*group = NULL;
+	if (!json_object_is_type(root, json_type_object))
+		return NULL;
+	all = xcalloc(1, sizeof(*all));
+	for (; g->key; g++) {
+		struct json_object *arr, **items;
+		size_t k;
+
+		if (!json_object_object_get_ex(root, g->key, &arr))
+			continue;
+		items = model_json_items(arr, &k);
+		if (!items && !json_object_is_type(arr, json_type_null)) {
+			free(all);
+			free(*group);
+			*group = NULL;
+			*n = 0;
+			return NULL;
+		}
+		all = xrealloc(all, (*n + k + 1) * sizeof(*all));
+		*group = xrealloc(*group, (*n + k + 1) * sizeof(**group));
+		for (i = 0; i < k; i++) {
+			all[*n + i] = items[i];
+			(*group)[*n + i] = g;
+		}
+		*n += k;
+		free(items);
+	}
+	return all;
+}
+
 int objlist_parse(const char *json, const struct objlist_spec *spec,
 		  struct objlist **out)
 {
 	struct json_object *root = model_json_parse(json), *list = root,
-			   **items;
+			   **items = NULL;
+	const struct objlist_group **group = NULL;
 	struct objlist *l;
-	size_t n, i, k = 0;
+	size_t n = 0, i, k = 0;
 
 	/* A wrapped list: the answer is an object, the list one field. */
 	if (root && spec->list_key &&
 	    (!json_object_is_type(root, json_type_object) ||
 	     !json_object_object_get_ex(root, spec->list_key, &list)))
 		list = NULL;
-	items = list ? model_json_items(list, &n) : NULL;
+	if (list && spec->groups)
+		items = group_items(list, spec->groups, &n, &group);
+	else if (list)
+		items = model_json_items(list, &n);
 	if (!items) {
 		json_object_put(root);
 		return -EIO;
@@ -122,6 +168,11 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 			json_object_object_del(items[i], *d);
 		for (d = spec->moved; d && *d; d++)
 			json_object_object_del(items[i], *d);
+		/* Not src: that names the row of a joined list's item. */
+		if (group && spec->group_field)
+			json_object_object_add(
+			    items[i], spec->group_field,
+			    json_object_new_string(group[i]->value));
 		name = model_jstr(items[i], "name");
 		it->name = xstrdup(name && *name ? name : it->uuid);
 		stamp = model_jstr(items[i], "updated_at");
@@ -135,6 +186,7 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 	l->n = k;
 	assign_dirnames(l, spec);
 	free(items);
+	free(group);
 	json_object_put(root);
 	*out = l;
 	return 0;

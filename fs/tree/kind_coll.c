@@ -99,6 +99,12 @@ static const struct inst_entry team_files[] = {
 	{ "members.json", &kind_inst_json, "/members" },
 };
 
+/* A storage's volume-backup schedule: PUT .../backups, no GET
+ * (kind_saved.c). */
+static const struct inst_entry storage_files[] = {
+	{ "backup.json", &kind_saved_json, "/backups" },
+};
+
 static const struct inst_entry teams_entries[] = {
 	{ "current", &kind_team_current, NULL },
 };
@@ -121,6 +127,7 @@ static const struct coll_hooks hooks[OBJS] = {
 	[OBJ_KEY] = { key_files, N_OF(key_files), NULL, 0, false },
 	[OBJ_TEAM] = { team_files, N_OF(team_files), teams_entries,
 		       N_OF(teams_entries), true },
+	[OBJ_STORAGE] = { storage_files, N_OF(storage_files), NULL, 0, false },
 };
 
 /* A collection's node and its members' are about the row's objects:

@@ -15,11 +15,13 @@
 #include "api/http.h"
 #include "cache/cache.h"
 #include "cache/gone.h"
+#include "cache/saved.h"
 
 struct api {
 	struct http http;
 	struct cache cache;
 	struct gone gone;   /* deleted, maybe still listed (gone.h) */
+	struct saved saved; /* written, never readable (saved.h) */
 	unsigned cache_ttl; /* -o cache_ttl: reuse answers this long */
 	/* Current Coolify (4.1 and later) rather than the 2025 API (4.0.0
 	 * betas): database env and log endpoints, POST-only actions. */

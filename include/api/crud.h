@@ -80,6 +80,16 @@ int crud_move(struct api *api, enum api_obj obj, const char *uuid,
 int crud_delete(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *query);
 
+/* Replaces the object at API path path with the JSON object text json
+ * (a PUT), for objects the API writes whole and cannot read back (a
+ * storage's volume-backup schedule: no GET), and then remembers the text
+ * (compact) as what path holds, in api->saved (saved.h), which is all
+ * the mount can show of it. JSON equal to what was saved there last is
+ * not sent again. -EINVAL for text that is not a JSON object
+ * (nothing sent) or an API refusal; SPEC §5's otherwise. Nothing is
+ * remembered of a refused save. */
+int crud_put(struct api *api, const char *path, const char *json);
+
 /* mkdir: creates a project (at NULL) or an environment of
  * at->project_uuid called name. -EPERM when the instance cannot. */
 int crud_mkdir(struct api *api, enum api_obj obj, const struct crud_place *at,

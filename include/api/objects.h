@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "model/model.h"
+#include "model/objlist.h"
 
 enum api_obj {
 	OBJ_PROJECT,
@@ -39,6 +40,7 @@ enum api_obj {
 	OBJ_SVC_DB,   /* a service's databases (in the same containers/) */
 	OBJ_DESTINATION, /* a server's destinations (docker networks) */
 	OBJ_APP_DEST,    /* an application's extra destinations: links */
+	OBJ_STORAGE,  /* volumes and file mounts of a resource */
 	OBJS
 };
 
@@ -218,6 +220,12 @@ struct api_object {
 	 * many resources costs no list per resource for it (SPEC §4).
 	 * NULL: always asked. */
 	const char *count_field;
+	/* NULL: the list is one array. Else it is an object of these
+	 * arrays (objlist.h), one per kind of member, and each member's
+	 * group_field says which it came from (a storage's "type":
+	 * "persistent" or "file", the word its PATCH takes). */
+	const struct objlist_group *groups;
+	const char *group_field;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
@@ -230,6 +238,12 @@ struct api_object {
 	/* Fields every PATCH must carry, taken from a fresh GET when the
 	 * change lacks them (never cached: they may be secrets). */
 	const char *const *patch_keep;
+	/* NULL: a member is patched at PATH/ID. Else the PATCH goes to the
+	 * collection's path with these fields of the member as the file
+	 * showed them in the body, to say which one it is (a storage's
+	 * uuid and type); a save that changes one of them is refused and
+	 * sends nothing. NULL-terminated. */
+	const char *const *patch_ids;
 	/* Cached answers a change makes stale, besides the list, the member
 	 * and everything under it. NULL-terminated, never NULL. */
 	const char *const *stale;

@@ -18,6 +18,14 @@
 
 #include "base/buf.h"
 
+/* One array of a list answer that comes as an object of arrays, one per
+ * kind of member (a resource's storages: {"persistent_storages": [...],
+ * "file_storages": [...]}). */
+struct objlist_group {
+	const char *key;   /* the array's key: "persistent_storages" */
+	const char *value; /* what its members' group field is set to */
+};
+
 struct objlist_spec {
 	const char *id_key;      /* "uuid", or "id" for teams */
 	const char *const *drop; /* NULL-terminated, or NULL for none */
@@ -31,6 +39,13 @@ struct objlist_spec {
 	/* The field of the answer object that holds the list
 	 * ({"executions":[...]}), or NULL when the answer is the list. */
 	const char *list_key;
+	/* NULL: the list is one array. Else it is an object of the arrays
+	 * these name (key NULL ends them), members taken in this order,
+	 * each with the string field group_field set to its group's value,
+	 * so that its JSON says which array it came from. A missing array
+	 * is an empty one. */
+	const struct objlist_group *groups;
+	const char *group_field;
 };
 
 struct objlist_item {
@@ -53,9 +68,9 @@ struct objlist {
 
 /* Parses a list answer (a JSON array, or an object keyed by number
  * strings, NOTES §2.4; with spec's list_key, the answer's field of
- * that name): 0 and a new list in *out (objlist_free), or -EIO
- * when json is not such a list. Items that are not objects or have no
- * usable id are left out. */
+ * that name; or the spec's object of groups): 0 and a new list in *out
+ * (objlist_free), or -EIO when json is not such a list. Items that are
+ * not objects or have no usable id are left out. */
 int objlist_parse(const char *json, const struct objlist_spec *spec,
 		  struct objlist **out);
 void objlist_free(void *p);

@@ -41,6 +41,10 @@ extern const struct node_kind kind_inst_item_obj_json;
 /* Files: a server's domains as text (objlist_domains_text), arg
  * "/domains". */
 extern const struct node_kind kind_inst_domains;
+/* Files: what the mount last saved with a PUT to the member's path +
+ * arg, for objects the API has no GET of (a storage's backup.json:
+ * kind_saved.c); saving the file sends that PUT. */
+extern const struct node_kind kind_saved_json;
 /* Files: the ctl of a member (its verbs: inst_actions.h), or, on a node
  * with no obj, the mount's. */
 extern const struct node_kind kind_inst_ctl;

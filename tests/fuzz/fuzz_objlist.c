@@ -42,12 +42,19 @@ static void check_list(const char *json, const struct objlist_spec *spec)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const moved[] = { "executions", NULL };
+	static const struct objlist_group groups[] = {
+		{ "persistent_storages", "persistent" },
+		{ "file_storages", "file" },
+		{ NULL, NULL },
+	};
 	static const struct objlist_spec specs[] = {
-		{ "uuid", NULL, NULL, NULL, NULL },
-		{ "uuid", secrets, NULL, NULL, NULL },
-		{ "id", NULL, reserved, NULL, NULL },
+		{ "uuid", NULL, NULL, NULL, NULL, NULL, NULL },
+		{ "uuid", secrets, NULL, NULL, NULL, NULL, NULL },
+		{ "id", NULL, reserved, NULL, NULL, NULL, NULL },
 		/* A backup's executions: {"executions":[...]}. */
-		{ "uuid", NULL, NULL, moved, "executions" },
+		{ "uuid", NULL, NULL, moved, "executions", NULL, NULL },
+		/* A resource's storages: two arrays. */
+		{ "uuid", NULL, NULL, NULL, NULL, groups, "type" },
 	};
 	struct buf text = BUF_INIT;
 	char *json, *id;
@@ -55,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	json = fuzz_cstr(data + 1, size - 1);
-	check_list(json, &specs[data[0] % 4]);
+	check_list(json, &specs[data[0] % 5]);
 	if (!objlist_domains_text(json, &text))
 		FUZZ_ASSERT(!text.len || text.buf[text.len - 1] == '\n');
 	id = objlist_object_id(json, data[0] % 2 ? "id" : "uuid");

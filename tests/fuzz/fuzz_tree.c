@@ -64,12 +64,14 @@ static void fs_init(struct cfs *fs)
 	shadows_init(&fs->shadows);
 	pending_init(&fs->pending, fh_free);
 	gone_init(&fs->api.gone);
+	saved_init(&fs->api.saved);
 	sizes_init(&fs->sizes);
 }
 
 static void fs_release(struct cfs *fs)
 {
 	sizes_release(&fs->sizes);
+	saved_release(&fs->api.saved);
 	gone_release(&fs->api.gone);
 	pending_release(&fs->pending);
 	shadows_release(&fs->shadows);

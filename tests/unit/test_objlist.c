@@ -10,11 +10,12 @@
 static const char *const secrets[] = { "private_key", NULL };
 static const char *const reserved[] = { "current", NULL };
 static const struct objlist_spec by_uuid = { "uuid", secrets, NULL, NULL,
-					     NULL };
-static const struct objlist_spec by_id = { "id", NULL, reserved, NULL, NULL };
+					     NULL,   NULL,    NULL };
+static const struct objlist_spec by_id = { "id", NULL, reserved, NULL,
+					   NULL, NULL, NULL };
 static const char *const moved[] = { "executions", NULL };
-static const struct objlist_spec wrapped = { "uuid", NULL, NULL, moved,
-					     "executions" };
+static const struct objlist_spec wrapped = { "uuid",       NULL, NULL, moved,
+					     "executions", NULL, NULL };
 
 static void test_keys_lose_their_secret(void)
 {
@@ -207,6 +208,51 @@ out:
 	objlist_free(dbs);
 }
 
+/* A resource's storages: volumes and file mounts come in two arrays, and
+ * each member says which it came from (the PATCH's "type"). */
+static void test_groups_of_arrays(void)
+{
+	static const struct objlist_group groups[] = {
+		{ "persistent_storages", "persistent" },
+		{ "file_storages", "file" },
+		{ NULL, NULL },
+	};
+	static const struct objlist_spec spec = { "uuid", NULL,   NULL,  NULL,
+						  NULL,   groups, "type" };
+	struct objlist *l = NULL;
+	struct buf b = BUF_INIT;
+
+	CHECK_INT(objlist_parse("{\"file_storages\":[{\"uuid\":\"f1\","
+				"\"mount_path\":\"/etc/a.conf\"}],"
+				"\"persistent_storages\":[{\"uuid\":\"v1\","
+				"\"name\":\"data\"},{\"uuid\":\"v2\","
+				"\"name\":\"data\"}]}",
+				&spec, &l),
+		  0);
+	if (!CHECK(l && l->n == 3))
+		return;
+	/* In the groups' order, whatever the answer's. */
+	CHECK_STR(l->v[0].dirname, "data@v1");
+	CHECK_STR(l->v[1].dirname, "data@v2");
+	CHECK_STR(l->v[2].dirname, "f1"); /* no name: the uuid */
+	CHECK_INT(objlist_field(&l->v[0], "type", &b), 0);
+	CHECK_STR(b.buf, "persistent");
+	buf_reset(&b);
+	CHECK_INT(objlist_field(&l->v[2], "type", &b), 0);
+	CHECK_STR(b.buf, "file");
+	objlist_free(l);
+	/* A missing array is an empty one; an array is not the answer. */
+	CHECK_INT(objlist_parse("{\"persistent_storages\":[]}", &spec, &l), 0);
+	if (CHECK(l))
+		CHECK_INT(l->n, 0);
+	objlist_free(l);
+	l = NULL;
+	CHECK_INT(objlist_parse("[{\"uuid\":\"v1\"}]", &spec, &l), -EIO);
+	CHECK_INT(objlist_parse("{\"file_storages\":\"x\"}", &spec, &l), -EIO);
+	CHECK(!l);
+	buf_release(&b);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_joined_lists_name_across_them),
 	CHECK_TEST(test_keys_lose_their_secret),
@@ -216,6 +262,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_what_is_left_out),
 	CHECK_TEST(test_object_id),
 	CHECK_TEST(test_domains_as_hosts_lines),
+	CHECK_TEST(test_groups_of_arrays),
 };
 
 CHECK_MAIN(tests)

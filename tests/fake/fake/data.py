@@ -3,12 +3,12 @@
 import calendar
 import time
 
-from . import backups, deployments, destinations, tags, tasks, util
+from . import backups, deployments, destinations, storages, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
-from .models import (APPLICATION_MODEL, DB_TYPES, DESTINATION_COLUMNS, SERVICE_MODEL,
-                     TEAM_COLUMNS, USER_COLUMNS, application_row, server_row,
+from .models import (APPLICATION_MODEL, DB_MODELS, DB_TYPES, DESTINATION_COLUMNS,
+                     SERVICE_MODEL, TEAM_COLUMNS, USER_COLUMNS, application_row, server_row,
                      server_setting_row, simple_row)
 from .projects import new_environment, new_project
 from .shared_envs import new_shared_env
@@ -345,6 +345,7 @@ def demo(state):
     _tasks(state, web, n8n)
     _backups(state)
     _destinations(state, web)
+    _storages(state, web, n8n)
 
 
 def _backups(state):
@@ -398,6 +399,36 @@ def _destinations(state, web):
     staging["created_at"] = staging["updated_at"] = util.iso_seconds(at("2025-05-06 11:20:00"))
     state.table("additional_networks").append(
         {"application_id": web["id"], "destination_id": 1, "server_id": 1})
+
+
+def _storages(state, web, n8n):
+    """Persistent and file storages (current Coolify): a volume, a config file and a
+    directory mount on web, postgres' volume on web-db, and the volumes of n8n's two
+    containers (read-only: a service's volumes come from its compose file)."""
+    sid = storages.storage_uuid
+    app = (APPLICATION_MODEL, web["id"])
+    t0 = at("2025-05-10 12:00:00")
+    vols = [storages.add_volume(state, app, "web-uploads", "/app/uploads",
+                                uuid=sid(web["uuid"], "uploads"))]
+    files = [storages.add_file(state, app, "/data/coolify/applications/%s/app/config.json"
+                               % web["uuid"], "/app/config.json",
+                               content='{\n  "theme": "dark",\n  "beta": false\n}\n',
+                               uuid=sid(web["uuid"], "config")),
+             storages.add_file(state, app, "/srv/web-cache", "/app/cache", is_directory=True,
+                               uuid=sid(web["uuid"], "cache"))]
+    webdb = next(d for d in state.all_databases() if d["name"] == "web-db")
+    vols.append(storages.add_volume(state, (DB_MODELS[webdb["_type"]], webdb["id"]),
+                                    "postgres-data-" + webdb["uuid"], "/var/lib/postgresql/data",
+                                    uuid=sid(webdb["uuid"], "data")))
+    sub_apps, sub_dbs = state.service_subs(n8n)
+    vols.append(storages.add_volume(state, (storages.SERVICE_APPLICATION_MODEL, sub_apps[0]["id"]),
+                                    n8n["uuid"] + "_n8n-data", "/home/node/.n8n",
+                                    uuid=sid(n8n["uuid"], "n8n-data")))
+    vols.append(storages.add_volume(state, (storages.SERVICE_DATABASE_MODEL, sub_dbs[0]["id"]),
+                                    n8n["uuid"] + "_postgresql-data", "/var/lib/postgresql/data",
+                                    uuid=sid(n8n["uuid"], "postgresql-data")))
+    for n, row in enumerate(vols + files):
+        row["created_at"] = row["updated_at"] = util.iso_seconds(t0 + 60 * n)
 
 
 def _tasks(state, web, n8n):

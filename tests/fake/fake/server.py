@@ -19,6 +19,7 @@ from . import backups
 from . import service_containers
 from . import destinations
 from . import clones
+from . import storages
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -38,6 +39,7 @@ API_MODULES = (
     service_containers,
     destinations,
     clones,
+    storages,
 )
 
 

@@ -58,7 +58,8 @@ class State:
                 "deployments", "servers", "server_settings", "destinations", "private_keys",
                 "tags", "taggables", "shared_envs", "scheduled_tasks",
                 "task_executions", "application_previews", "db_backups",
-                "db_backup_executions", "additional_networks")}
+                "db_backup_executions", "additional_networks", "local_persistent_volumes",
+                "local_file_volumes", "scheduled_volume_backups")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
