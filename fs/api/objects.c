@@ -408,7 +408,8 @@ int obj_depth(const struct api_object *o)
 	case OWNER_RESOURCE:
 		return 1;
 	case OWNER_MEMBER:
-		return 1 + obj_depth(&rows[o->parent]);
+		/* A single object is addressed by its owner's ids. */
+		return (o->single ? 0 : 1) + obj_depth(&rows[o->parent]);
 	default:
 		return 0;
 	}
@@ -444,6 +445,8 @@ char *obj_list_path(const struct api_object *o, const char *owner)
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id)
 {
+	if (o->single)
+		return obj_list_path(o, owner);
 	if (o->owner != OWNER_MOUNT && owner)
 		return xasprintf("%s%s/%s", owner, o->path, id);
 	return xasprintf("%s/%s", o->path, id);

@@ -347,6 +347,44 @@ static bool holds(const struct node *n, const struct api_object *o,
 	       obj_supported(c, n->fs->api.current_api);
 }
 
+/* A single object of row k (objects.h's single) that a member holds:
+ * its FILE (writable when the API takes a PATCH), and DIR/ when it has
+ * fields saved on their own. Its node is of row k with the member's ids
+ * and item. Returns dir_add's. */
+static int single_list(const struct node *dir, struct dir_fill *fill,
+		       enum api_obj k)
+{
+	const struct api_object *s = obj_get(k);
+	bool patch = s->verbs & OBJ_PATCH;
+	struct node c =
+	    node_child(dir, patch ? &kind_inst_obj_json : &kind_inst_json);
+
+	c.id.obj = k;
+	c.arg = NULL;
+	if (dir_add(fill, s->file, &c))
+		return 1;
+	if (!s->put_texts)
+		return 0;
+	c.kind = &kind_single_dir;
+	return dir_add(fill, s->dir, &c);
+}
+
+static int single_lookup(struct node *n, const char *name, enum api_obj k)
+{
+	const struct api_object *s = obj_get(k);
+
+	if (!strcmp(name, s->file))
+		n->kind = s->verbs & OBJ_PATCH ? &kind_inst_obj_json
+					       : &kind_inst_json;
+	else if (s->put_texts && !strcmp(name, s->dir))
+		n->kind = &kind_single_dir;
+	else
+		return -ENOENT;
+	n->id.obj = k;
+	n->arg = NULL;
+	return 0;
+}
+
 static int member_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct api_object *o = row_of(dir);
@@ -375,6 +413,11 @@ static int member_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < OBJS; k++) {
 		if (!holds(dir, o, k))
 			continue;
+		if (obj_get(k)->single) {
+			if (single_list(dir, fill, k))
+				return 0;
+			continue;
+		}
 		c = node_child(dir, &kind_coll);
 		c.id.obj = k;
 		c.arg = NULL;
@@ -420,7 +463,14 @@ static int member_lookup(struct node *n, const char *name)
 		}
 	}
 	for (k = 0; k < OBJS; k++) {
-		if (holds(n, o, k) && !strcmp(name, obj_get(k)->dir)) {
+		if (!holds(n, o, k))
+			continue;
+		if (obj_get(k)->single) {
+			if (!single_lookup(n, name, k))
+				return 0;
+			continue;
+		}
+		if (!strcmp(name, obj_get(k)->dir)) {
 			n->kind = &kind_coll;
 			n->id.obj = k;
 			return 0;

@@ -53,6 +53,18 @@ enum obj_owner {
 	OWNER_MEMBER,
 };
 
+/* A field of a single object (single below) shown as a text file of its
+ * own and saved whole: PUT OWNER PATH SUFFIX {"FIELD": the text} (a
+ * server's proxy/configuration). */
+struct obj_put_text {
+	const char *file;   /* "configuration" */
+	const char *field;  /* "configuration" */
+	const char *suffix; /* "/configuration" */
+	/* The text is sent base64-encoded, as the API wants multi-line
+	 * text (and then never mistakes a text for base64). */
+	bool base64;
+};
+
 /* A verb of a member's ctl that the API has as a route of its own
  * (SPEC §6: "an action → a verb of the nearest ctl"). */
 struct obj_action {
@@ -187,6 +199,16 @@ struct api_object {
 	/* Fields a PATCH sends under another name: shown NULL ends them;
 	 * NULL for none. */
 	const struct obj_rename *renames;
+	/* One object at OWNER PATH, with no id and no list of its own
+	 * (GET and PATCH OWNER PATH: a server's /proxy, /sentinel): shown
+	 * as FILE in the owner's directory, saved as every NAME.json (a
+	 * PATCH of what changed). Its put_texts, when it has any, are in
+	 * DIR/ beside it. Its depth is its owner's: the ids that address
+	 * it are the owner's (obj_member_path ignores the id). */
+	bool single;
+	/* single: fields shown in DIR/ as text files saved with a PUT;
+	 * file NULL ends them; NULL for none. */
+	const struct obj_put_text *put_texts;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
@@ -247,7 +269,8 @@ bool obj_supported(const struct api_object *o, bool current_api);
  * with an owner, else ignored. */
 char *obj_list_path(const struct api_object *o, const char *owner);
 /* The API path of member id (PATH/ID), its cache key and the prefix of
- * everything under it: a new string (caller frees). */
+ * everything under it: a new string (caller frees). For a single row,
+ * OWNER PATH: id is its owner's and is not repeated. */
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id);
 /* The row of the items of a list joined from o's and its with rows'
