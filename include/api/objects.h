@@ -37,6 +37,15 @@ enum api_obj {
 	OBJ_BACKUP_RUN, /* a backup schedule's executions */
 	OBJ_SVC_APP,  /* a service's applications (its containers/) */
 	OBJ_SVC_DB,   /* a service's databases (in the same containers/) */
+	/* A server's settings, each a single object (current Coolify): */
+	OBJ_SRV_PROXY,       /* proxy.json, proxy/configuration */
+	OBJ_SRV_CLEANUP,     /* docker-cleanup.json */
+	OBJ_SRV_CLEANUP_RUN, /* executions/: docker cleanup runs */
+	OBJ_SRV_SENTINEL,    /* sentinel.json */
+	OBJ_SRV_LOG_DRAINS,  /* log-drains.json */
+	OBJ_SRV_TUNNEL,      /* cloudflare-tunnel.json */
+	OBJ_SRV_EXPORT,      /* export: the transfer bundle (read-only) */
+	OBJ_SRV_IMPORT,      /* servers/import.json: POST /servers/import */
 	OBJS
 };
 
@@ -77,6 +86,14 @@ struct obj_action {
 	/* The JSON body sent, or NULL for none: an action the API has as
 	 * a field of the member's PATCH ({"backup_now":true}). */
 	const char *body;
+	/* Words the verb takes after its own, in order, each sent as the
+	 * string of the body's field of that name (every one required):
+	 * "migrate URL TOKEN" -> {"target_url":URL,"target_token":TOKEN}.
+	 * NULL-terminated, or NULL for none. */
+	const char *const *args;
+	/* Only current Coolify has the route, on a row both APIs have:
+	 * the 2025 API's ctl neither lists nor takes it (NOTES §17). */
+	bool current_only;
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -209,6 +226,10 @@ struct api_object {
 	/* single: fields shown in DIR/ as text files saved with a PUT;
 	 * file NULL ends them; NULL for none. */
 	const struct obj_put_text *put_texts;
+	/* Its GET costs much or acts (a server's export: made anew, and
+	 * audit-logged, at each request): a stat never asks, and shows
+	 * the size of the answer last fetched, or 0; a read asks. */
+	bool costly;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
@@ -280,7 +301,8 @@ enum api_obj obj_source(enum api_obj o, unsigned src);
  * shown itself. */
 const char *obj_sent_name(const struct api_object *o, const char *shown);
 /* The action of o whose verb is the words of line (a ctl line, blanks
- * already trimmed), or NULL. */
+ * already trimmed), or NULL. An action with args is found by its own
+ * words alone. */
 const struct obj_action *obj_action_find(const struct api_object *o,
 					 const char *line);
 

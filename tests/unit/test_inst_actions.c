@@ -13,7 +13,7 @@ static struct buf err = BUF_INIT;
 static int parse(const struct api_object *t, const char *line)
 {
 	inst_actions_cmd_release(&cmd);
-	return inst_actions_parse(t, line, &cmd, &err);
+	return inst_actions_parse(t, true, line, &cmd, &err);
 }
 
 static void test_server_and_key_verbs(void)
@@ -72,14 +72,14 @@ static void test_usage(void)
 {
 	struct buf out = BUF_INIT;
 
-	inst_actions_usage(NULL, &out);
+	inst_actions_usage(NULL, true, &out);
 	CHECK_STR(out.buf, "refresh\ndeploy tag TAG [force]\napi enable\n"
 			   "api disable\n");
 	buf_reset(&out);
-	inst_actions_usage(obj_get(OBJ_SERVER), &out);
+	inst_actions_usage(obj_get(OBJ_SERVER), false, &out);
 	CHECK_STR(out.buf, "validate\ndelete\n");
 	buf_reset(&out);
-	inst_actions_usage(obj_get(OBJ_KEY), &out);
+	inst_actions_usage(obj_get(OBJ_KEY), true, &out);
 	CHECK_STR(out.buf, "delete\n");
 	buf_release(&out);
 	inst_actions_cmd_release(&cmd);

@@ -155,6 +155,8 @@ def _set(state, data):
         state.version_override = None if data["version"] is None else str(data["version"])
     if "ignore_show_timestamps" in data:
         state.timestamps_ignored = bool(data["ignore_show_timestamps"])
+    if "app_env" in data:
+        state.app_env = str(data["app_env"])
     if "rate_limit" in data:
         state.config.rate_limit = int(data["rate_limit"])
         state.rate_buckets.clear()
@@ -263,4 +265,10 @@ def dump(state):
         "previews": [_public(p) for p in state.table("application_previews")
                      if not p.get("_deleted")],
         "shared_envs": [dict(e) for e in state.table("shared_envs")],
+        "app_env": state.app_env,
+        "docker_cleanup_executions": [_public(r) for r in state.table("docker_cleanup_executions")],
+        "proxy_configurations": {s["uuid"]: s.get("_proxy_configuration")
+                                 for s in state.table("servers")},
+        "transfers": {s["uuid"]: s["_transfer"] for s in state.table("servers")
+                      if s.get("_transfer")},
     }

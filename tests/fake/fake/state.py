@@ -58,7 +58,7 @@ class State:
                 "deployments", "servers", "server_settings", "destinations", "private_keys",
                 "tags", "taggables", "shared_envs", "scheduled_tasks",
                 "task_executions", "application_previews", "db_backups",
-                "db_backup_executions")}
+                "db_backup_executions", "docker_cleanup_executions")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
@@ -80,6 +80,7 @@ class State:
             self.version_json = self.config.version_json
             self.version_override = None     # /_fake/set {"version": "v4.0.0"}
             self.timestamps_ignored = False  # /_fake/set {"ignore_show_timestamps": true}
+            self.app_env = "production"      # /_fake/set {"app_env": "local"}: isDev()
             data.load(self, self.config.data)
 
     # -- basics -----------------------------------------------------------------
