@@ -121,6 +121,16 @@ def proxy_payload(ctx, server):
     return data
 
 
+def _base64_decoded(text):
+    """isBase64Encoded(): base64_encode(base64_decode($s, true)) === $s (any bytes, unlike
+    the ASCII-only check of NOTES §15.4); the decoded bytes, or None."""
+    try:
+        decoded = base64.b64decode(text, validate=True)
+    except (ValueError, base64.binascii.Error):
+        return None
+    return decoded if base64.b64encode(decoded).decode("ascii") == text else None
+
+
 def get_proxy(ctx):
     return json_response(200, proxy_payload(ctx, _server(ctx)))
 
@@ -159,11 +169,12 @@ def save_proxy_configuration(ctx):
     _validate(data, {"configuration": "required|string"}, ("configuration",))
     server = _server(ctx)
     text = data["configuration"]
-    if util.is_base64(text):
+    decoded = _base64_decoded(text)
+    if decoded is not None:
         # isBase64Encoded(): then it must decode to UTF-8.
         try:
-            text = base64.b64decode(text, validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
+            text = decoded.decode("utf-8")
+        except UnicodeDecodeError:
             fail(422, "Validation failed.", errors={"configuration": [
                 "The configuration should be valid base64-encoded UTF-8 text."]})
     if not text.strip():
