@@ -101,6 +101,10 @@ def test_proxy_configuration_put_takes_base64_or_text(latest):
                      (base64.b64encode(b"   \n").decode(), "The configuration field is required.")):
         status, _, body = latest.call("PUT", path, body={"configuration": bad})
         assert status == 422 and body["errors"]["configuration"] == [msg]
+    bad = base64.b64encode(b"\xff\xfe\n").decode()
+    status, _, body = latest.call("PUT", path, body={"configuration": bad})
+    assert status == 422 and body["errors"]["configuration"] == [
+        "The configuration should be valid base64-encoded UTF-8 text."]
     status, _, body = latest.call("PUT", path, body={"configuration": "x", "restart": True})
     assert status == 422 and body["errors"] == {"restart": ["This field is not allowed."]}
     assert latest.ctl("state")["proxy_configurations"][uuid] == "plain: text"
@@ -232,6 +236,7 @@ def test_export_then_import(latest):
     assert status == 422 and "already exists on this instance" in body["message"]
     status, _, body = latest.call("POST", V1 + "/servers/import", body={"bundle": {"x": 1}})
     assert status == 422 and "Missing schema_version." in body["errors"]["bundle"]
+    assert body["message"] == "Missing schema_version. (and 5 more errors)"
     dry = latest.ok("POST", V1 + "/servers/import", body={"bundle": bundle, "dry_run": True})
     assert dry["dry_run"] is True and dry["server_uuid"] == srv["hetzner-fsn1"]
     moved = dict(bundle, server=dict(bundle["server"], uuid="imported-uuid-1", ip="198.51.100.9",

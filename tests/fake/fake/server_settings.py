@@ -634,8 +634,12 @@ def import_server(ctx):
         fail(422, "The passphrase is invalid or the bundle is corrupted.")
     problems = _bundle_errors(bundle)
     if problems:
-        fail(422, "Invalid transfer bundle: " + " ".join(problems),
-             errors={"bundle": problems})
+        # ServerTransferBundle::assertValid: a ValidationException, whose message is
+        # Laravel's summary of its errors.
+        more = len(problems) - 1
+        summary = problems[0] + (" (and %d more error%s)" % (more, "s" if more > 1 else "")
+                                 if more else "")
+        fail(422, summary, errors={"bundle": problems})
     dry_run = util.laravel_boolean(data.get("dry_run", False))
     preserve = util.laravel_boolean(data.get("preserve_uuids", True)) \
         if data.get("preserve_uuids") is not None else True
