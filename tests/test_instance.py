@@ -46,6 +46,26 @@ def shared(fake):
     return [] if fake.api("/version")[1].startswith("4.0.0-beta") else ["envs", "envs.env"]
 
 
+SERVER_SETTINGS = ("proxy.json", "docker-cleanup.json", "sentinel.json", "log-drains.json",
+                   "cloudflare-tunnel.json", "configuration")
+
+
+def subsystems(fake):
+    """A server's subsystem entries (test_server_settings.py): current Coolify only."""
+    if fake.api("/version")[1].startswith("4.0.0-beta"):
+        return []
+    return ["cloudflare-tunnel.json", "docker-cleanup.json", "executions", "export",
+            "log-drains.json", "proxy", "proxy.json", "sentinel.json"]
+
+
+def server_verbs(fake):
+    """What servers/S/ctl takes: the subsystem and transfer verbs on current Coolify."""
+    extra = "" if fake.api("/version")[1].startswith("4.0.0-beta") else (
+        "proxy restart\ncleanup now\ntunnel enable\ntunnel disable\n"
+        "migrate TARGET_URL TARGET_TOKEN\nclaim\ntransfer complete\nexport mailbox\n")
+    return extra + "validate\ndelete\n"
+
+
 def keys(fake):
     return assign(as_list(fake.api("/security/keys")[1]))
 
@@ -60,7 +80,8 @@ def test_servers_directory(mnt, fresh):
         # Current Coolify has a server's destinations (test_clone.py).
         dests = ["destinations"] if fresh.state()["mode"] == "latest" else []
         assert sorted(os.listdir(d)) == \
-            sorted(["ctl", "domains", "resources.json", "server.json", *shared(fresh)] + dests)
+            sorted(["ctl", "domains", "resources.json", "server.json", *shared(fresh),
+                    *subsystems(fresh)] + dests)
         assert json.load(open(os.path.join(d, "server.json"))) == \
             fresh.api("/servers/" + srv["uuid"])[1]
         assert json.load(open(os.path.join(d, "resources.json"))) == \
@@ -104,7 +125,7 @@ def test_validate_is_one_post_with_get_on_2025(mnt, fresh):
 def test_server_ctl_verbs_and_refusals(mnt, fresh):
     name = sorted(servers(fresh))[0]
     c = mnt.p("servers", name, "ctl")
-    assert open(c).read() == "validate\ndelete\n"
+    assert open(c).read() == server_verbs(fresh)
     assert stat.S_IMODE(os.stat(c).st_mode) == 0o600
     fresh.clear_log()
     r = ctl(c, "reboot")
@@ -307,9 +328,10 @@ def test_modes_and_owner(mnt):
             st = os.lstat(os.path.join(root, f))
             # ctl and the objects' own files take writes (SPEC §3.4).
             # ... and so do variables (shared ones in servers/S/ and teams/T/).
+            # ... and a server's settings, and its proxy's compose file.
             want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json",
                                   "destination.json") or \
-                "/envs" in root or f == "envs.env" else 0o400
+                "/envs" in root or f == "envs.env" or f in SERVER_SETTINGS else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)
     assert os.lstat(mnt.p("teams", "current")).st_mode & stat.S_IFLNK

@@ -238,6 +238,10 @@ static void invalidate(struct api *api, const struct api_object *d,
 		cache_invalidate_prefix(&api->cache, p);
 		free(p);
 	}
+	/* A single object is part of what its owner's GET shows (a
+	 * server's settings). */
+	if (d->single && at && at->owner)
+		cache_invalidate(&api->cache, at->owner);
 	for (i = 0; d->stale[i]; i++)
 		cache_invalidate(&api->cache, d->stale[i]);
 	free(coll);
@@ -579,6 +583,34 @@ out:
 	buf_release(&diff);
 	http_response_release(&resp);
 	free(path);
+	return rc;
+}
+
+int crud_put_text(struct api *api, enum api_obj obj, const char *owner,
+		  const struct obj_put_text *t, const char *text)
+{
+	const struct api_object *d = obj_get(obj);
+	const struct crud_place at = { NULL, NULL, NULL, owner };
+	struct json_object *o = json_object_new_object();
+	struct http_response resp;
+	char *enc = t->base64 ? base64_new(text) : NULL;
+	char *obj_at = obj_list_path(d, owner);
+	char *path = xasprintf("%s%s", obj_at, t->suffix);
+	int rc;
+
+	http_response_init(&resp);
+	set_string(o, t->field, enc ? enc : text);
+	rc = send_write(api, "PUT", path, to_text(o), &resp);
+	if (!rc) {
+		invalidate(api, d, &at, NULL);
+		cache_invalidate_prefix(&api->cache, obj_at);
+		log_debug("PUT %s: %zu bytes saved", path, strlen(text));
+	}
+	json_object_put(o);
+	free(enc);
+	free(obj_at);
+	free(path);
+	http_response_release(&resp);
 	return rc;
 }
 

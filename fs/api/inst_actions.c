@@ -1,8 +1,11 @@
 #include "api/inst_actions.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "api/actions.h"
 #include "api/deployments.h"
@@ -46,50 +49,135 @@ static bool takes(const struct api_object *target, const struct verb *v)
 	return v->on == ON_ANY || obj_get((enum api_obj)v->on) == target;
 }
 
-bool inst_actions_has_ctl(const struct api_object *target)
+/* Whether the instance has action a's route. */
+static bool offered(const struct obj_action *a, bool current_api)
 {
+	return !a->current_only || current_api;
+}
+
+bool inst_actions_has_ctl(const struct api_object *target, bool current_api)
+{
+	const struct obj_action *a;
 	size_t i;
 
-	if (target && target->actions && target->actions->verb)
-		return true;
+	for (a = target ? target->actions : NULL; a && a->verb; a++)
+		if (offered(a, current_api))
+			return true;
 	for (i = 0; i < N_VERBS; i++)
 		if (takes(target, &verbs[i]))
 			return true;
 	return false;
 }
 
-void inst_actions_usage(const struct api_object *target, struct buf *out)
+/* An action's words as `cat ctl` shows them: its args upper-cased. */
+static void action_usage(const struct obj_action *a, struct buf *out)
+{
+	const char *const *arg;
+	const char *c;
+
+	buf_adds(out, a->verb);
+	for (arg = a->args; arg && *arg; arg++) {
+		buf_addch(out, ' ');
+		for (c = *arg; *c; c++)
+			buf_addch(out,
+				  *c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+	}
+}
+
+void inst_actions_usage(const struct api_object *target, bool current_api,
+			struct buf *out)
 {
 	const struct obj_action *a;
 	size_t i;
 
-	for (a = target ? target->actions : NULL; a && a->verb; a++)
-		buf_addf(out, "%s\n", a->verb);
+	for (a = target ? target->actions : NULL; a && a->verb; a++) {
+		if (!offered(a, current_api))
+			continue;
+		action_usage(a, out);
+		buf_addch(out, '\n');
+	}
 	for (i = 0; i < N_VERBS; i++)
 		if (takes(target, &verbs[i]))
 			buf_addf(out, "%s\n", verbs[i].usage);
 }
 
-/* The row's action the line's words name (blanks between them do not
- * matter), or NULL. */
-static const struct obj_action *match_action(const struct api_object *target,
-					     const char *line)
+/* How many words s has (one blank between each, as obj_action verbs). */
+static size_t count_words(const char *s)
 {
-	const struct obj_action *a = NULL;
-	struct buf words = BUF_INIT;
-	char *copy, *p, *w;
+	size_t n = 1;
 
+	for (; *s; s++)
+		n += *s == ' ';
+	return n;
+}
+
+/* The row's action the line's words name (blanks between them do not
+ * matter), or NULL. An action with args is named by its first words;
+ * the rest are its values, into *values (borrowed from copy, *nvalues
+ * of them; SIZE_MAX when there are more than max). */
+static const struct obj_action *match_action(const struct api_object *target,
+					     bool current_api, char *copy,
+					     char **values, size_t max,
+					     size_t *nvalues)
+{
+	const struct obj_action *a, *found = NULL;
+	char *words[16], *p = copy, *w;
+	size_t n = 0, i, k = 0;
+	bool more;
+
+	*nvalues = 0;
 	if (!target || !target->actions)
 		return NULL;
-	copy = xstrdup(line);
-	p = copy;
-	while ((w = actions_next_word(&p)))
-		buf_addf(&words, "%s%s", words.len ? " " : "", w);
-	if (words.len)
-		a = obj_action_find(target, words.buf);
-	buf_release(&words);
-	free(copy);
-	return a;
+	while (n < 16 && (w = actions_next_word(&p)))
+		words[n++] = w;
+	more = actions_next_word(&p) != NULL;
+	for (a = target->actions; !found && a->verb; a++) {
+		struct buf verb = BUF_INIT;
+
+		k = count_words(a->verb);
+		if (!offered(a, current_api) || k > n ||
+		    (!a->args && (k != n || more)))
+			continue;
+		for (i = 0; i < k; i++)
+			buf_addf(&verb, "%s%s", i ? " " : "", words[i]);
+		if (!strcmp(verb.buf, a->verb))
+			found = a;
+		buf_release(&verb);
+	}
+	if (found && (more || n - k > max))
+		*nvalues = SIZE_MAX; /* more than any action takes */
+	else if (found)
+		for (i = k; i < n; i++)
+			values[(*nvalues)++] = words[i];
+	return found;
+}
+
+/* The body of action a's values: {"ARG": "VALUE", ...}, a new string;
+ * NULL with the reason in err when they are not one for each arg. */
+static char *action_body(const struct obj_action *a, char **values, size_t n,
+			 struct buf *err)
+{
+	struct json_object *o;
+	size_t i, want = 0;
+	char *body;
+
+	while (a->args[want])
+		want++;
+	if (n != want) {
+		buf_addf(err, "%s takes %zu word%s after it (usage: ", a->verb,
+			 want, want == 1 ? "" : "s");
+		action_usage(a, err);
+		buf_addch(err, ')');
+		return NULL;
+	}
+	o = json_object_new_object();
+	for (i = 0; i < n; i++)
+		json_object_object_add(o, a->args[i],
+				       json_object_new_string(values[i]));
+	body = xstrdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return body;
 }
 
 /* The verb whose words start the line, leaving *p after them. Verbs of
@@ -124,14 +212,18 @@ static const struct verb *match_verb(const struct api_object *target,
 	return NULL;
 }
 
-static void verb_list(const struct api_object *target, struct buf *out)
+static void verb_list(const struct api_object *target, bool current_api,
+		      struct buf *out)
 {
 	const struct obj_action *a;
 	const char *sep = "";
 	size_t i;
 
 	for (a = target ? target->actions : NULL; a && a->verb; a++) {
-		buf_addf(out, "%s%s", sep, a->verb);
+		if (!offered(a, current_api))
+			continue;
+		buf_adds(out, sep);
+		action_usage(a, out);
 		sep = ", ";
 	}
 	for (i = 0; i < N_VERBS; i++) {
@@ -163,11 +255,13 @@ static bool good_tags(const char *s)
 	}
 }
 
-int inst_actions_parse(const struct api_object *target, const char *line,
-		       struct inst_cmd *cmd, struct buf *err)
+int inst_actions_parse(const struct api_object *target, bool current_api,
+		       const char *line, struct inst_cmd *cmd, struct buf *err)
 {
 	char *copy = xstrdup(line), *p = copy, *w;
+	char *words = xstrdup(line), *values[8];
 	const struct verb *v;
+	size_t nvalues;
 	int rc = -EINVAL;
 
 	buf_reset(err);
@@ -176,9 +270,16 @@ int inst_actions_parse(const struct api_object *target, const char *line,
 		rc = -ENODATA;
 		goto out;
 	}
-	cmd->action = match_action(target, line);
+	cmd->action =
+	    match_action(target, current_api, words, values, 8, &nvalues);
 	if (cmd->action) {
 		cmd->verb = INST_ACTION;
+		if (cmd->action->args) {
+			cmd->body =
+			    action_body(cmd->action, values, nvalues, err);
+			if (!cmd->body)
+				goto out;
+		}
 		rc = 0;
 		goto out;
 	}
@@ -186,7 +287,7 @@ int inst_actions_parse(const struct api_object *target, const char *line,
 	if (!v) {
 		w = actions_next_word(&p);
 		buf_addf(err, "unknown verb \"%s\" (this ctl takes: ", w);
-		verb_list(target, err);
+		verb_list(target, current_api, err);
 		buf_addch(err, ')');
 		goto out;
 	}
@@ -224,6 +325,9 @@ int inst_actions_parse(const struct api_object *target, const char *line,
 out:
 	if (rc)
 		inst_actions_cmd_release(cmd);
+	/* An action's values may be secrets (a token). */
+	explicit_bzero(words, strlen(line));
+	free(words);
 	free(copy);
 	return rc;
 }
@@ -239,6 +343,11 @@ void inst_actions_cmd_release(struct inst_cmd *cmd)
 {
 	free(cmd->tag);
 	cmd->tag = NULL;
+	if (cmd->body) {
+		explicit_bzero(cmd->body, strlen(cmd->body));
+		free(cmd->body);
+		cmd->body = NULL;
+	}
 }
 
 /* ---- running ---- */
@@ -276,19 +385,21 @@ static int delete_call(struct api *api, const char *path)
 	return rc;
 }
 
-/* An action that is a field of the member's PATCH (a backup schedule's
- * backup_now): sent once, as every write; its message under -d. */
-static int patch_call(struct api *api, const char *path, const char *body)
+/* An action with a body: a field of the member's PATCH (a backup
+ * schedule's backup_now), or a POST of the action's values (a server's
+ * migrate): sent once, as every write; its message under -d. */
+static int body_call(struct api *api, const char *method, const char *path,
+		     const char *body)
 {
 	struct http_response resp;
 	struct buf msg = BUF_INIT;
 	int rc;
 
 	http_response_init(&resp);
-	rc = http_call(&api->http, "PATCH", path, body, 0, &resp);
+	rc = http_call(&api->http, method, path, body, 0, &resp);
 	if (!rc) {
 		http_api_message(&resp, &msg);
-		log_debug("PATCH %s: %s", path, msg.buf);
+		log_debug("%s %s: %s", method, path, msg.buf);
 	}
 	buf_release(&msg);
 	http_response_release(&resp);
@@ -354,8 +465,9 @@ static int run_member(struct api *api, const char *path, const char *list,
 		 * backup") is sent once, like every delete. */
 		if (!strcmp(a->method, "DELETE"))
 			rc = delete_call(api, vpath);
-		else if (!strcmp(a->method, "PATCH"))
-			rc = patch_call(api, vpath, a->body);
+		else if (cmd->body || a->body)
+			rc = body_call(api, a->method, vpath,
+				       cmd->body ? cmd->body : a->body);
 		else
 			rc = act(api, vpath, 0);
 		/* What the mount saved there is gone with it (saved.h). */

@@ -47,7 +47,7 @@ static const char *const runs_reserved[] = { "latest", NULL };
 
 /* ScheduledTasksController: execute queues a run; no GET of one task. */
 static const struct obj_action task_actions[] = {
-	{ "run", "POST", "/execute", "run the task now", NULL },
+	{ "run", "POST", "/execute", "run the task now", NULL, NULL, false },
 	{ NULL },
 };
 
@@ -62,15 +62,16 @@ static const struct obj_text run_texts[] = {
  * a DatabaseBackupJob (there is no route of its own); delete_s3 on a
  * DELETE removes the backup files from S3 as well. */
 static const struct obj_action backup_actions[] = {
-	{ "now", "PATCH", "", "back up now", "{\"backup_now\":true}" },
+	{ "now", "PATCH", "", "back up now", "{\"backup_now\":true}", NULL,
+	  false },
 	{ "delete s3", "DELETE", "?delete_s3=1",
-	  "delete, and the backup files in S3", NULL },
+	  "delete, and the backup files in S3", NULL, NULL, false },
 	{ NULL },
 };
 
 static const struct obj_action backup_run_actions[] = {
 	{ "delete s3", "DELETE", "?delete_s3=1",
-	  "delete, and the backup file in S3", NULL },
+	  "delete, and the backup file in S3", NULL, NULL, false },
 	{ NULL },
 };
 
@@ -95,9 +96,11 @@ static const struct obj_text backup_run_texts[] = {
  * container starts (a compose up of that service alone), stops and
  * restarts on its own. */
 static const struct obj_action container_actions[] = {
-	{ "start", "POST", "/start", "start (or redeploy) the container", NULL },
-	{ "stop", "POST", "/stop", "stop the container", NULL },
-	{ "restart", "POST", "/restart", "restart the container", NULL },
+	{ "start", "POST", "/start", "start (or redeploy) the container", NULL,
+	  NULL, false },
+	{ "stop", "POST", "/stop", "stop the container", NULL, NULL, false },
+	{ "restart", "POST", "/restart", "restart the container", NULL, NULL,
+	  false },
 	{ NULL },
 };
 
@@ -131,9 +134,9 @@ static const struct obj_link app_dest_link = { OBJ_DESTINATION,
  * demand; it has no GET. */
 static const struct obj_action storage_actions[] = {
 	{ "backup now", "POST", "/backups/run", "back the storage up now",
-	  NULL },
+	  NULL, NULL, true },
 	{ "delete backup", "DELETE", "/backups",
-	  "delete its backup schedule and archives", NULL },
+	  "delete its backup schedule and archives", NULL, NULL, true },
 	{ NULL },
 };
 
@@ -148,6 +151,63 @@ static const struct objlist_group storage_groups[] = {
 /* update_storage: PATCH of the collection, the storage named in the
  * body by its uuid and its type. */
 static const char *const storage_ids[] = { "uuid", "type", NULL };
+
+/* A server's settings are part of the server's GET (settings) and its
+ * list's. */
+static const char *const stale_servers[] = { "/servers", NULL };
+/* An import makes a server, its projects and their resources. */
+static const char *const stale_import[] = {
+	"/servers",      "/projects", OBJ_ALL_RESOURCES, OBJ_DB_MEMBERS,
+	"/applications", "/databases", "/services",      NULL,
+};
+
+/* ServerProxyController::saveConfiguration: the compose file, base64
+ * (the API takes multi-line text so); GET proxy shows it as
+ * configuration, to tokens with read:sensitive, once Coolify has stored
+ * one. */
+static const struct obj_put_text proxy_texts[] = {
+	{ "configuration", "configuration", "/configuration", true },
+	{ NULL, NULL, NULL, false },
+};
+
+/* ServerTransferController::migrate: target_url and target_token are
+ * required; the other fields take their defaults. */
+static const char *const migrate_args[] = { "target_url", "target_token",
+					    NULL };
+
+/* The server subsystem and transfer routes (ServerProxyController,
+ * ServerDockerCleanupController, ServerCloudflareTunnelController,
+ * ServerTransferController): POSTs without a body, which take their
+ * defaults (a cleanup deletes unused volumes and networks as the
+ * server's settings say). The transfer routes answer 404 outside a
+ * development instance (abort_unless(isDev(), 404)). */
+static const struct obj_action server_actions[] = {
+	{ "proxy restart", "POST", "/proxy/restart", "restart the proxy",
+	  NULL, NULL, true },
+	{ "cleanup now", "POST", "/docker-cleanup/run",
+	  "run a docker cleanup now", NULL, NULL, true },
+	{ "tunnel enable", "POST", "/cloudflare-tunnel/enable",
+	  "mark the Cloudflare tunnel enabled", NULL, NULL, true },
+	{ "tunnel disable", "POST", "/cloudflare-tunnel/disable",
+	  "mark it disabled (the IP goes back)", NULL, NULL, true },
+	{ "migrate", "POST", "/migrate",
+	  "hand the server over to another instance", NULL, migrate_args,
+	  true },
+	{ "claim", "POST", "/claim", "claim an imported server", NULL, NULL,
+	  true },
+	{ "transfer complete", "POST", "/transfer/complete",
+	  "mark the server transferred", NULL, NULL, true },
+	{ "export mailbox", "POST", "/export/mailbox",
+	  "write the export bundle onto the server", NULL, NULL, true },
+	{ NULL },
+};
+
+/* A cleanup's message is what it printed. */
+static const struct obj_text cleanup_run_texts[] = {
+	{ "status", "status" },
+	{ "output", "message" },
+	{ NULL },
+};
 
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
@@ -227,6 +287,7 @@ static const struct api_object rows[OBJS] = {
 			 OBJ_DELETE | OBJ_RENAME,
 		.top = true,
 		.in_uuid = true,
+		.actions = server_actions,
 		.quirks = "§13, §17.1 (validate: GET in 2025, POST since)",
 		.stale = stale_server,
 	},
@@ -434,6 +495,112 @@ static const struct api_object rows[OBJS] = {
 			  "PATCH on the list; no GET of one)",
 		.stale = stale_none,
 	},
+	[OBJ_SRV_PROXY] = {
+		.name = "server proxy",
+		.dir = "proxy",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/proxy",
+		.file = "proxy.json",
+		.verbs = OBJ_GET | OBJ_PATCH,
+		.current_only = true,
+		.single = true,
+		.put_texts = proxy_texts,
+		.quirks = "ServerProxyController (configuration: base64 PUT)",
+		.stale = stale_servers,
+	},
+	[OBJ_SRV_CLEANUP] = {
+		.name = "docker cleanup settings",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/docker-cleanup",
+		.file = "docker-cleanup.json",
+		.verbs = OBJ_GET | OBJ_PATCH,
+		.current_only = true,
+		.single = true,
+		.quirks = "ServerDockerCleanupController",
+		.stale = stale_servers,
+	},
+	[OBJ_SRV_CLEANUP_RUN] = {
+		.name = "docker cleanup execution",
+		.dir = "executions",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/docker-cleanup/executions",
+		.file = "execution.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST,
+		.from_list = true,
+		.reserved = runs_reserved,
+		.current_only = true,
+		.runs = true,
+		.texts = cleanup_run_texts,
+		.quirks = "ServerDockerCleanupController::executions (the 20 "
+			  "newest, newest first)",
+		.stale = stale_none,
+	},
+	[OBJ_SRV_SENTINEL] = {
+		.name = "sentinel settings",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/sentinel",
+		.file = "sentinel.json",
+		.verbs = OBJ_GET | OBJ_PATCH,
+		.current_only = true,
+		.single = true,
+		.quirks = "ServerSentinelController (token shown with "
+			  "read:sensitive)",
+		.stale = stale_servers,
+	},
+	[OBJ_SRV_LOG_DRAINS] = {
+		.name = "log drain settings",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/log-drains",
+		.file = "log-drains.json",
+		.verbs = OBJ_GET | OBJ_PATCH,
+		.current_only = true,
+		.single = true,
+		.quirks = "ServerLogDrainsController (keys shown with "
+			  "read:sensitive)",
+		.stale = stale_servers,
+	},
+	[OBJ_SRV_TUNNEL] = {
+		.name = "cloudflare tunnel settings",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/cloudflare-tunnel",
+		.file = "cloudflare-tunnel.json",
+		.verbs = OBJ_GET | OBJ_PATCH,
+		.current_only = true,
+		.single = true,
+		.quirks = "ServerCloudflareTunnelController (not on localhost)",
+		.stale = stale_servers,
+	},
+	[OBJ_SRV_EXPORT] = {
+		.name = "server export",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_SERVER,
+		.path = "/export",
+		.file = "export",
+		.verbs = OBJ_GET,
+		.current_only = true,
+		.single = true,
+		.costly = true,
+		.quirks = "ServerTransferController::export (read:sensitive; "
+			  "404 outside development)",
+		.stale = stale_none,
+	},
+	[OBJ_SRV_IMPORT] = {
+		.name = "server import",
+		.path = "/servers/import",
+		.file = "import.json",
+		.verbs = OBJ_CREATE,
+		.current_only = true,
+		.quirks = "ServerTransferController::import (404 outside "
+			  "development)",
+		.stale = stale_import,
+	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",
 		.dir = "deployments",
@@ -492,7 +659,8 @@ int obj_depth(const struct api_object *o)
 	case OWNER_RESOURCE:
 		return 1;
 	case OWNER_MEMBER:
-		return 1 + obj_depth(&rows[o->parent]);
+		/* A single object is addressed by its owner's ids. */
+		return (o->single ? 0 : 1) + obj_depth(&rows[o->parent]);
 	default:
 		return 0;
 	}
@@ -528,6 +696,8 @@ char *obj_list_path(const struct api_object *o, const char *owner)
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id)
 {
+	if (o->single)
+		return obj_list_path(o, owner);
 	if (o->member_path)
 		return xasprintf("%s/%s", o->member_path, id);
 	if (o->owner != OWNER_MOUNT && owner)

@@ -120,14 +120,21 @@ struct coll_hooks {
 	size_t nentries;
 	/* A member has shared variables (shared_envs.h decides where). */
 	bool shared_envs;
+	/* A file of the collection that creates objects of another row
+	 * (servers/import.json: OBJ_SRV_IMPORT), like new.json, where the
+	 * instance has that row; NULL for none. Not listed, as new.json. */
+	const char *create_file;
+	enum api_obj create_obj;
 };
 
 static const struct coll_hooks hooks[OBJS] = {
-	[OBJ_SERVER] = { server_files, N_OF(server_files), NULL, 0, true },
-	[OBJ_KEY] = { key_files, N_OF(key_files), NULL, 0, false },
+	[OBJ_SERVER] = { server_files, N_OF(server_files), NULL, 0, true,
+			 "import.json", OBJ_SRV_IMPORT },
+	[OBJ_KEY] = { key_files, N_OF(key_files), NULL, 0, false, NULL, OBJS },
 	[OBJ_TEAM] = { team_files, N_OF(team_files), teams_entries,
-		       N_OF(teams_entries), true },
-	[OBJ_STORAGE] = { storage_files, N_OF(storage_files), NULL, 0, false },
+		       N_OF(teams_entries), true, NULL, OBJS },
+	[OBJ_STORAGE] = { storage_files, N_OF(storage_files), NULL, 0, false,
+			  NULL, OBJS },
 };
 
 /* A collection's node and its members' are about the row's objects:
@@ -140,6 +147,15 @@ static const struct api_object *row_of(const struct node *n)
 static const struct coll_hooks *hooks_of(const struct node *n)
 {
 	return &hooks[n->id.obj];
+}
+
+/* Whether name is the collection's other create file (coll_hooks). */
+static bool is_create_file(const struct node *n, const char *name)
+{
+	const struct coll_hooks *h = hooks_of(n);
+
+	return h->create_file && !strcmp(name, h->create_file) &&
+	       obj_supported(obj_get(h->create_obj), n->fs->api.current_api);
 }
 
 /* ---- the collection ---- */
@@ -378,6 +394,10 @@ static int coll_lookup(struct node *n, const char *name)
 	if (!it) {
 		cval_put(v);
 		/* An object called new.json wins: it is listed. */
+		if (is_create_file(n, name)) {
+			jsonfile_create_lookup(n, hooks_of(n)->create_obj);
+			return 0;
+		}
 		if (row_of(n)->verbs & OBJ_CREATE)
 			return jsonfile_new_lookup(n, name, n->id.obj);
 		return -ENOENT;
@@ -393,6 +413,8 @@ static int coll_create(const struct node *dir, const char *name, int flags,
 		       struct fh *fh)
 {
 	(void)flags;
+	if (is_create_file(dir, name))
+		return jsonfile_create_open(dir, fh, hooks_of(dir)->create_obj);
 	if (!(row_of(dir)->verbs & OBJ_CREATE))
 		return -EACCES;
 	return jsonfile_new_create(dir, name, fh, dir->id.obj);
@@ -489,6 +511,44 @@ static bool holds(const struct node *n, const struct api_object *o,
 	       obj_supported(c, n->fs->api.current_api);
 }
 
+/* A single object of row k (objects.h's single) that a member holds:
+ * its FILE (writable when the API takes a PATCH), and DIR/ when it has
+ * fields saved on their own. Its node is of row k with the member's ids
+ * and item. Returns dir_add's. */
+static int single_list(const struct node *dir, struct dir_fill *fill,
+		       enum api_obj k)
+{
+	const struct api_object *s = obj_get(k);
+	bool patch = s->verbs & OBJ_PATCH;
+	struct node c =
+	    node_child(dir, patch ? &kind_inst_obj_json : &kind_inst_json);
+
+	c.id.obj = k;
+	c.arg = NULL;
+	if (dir_add(fill, s->file, &c))
+		return 1;
+	if (!s->put_texts)
+		return 0;
+	c.kind = &kind_single_dir;
+	return dir_add(fill, s->dir, &c);
+}
+
+static int single_lookup(struct node *n, const char *name, enum api_obj k)
+{
+	const struct api_object *s = obj_get(k);
+
+	if (!strcmp(name, s->file))
+		n->kind = s->verbs & OBJ_PATCH ? &kind_inst_obj_json
+					       : &kind_inst_json;
+	else if (s->put_texts && !strcmp(name, s->dir))
+		n->kind = &kind_single_dir;
+	else
+		return -ENOENT;
+	n->id.obj = k;
+	n->arg = NULL;
+	return 0;
+}
+
 static int member_list(const struct node *dir, struct dir_fill *fill)
 {
 	const struct api_object *o = row_of(dir);
@@ -517,13 +577,18 @@ static int member_list(const struct node *dir, struct dir_fill *fill)
 	for (k = 0; k < OBJS; k++) {
 		if (!holds(dir, o, k))
 			continue;
+		if (obj_get(k)->single) {
+			if (single_list(dir, fill, k))
+				return 0;
+			continue;
+		}
 		c = node_child(dir, &kind_coll);
 		c.id.obj = k;
 		c.arg = NULL;
 		if (dir_add(fill, obj_get(k)->dir, &c))
 			return 0;
 	}
-	if (inst_actions_has_ctl(o)) {
+	if (inst_actions_has_ctl(o, dir->fs->api.current_api)) {
 		c = node_child(dir, &kind_inst_ctl);
 		c.arg = NULL;
 		if (dir_add(fill, "ctl", &c))
@@ -546,7 +611,8 @@ static int member_lookup(struct node *n, const char *name)
 		n->kind = file_kind(o);
 		return 0;
 	}
-	if (!strcmp(name, "ctl") && inst_actions_has_ctl(o)) {
+	if (!strcmp(name, "ctl") &&
+	    inst_actions_has_ctl(o, n->fs->api.current_api)) {
 		n->kind = &kind_inst_ctl;
 		return 0;
 	}
@@ -562,7 +628,14 @@ static int member_lookup(struct node *n, const char *name)
 		}
 	}
 	for (k = 0; k < OBJS; k++) {
-		if (holds(n, o, k) && !strcmp(name, obj_get(k)->dir)) {
+		if (!holds(n, o, k))
+			continue;
+		if (obj_get(k)->single) {
+			if (!single_lookup(n, name, k))
+				return 0;
+			continue;
+		}
+		if (!strcmp(name, obj_get(k)->dir)) {
 			n->kind = &kind_coll;
 			n->id.obj = k;
 			return 0;

@@ -148,6 +148,12 @@ int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj)
 {
 	if (strcmp(name, NEW_JSON))
 		return -ENOENT;
+	jsonfile_create_lookup(n, obj);
+	return 0;
+}
+
+void jsonfile_create_lookup(struct node *n, enum api_obj obj)
+{
 	n->kind = &kind_new_json;
 	n->id.obj = obj;
 	/* Not made yet: no id of its own (its owners' stay). */
@@ -162,7 +168,6 @@ int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj)
 		n->id.run = NULL;
 		break;
 	}
-	return 0;
 }
 
 int jsonfile_new_create(const struct node *dir, const char *name,
@@ -170,6 +175,12 @@ int jsonfile_new_create(const struct node *dir, const char *name,
 {
 	if (strcmp(name, NEW_JSON))
 		return -EACCES;
+	return jsonfile_create_open(dir, fh, obj);
+}
+
+int jsonfile_create_open(const struct node *dir, struct fh *fh,
+			 enum api_obj obj)
+{
 	/* The handle is the directory's (whose id.uuid is NULL: no
 	 * collection is an object) with the file's name: what it creates
 	 * completes its identity, as jsonfile_new_lookup() a node's. */

@@ -11,9 +11,18 @@
 #include "base/xalloc.h"
 
 /* The shadow directory of a resource directory (a string for shadow.h;
- * envs/ has its own, kind_envs.c). */
+ * envs/ has its own, kind_envs.c), or of another object's directory (a
+ * single object's, kind_single.c): its API path. */
 static char *shadow_dir(const struct node_id *id)
 {
+	char *path, *dir;
+
+	if (id->obj < OBJS && obj_get(id->obj)->single) {
+		path = node_id_member_path(id);
+		dir = xasprintf("obj%s", path);
+		free(path);
+		return dir;
+	}
 	return xasprintf("res/%s/%s", obj_kind_dir(id->rkind), id->uuid);
 }
 

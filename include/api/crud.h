@@ -74,6 +74,14 @@ int crud_rename(struct api *api, enum api_obj obj, const struct crud_place *at,
 int crud_move(struct api *api, enum api_obj obj, const char *uuid,
 	      const char *env_uuid);
 
+/* Saves text as a field of the single object (objects.h's single) of
+ * row obj at owner (an API path): PUT OWNER PATH t->suffix
+ * {"FIELD": text}, the text base64-encoded when t says so. Drops what it
+ * made stale, as crud_update() does. Returns 0 or a negative errno,
+ * logged with the API's message (EINVAL for a text it refuses). */
+int crud_put_text(struct api *api, enum api_obj obj, const char *owner,
+		  const struct obj_put_text *t, const char *text);
+
 /* Deletes object uuid; query (e.g. "delete_volumes=1&...", or NULL) is
  * sent as the request's query. -ENOTEMPTY when the API refuses because
  * the object still holds resources. */

@@ -32,28 +32,35 @@ struct inst_cmd {
 	const struct obj_action *action;
 	bool force; /* deploy tag: rebuild without the build cache */
 	char *tag;  /* deploy tag: the tag (or comma-separated tags), owned */
+	/* INST_ACTION with args: the JSON body they make, owned; else
+	 * NULL (the action's own body, if any, is sent). */
+	char *body;
 };
 
 /* A ctl's target is the object whose member it is in (servers/S/ctl:
  * obj_get(OBJ_SERVER)), or NULL for the mount's own. A member's ctl
- * takes delete when its row has OBJ_DELETE, and servers validate too. */
+ * takes delete when its row has OBJ_DELETE, and servers validate too,
+ * and the row's actions; those that are current_only only where
+ * current_api (the instance is current Coolify, NOTES §17). */
 
 /* Whether members of target have a ctl at all (teams have none). */
-bool inst_actions_has_ctl(const struct api_object *target);
+bool inst_actions_has_ctl(const struct api_object *target, bool current_api);
 
 /* Parses one line written to a ctl of target. Returns 0 (release cmd
  * with inst_actions_cmd_release), or -EINVAL with the reason in err (reset
  * first); an empty line is -ENODATA (nothing to do). */
-int inst_actions_parse(const struct api_object *target, const char *line,
-		       struct inst_cmd *cmd, struct buf *err);
+int inst_actions_parse(const struct api_object *target, bool current_api,
+		       const char *line, struct inst_cmd *cmd, struct buf *err);
 void inst_actions_cmd_release(struct inst_cmd *cmd);
 
 /* Whether cmd deletes its member: delete, or a row's action that is a
  * DELETE (delete s3). */
 bool inst_actions_deletes(const struct inst_cmd *cmd);
 
-/* The verbs target's ctl takes, one per line (`cat ctl`); appends. */
-void inst_actions_usage(const struct api_object *target, struct buf *out);
+/* The verbs target's ctl takes, one per line (`cat ctl`), an action's
+ * args as upper-case words ("migrate TARGET_URL TARGET_TOKEN"); appends. */
+void inst_actions_usage(const struct api_object *target, bool current_api,
+			struct buf *out);
 
 /* Runs cmd; path is the member's API path (NULL for the mount's ctl),
  * list its collection's (what a delete makes stale besides: a

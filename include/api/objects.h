@@ -41,6 +41,15 @@ enum api_obj {
 	OBJ_DESTINATION, /* a server's destinations (docker networks) */
 	OBJ_APP_DEST,    /* an application's extra destinations: links */
 	OBJ_STORAGE,  /* volumes and file mounts of a resource */
+	/* A server's settings, each a single object (current Coolify): */
+	OBJ_SRV_PROXY,       /* proxy.json, proxy/configuration */
+	OBJ_SRV_CLEANUP,     /* docker-cleanup.json */
+	OBJ_SRV_CLEANUP_RUN, /* executions/: docker cleanup runs */
+	OBJ_SRV_SENTINEL,    /* sentinel.json */
+	OBJ_SRV_LOG_DRAINS,  /* log-drains.json */
+	OBJ_SRV_TUNNEL,      /* cloudflare-tunnel.json */
+	OBJ_SRV_EXPORT,      /* export: the transfer bundle (read-only) */
+	OBJ_SRV_IMPORT,      /* servers/import.json: POST /servers/import */
 	OBJS
 };
 
@@ -57,6 +66,18 @@ enum obj_owner {
 	OWNER_MEMBER,
 };
 
+/* A field of a single object (single below) shown as a text file of its
+ * own and saved whole: PUT OWNER PATH SUFFIX {"FIELD": the text} (a
+ * server's proxy/configuration). */
+struct obj_put_text {
+	const char *file;   /* "configuration" */
+	const char *field;  /* "configuration" */
+	const char *suffix; /* "/configuration" */
+	/* The text is sent base64-encoded, as the API wants multi-line
+	 * text (and then never mistakes a text for base64). */
+	bool base64;
+};
+
 /* A verb of a member's ctl that the API has as a route of its own
  * (SPEC §6: "an action → a verb of the nearest ctl"). */
 struct obj_action {
@@ -69,6 +90,14 @@ struct obj_action {
 	/* The JSON body sent, or NULL for none: an action the API has as
 	 * a field of the member's PATCH ({"backup_now":true}). */
 	const char *body;
+	/* Words the verb takes after its own, in order, each sent as the
+	 * string of the body's field of that name (every one required):
+	 * "migrate URL TOKEN" -> {"target_url":URL,"target_token":TOKEN}.
+	 * NULL-terminated, or NULL for none. */
+	const char *const *args;
+	/* Only current Coolify has the route, on a row both APIs have:
+	 * the 2025 API's ctl neither lists nor takes it (NOTES §17). */
+	bool current_only;
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -226,6 +255,20 @@ struct api_object {
 	 * "persistent" or "file", the word its PATCH takes). */
 	const struct objlist_group *groups;
 	const char *group_field;
+	/* One object at OWNER PATH, with no id and no list of its own
+	 * (GET and PATCH OWNER PATH: a server's /proxy, /sentinel): shown
+	 * as FILE in the owner's directory, saved as every NAME.json (a
+	 * PATCH of what changed). Its put_texts, when it has any, are in
+	 * DIR/ beside it. Its depth is its owner's: the ids that address
+	 * it are the owner's (obj_member_path ignores the id). */
+	bool single;
+	/* single: fields shown in DIR/ as text files saved with a PUT;
+	 * file NULL ends them; NULL for none. */
+	const struct obj_put_text *put_texts;
+	/* Its GET costs much or acts (a server's export: made anew, and
+	 * audit-logged, at each request): a stat never asks, and shows
+	 * the size of the answer last fetched, or 0; a read asks. */
+	bool costly;
 	const char *quirks; /* the NOTES sections that touch it */
 
 	/* For crud.h: when not NULL, a create's "type" must be one of these
@@ -293,7 +336,8 @@ bool obj_supported(const struct api_object *o, bool current_api);
 char *obj_list_path(const struct api_object *o, const char *owner);
 /* The API path of member id (PATH/ID after the owner's, or the row's
  * member_path/ID), its cache key and the prefix of everything under
- * it: a new string (caller frees). */
+ * it: a new string (caller frees). For a single row, OWNER PATH: id is
+ * its owner's and is not repeated. */
 char *obj_member_path(const struct api_object *o, const char *owner,
 		      const char *id);
 /* The row of the items of a list joined from o's and its with rows'
@@ -303,7 +347,8 @@ enum api_obj obj_source(enum api_obj o, unsigned src);
  * shown itself. */
 const char *obj_sent_name(const struct api_object *o, const char *shown);
 /* The action of o whose verb is the words of line (a ctl line, blanks
- * already trimmed), or NULL. */
+ * already trimmed), or NULL. An action with args is found by its own
+ * words alone. */
 const struct obj_action *obj_action_find(const struct api_object *o,
 					 const char *line);
 

@@ -44,4 +44,11 @@ int jsonfile_new_lookup(struct node *n, const char *name, enum api_obj obj);
 int jsonfile_new_create(const struct node *dir, const char *name,
 			struct fh *fh, enum api_obj obj);
 
+/* The same for a create file of another name (servers/import.json):
+ * turns n into a file that creates objects of row obj, whatever its
+ * name; and creates and opens one into fh. */
+void jsonfile_create_lookup(struct node *n, enum api_obj obj);
+int jsonfile_create_open(const struct node *dir, struct fh *fh,
+			 enum api_obj obj);
+
 #endif

@@ -57,6 +57,13 @@ extern const struct node_kind kind_coll;
  * when the row is from_list; writable when the row has OBJ_PATCH), what
  * kind_coll.c adds for the row, and a ctl when it takes verbs. */
 extern const struct node_kind kind_member;
+/* A single object's directory (objects.h's single rows with put_texts:
+ * a server's proxy/): its put_texts, each a kind_put_text file, and
+ * editors' temporary files (resdir.h). id.obj: the single row. */
+extern const struct node_kind kind_single_dir;
+/* Files: a single object's field saved with a PUT (proxy/configuration):
+ * the row's put_text of the file's name. */
+extern const struct node_kind kind_put_text;
 /* Links: uuid/UUID of a member of a row with in_uuid -> ../DIR/NAME. */
 extern const struct node_kind kind_uuid_inst_link;
 

@@ -13,7 +13,7 @@ static struct buf err = BUF_INIT;
 static int parse(const struct api_object *t, const char *line)
 {
 	inst_actions_cmd_release(&cmd);
-	return inst_actions_parse(t, line, &cmd, &err);
+	return inst_actions_parse(t, true, line, &cmd, &err);
 }
 
 static void test_server_and_key_verbs(void)
@@ -72,24 +72,60 @@ static void test_usage(void)
 {
 	struct buf out = BUF_INIT;
 
-	inst_actions_usage(NULL, &out);
+	inst_actions_usage(NULL, true, &out);
 	CHECK_STR(out.buf, "refresh\ndeploy tag TAG [force]\napi enable\n"
 			   "api disable\n");
 	buf_reset(&out);
-	inst_actions_usage(obj_get(OBJ_SERVER), &out);
+	inst_actions_usage(obj_get(OBJ_SERVER), false, &out);
 	CHECK_STR(out.buf, "validate\ndelete\n");
 	buf_reset(&out);
-	inst_actions_usage(obj_get(OBJ_KEY), &out);
+	inst_actions_usage(obj_get(OBJ_KEY), true, &out);
 	CHECK_STR(out.buf, "delete\n");
 	buf_release(&out);
 	inst_actions_cmd_release(&cmd);
 	buf_release(&err);
 }
 
+/* Current Coolify's server verbs: absent on the 2025 API; migrate takes
+ * its two values as the body's fields. */
+static void test_server_actions(void)
+{
+	const struct api_object *srv = obj_get(OBJ_SERVER);
+	struct buf out = BUF_INIT;
+
+	CHECK_INT(parse(srv, "proxy  restart"), 0);
+	CHECK_INT(cmd.verb, INST_ACTION);
+	CHECK_STR(cmd.action->suffix, "/proxy/restart");
+	CHECK(!cmd.body);
+	CHECK_INT(inst_actions_parse(srv, false, "proxy restart", &cmd, &err),
+		  -EINVAL);
+	CHECK(strstr(err.buf, "unknown verb \"proxy\""));
+	CHECK(!strstr(err.buf, "cleanup"));
+	CHECK_INT(parse(srv, "migrate https://b.example.com 7|se\"cret"), 0);
+	CHECK_STR(cmd.action->suffix, "/migrate");
+	CHECK_STR(cmd.body, "{\"target_url\":\"https://b.example.com\","
+			    "\"target_token\":\"7|se\\\"cret\"}");
+	CHECK_INT(parse(srv, "migrate https://b.example.com"), -EINVAL);
+	CHECK(strstr(err.buf, "migrate takes 2 words after it (usage: migrate "
+			      "TARGET_URL TARGET_TOKEN)"));
+	CHECK(!cmd.body);
+	CHECK_INT(parse(srv, "migrate a b c"), -EINVAL);
+	CHECK_INT(parse(srv, "claim now"), -EINVAL);
+	CHECK_INT(parse(srv, "cleanup"), -EINVAL);
+	CHECK_INT(parse(obj_get(OBJ_KEY), "claim"), -EINVAL);
+	inst_actions_usage(srv, true, &out);
+	CHECK(strstr(out.buf,
+		     "tunnel disable\nmigrate TARGET_URL TARGET_TOKEN\n"
+		     "claim\n"));
+	CHECK(inst_actions_has_ctl(srv, false));
+	buf_release(&out);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_server_and_key_verbs),
 	CHECK_TEST(test_root_verbs),
 	CHECK_TEST(test_root_refusals),
+	CHECK_TEST(test_server_actions),
 	CHECK_TEST(test_usage),
 };
 

@@ -265,4 +265,10 @@ def dump(state):
         "previews": [_public(p) for p in state.table("application_previews")
                      if not p.get("_deleted")],
         "shared_envs": [dict(e) for e in state.table("shared_envs")],
+        "development": state.development,
+        "docker_cleanup_executions": [_public(r) for r in state.table("docker_cleanup_executions")],
+        "proxy_configurations": {s["uuid"]: s.get("_proxy_configuration")
+                                 for s in state.table("servers")},
+        "transfers": {s["uuid"]: s["_transfer"] for s in state.table("servers")
+                      if s.get("_transfer")},
     }

@@ -32,6 +32,9 @@ def load(state, spec):
         demo(state)
         from . import rollback
         rollback.demo(state)
+        if state.latest:
+            from . import server_settings
+            server_settings.load_demo(state)
     elif spec.startswith("gen:"):
         parts = [int(p) for p in spec[4:].split(":")]
         projects, apps = parts[0], parts[1]

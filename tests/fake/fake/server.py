@@ -20,6 +20,7 @@ from . import service_containers
 from . import destinations
 from . import clones
 from . import storages
+from . import server_settings
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -40,6 +41,7 @@ API_MODULES = (
     destinations,
     clones,
     storages,
+    server_settings,
 )
 
 
