@@ -59,8 +59,8 @@ def test_server_directory_has_the_subsystems(mnt, fresh):
     uuid = uuid_of(fresh, "hetzner-fsn1")
     d = mnt.p("servers", "hetzner-fsn1")
     assert sorted(os.listdir(d)) == sorted(
-        ["ctl", "domains", "envs", "envs.env", "resources.json", "server.json", "executions",
-         "export", "proxy", *SETTINGS])
+        ["ctl", "destinations", "domains", "envs", "envs.env", "resources.json", "server.json",
+         "executions", "export", "proxy", *SETTINGS])
     for name, suffix in SETTINGS.items():
         assert json.load(open(os.path.join(d, name))) == \
             fresh.api("/servers/%s%s" % (uuid, suffix))[1], name
