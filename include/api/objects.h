@@ -37,6 +37,10 @@ enum api_obj {
 	OBJ_BACKUP_RUN, /* a backup schedule's executions */
 	OBJ_SVC_APP,  /* a service's applications (its containers/) */
 	OBJ_SVC_DB,   /* a service's databases (in the same containers/) */
+	OBJ_GH_APP,   /* GitHub apps: sources of applications */
+	OBJ_GH_REPO,  /* the repositories a GitHub app is installed on */
+	OBJ_GL_APP,   /* GitLab apps */
+	OBJ_S3,       /* S3 storages: where backups go */
 	OBJS
 };
 
@@ -65,6 +69,11 @@ struct obj_action {
 	/* The JSON body sent, or NULL for none: an action the API has as
 	 * a field of the member's PATCH ({"backup_now":true}). */
 	const char *body;
+	/* A boolean field of a 200 answer that says whether the action
+	 * worked (an S3 storage's validate: {"valid":false,"message":..});
+	 * false fails the verb with EIO and logs the answer's message.
+	 * NULL: the status alone says. */
+	const char *ok_field;
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -139,6 +148,17 @@ struct api_object {
 	const char *history;
 	const char *file;     /* the member's JSON file: "server.json" */
 	const char *id_field; /* "uuid", or "id" (teams) */
+	/* The field that names a member's directory; NULL: "name". */
+	const char *name_field;
+	/* The id is an API path of its own segments, '/' included: a
+	 * GitHub repository's OWNER/REPO (GithubController::load_branches
+	 * takes them as two segments). Each segment is checked as an id
+	 * (objlist.h). */
+	bool id_path;
+	/* OWNER_MEMBER: a boolean field of the owning member that, true,
+	 * means it has no such collection (a public GitHub app is not
+	 * installed anywhere: it has no repositories). NULL: all have it. */
+	const char *unless;
 	unsigned verbs;       /* OBJ_LIST | OBJ_GET ... */
 	enum obj_ttl ttl;
 	/* NAME.json is the member as its collection's list gives it: no
@@ -147,6 +167,13 @@ struct api_object {
 	/* Fields never kept nor shown, whatever the token may read (SPEC
 	 * §2): NULL-terminated, or NULL. */
 	const char *const *secrets;
+	/* Secrets the mount shows as the API shows them to the token (a
+	 * GitHub app's client_secret, an S3 storage's secret; SPEC §6) and
+	 * that a save may change but never empties: a save that sets one
+	 * to "", blanks or null is refused, nothing sent (the API would
+	 * store the empty value, or null, and lose the secret).
+	 * NULL-terminated, or NULL. */
+	const char *const *no_blank;
 	/* Fields the list gives that the mount shows as a collection of
 	 * their own (a backup schedule's executions, in executions/): left
 	 * out of the member's file, so that a save never sends them back.

@@ -10,11 +10,16 @@
 static const char *const secrets[] = { "private_key", NULL };
 static const char *const reserved[] = { "current", NULL };
 static const struct objlist_spec by_uuid = { "uuid", secrets, NULL, NULL,
-					     NULL };
-static const struct objlist_spec by_id = { "id", NULL, reserved, NULL, NULL };
+					     NULL, NULL, false };
+static const struct objlist_spec by_id = { "id",  NULL, reserved, NULL,
+					   NULL, NULL, false };
 static const char *const moved[] = { "executions", NULL };
 static const struct objlist_spec wrapped = { "uuid", NULL, NULL, moved,
-					     "executions" };
+					     "executions", NULL, false };
+/* GitHub repositories through Coolify: {"repositories":[...]}, named
+ * and addressed by full_name, OWNER/REPO. */
+static const struct objlist_spec repos = { "full_name", NULL, NULL, NULL,
+					   "repositories", "full_name", true };
 
 static void test_keys_lose_their_secret(void)
 {
@@ -207,6 +212,51 @@ out:
 	objlist_free(dbs);
 }
 
+/* GitHub repositories: OWNER/REPO is the id (the branches route takes
+ * it as two segments) and the name, shown with %2F; an id that could
+ * not be segments of a path is left out. */
+static void test_repositories_by_full_name(void)
+{
+	struct objlist *l = NULL;
+
+	CHECK_INT(objlist_parse("{\"repositories\":[{\"id\":9,\"name\":\"web\","
+				"\"full_name\":\"acme/web\"},{\"full_name\":"
+				"\"acme/../x\"},{\"full_name\":\"acme//x\"},"
+				"{\"full_name\":\"a/b?c\"},{\"full_name\":\"/x\"},"
+				"{\"full_name\":\"x/\"}]}",
+				&repos, &l),
+		  0);
+	if (!CHECK(l && l->n == 1))
+		goto out;
+	CHECK_STR(l->v[0].uuid, "acme/web");
+	CHECK_STR(l->v[0].name, "acme/web");
+	CHECK_STR(l->v[0].dirname, "acme%2Fweb");
+out:
+	objlist_free(l);
+}
+
+/* A repository's branches, one a line; a name with a newline is none. */
+static void test_lines_of_a_wrapped_list(void)
+{
+	struct buf b = BUF_INIT;
+
+	CHECK_INT(objlist_lines("{\"branches\":[{\"name\":\"main\"},"
+				"{\"name\":\"feature/x\"},{\"name\":\"a\\nb\"},"
+				"{\"protected\":true},7]}",
+				"branches", "name", &b),
+		  0);
+	CHECK_STR(b.buf, "main\nfeature/x\n");
+	buf_reset(&b);
+	CHECK_INT(objlist_lines("{\"branches\":[]}", "branches", "name", &b), 0);
+	CHECK_STR(b.buf, "");
+	CHECK_INT(objlist_lines("[{\"name\":\"main\"}]", "branches", "name", &b),
+		  -EIO);
+	CHECK_INT(objlist_lines("{\"branches\":{\"name\":1}}", "branches",
+				"name", &b),
+		  -EIO);
+	buf_release(&b);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_joined_lists_name_across_them),
 	CHECK_TEST(test_keys_lose_their_secret),
@@ -216,6 +266,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_what_is_left_out),
 	CHECK_TEST(test_object_id),
 	CHECK_TEST(test_domains_as_hosts_lines),
+	CHECK_TEST(test_repositories_by_full_name),
+	CHECK_TEST(test_lines_of_a_wrapped_list),
 };
 
 CHECK_MAIN(tests)
