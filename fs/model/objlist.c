@@ -224,6 +224,18 @@ int objlist_field(const struct objlist_item *it, const char *key,
 	return rc;
 }
 
+bool objlist_flag(const struct objlist_item *it, const char *key)
+{
+	struct json_object *root = model_json_parse(it->json), *v;
+	bool on = false;
+
+	if (root && json_object_object_get_ex(root, key, &v) &&
+	    json_object_is_type(v, json_type_boolean))
+		on = json_object_get_boolean(v);
+	json_object_put(root);
+	return on;
+}
+
 char *objlist_object_id(const char *json, const char *id_key)
 {
 	struct json_object *root = model_json_parse(json);

@@ -69,11 +69,6 @@ struct obj_action {
 	/* The JSON body sent, or NULL for none: an action the API has as
 	 * a field of the member's PATCH ({"backup_now":true}). */
 	const char *body;
-	/* A boolean field of a 200 answer that says whether the action
-	 * worked (an S3 storage's validate: {"valid":false,"message":..});
-	 * false fails the verb with EIO and logs the answer's message.
-	 * NULL: the status alone says. */
-	const char *ok_field;
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -198,6 +193,11 @@ struct api_object {
 	/* Verbs of a member's ctl besides delete: NULL-terminated (verb
 	 * NULL), or NULL. */
 	const struct obj_action *actions;
+	/* A boolean field of a 2xx answer to the row's POST actions that
+	 * says whether the action worked (an S3 storage's validate:
+	 * {"valid":false,"message":...}): false fails the verb with EIO
+	 * and logs the answer's message. NULL: the status alone says. */
+	const char *action_ok;
 	/* Fields of a member shown as text files of their own (status,
 	 * output): file NULL ends them; NULL for none. */
 	const struct obj_text *texts;

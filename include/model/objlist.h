@@ -83,6 +83,10 @@ const struct objlist_item *objlist_by_id(const struct objlist *l,
 int objlist_field(const struct objlist_item *it, const char *key,
 		  struct buf *out);
 
+/* Whether the boolean field key of it's JSON is true (false when it
+ * is absent or not a boolean). */
+bool objlist_flag(const struct objlist_item *it, const char *key);
+
 /* The id of a single object answer (GET /team): a new string the caller
  * frees, or NULL when json is not an object with such an id. */
 char *objlist_object_id(const char *json, const char *id_key);
