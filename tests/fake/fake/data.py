@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import backups, deployments, tags, tasks, util
+from . import backups, deployments, git_apps, s3, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -344,6 +344,9 @@ def demo(state):
     _tag(state, "automation", [(SERVICE_MODEL, n8n)])
     _tasks(state, web, n8n)
     _backups(state)
+    # GitHub and GitLab apps, S3 storages (current Coolify): uuids of their own.
+    git_apps.demo(state, at, state.table("private_keys")[1])
+    s3.demo(state, at)
 
 
 def _backups(state):

@@ -17,6 +17,8 @@ from . import shared_envs
 from . import resource_tags
 from . import backups
 from . import service_containers
+from . import git_apps
+from . import s3
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -34,6 +36,8 @@ API_MODULES = (
     resource_tags,
     backups,
     service_containers,
+    git_apps,
+    s3,
 )
 
 

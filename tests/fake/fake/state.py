@@ -58,7 +58,7 @@ class State:
                 "deployments", "servers", "server_settings", "destinations", "private_keys",
                 "tags", "taggables", "shared_envs", "scheduled_tasks",
                 "task_executions", "application_previews", "db_backups",
-                "db_backup_executions")}
+                "db_backup_executions", "github_apps", "gitlab_apps", "s3_storages")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
