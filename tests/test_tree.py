@@ -23,9 +23,10 @@ def mnt(fake_mode, mount_factory):
 def test_root_entries(mnt, fake_mode):
     want = ["ctl", "deployments", "health", "keys", "projects", "resources.json", "servers", "teams",
             "uuid", "version"]
-    # tags/ is current Coolify's only (NOTES §17): absent on the 2025 API.
+    # tags/, the git apps and s3/ are current Coolify's only (NOTES §17):
+    # absent on the 2025 API.
     if not fake_mode.api("/version")[1].startswith("4.0.0-beta"):
-        want.append("tags")
+        want += ["tags", "github-apps", "gitlab-apps", "s3"]
     assert sorted(os.listdir(mnt.path)) == sorted(want)
 
 
