@@ -364,6 +364,7 @@ static void drop_member(struct api *api, const char *path)
 static int run_member(struct api *api, const struct api_object *target,
 		      const char *path, const struct inst_cmd *cmd)
 {
+	const char *const *s;
 	char *vpath;
 	int rc;
 
@@ -394,6 +395,10 @@ static int run_member(struct api *api, const struct api_object *target,
 	if (!rc || (rc == -EIO && cmd->verb == INST_ACTION &&
 		    target->action_ok))
 		drop_member(api, path);
+	/* What else the row says a change makes stale (objects.h): a
+	 * GitHub app's private key goes with it. */
+	for (s = target->stale; !rc && s && *s; s++)
+		cache_invalidate(&api->cache, *s);
 	return rc;
 }
 

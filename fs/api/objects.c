@@ -129,6 +129,9 @@ static const char *const gitlab_no_blank[] = { "client_secret",
 /* S3StoragesController: key and secret are shown to root and
  * read:sensitive tokens. */
 static const char *const s3_no_blank[] = { "key", "secret", NULL };
+/* GithubApp::booted(): a deleted app's private key goes with it when
+ * nothing else uses it. */
+static const char *const stale_keys[] = { "/security/keys", NULL };
 
 /* S3StoragesController::validateStorage answers 200 either way:
  * {"valid":false,"message":"..."} when the bucket cannot be listed. */
@@ -385,7 +388,7 @@ static const struct api_object rows[OBJS] = {
 		.top = true,
 		.quirks = "GithubController (numeric ids, no GET of one app; "
 			  "the list holds system-wide apps of other teams)",
-		.stale = stale_none,
+		.stale = stale_keys,
 	},
 	[OBJ_GH_REPO] = {
 		.name = "GitHub repository",
