@@ -124,9 +124,9 @@ def test_a_secret_is_never_written_back_blank(mnt, fresh):
     assert r.returncode != 0
     assert writes(fresh) == []
     assert '"webhook_secret" would be emptied' in mnt.stderr()
-    r = run("sed -i 's/\"client_secret\": \"[^\"]*\"/\"client_secret\": null/' '%s'" % f,
-            check=False)
+    r = vim(f, r'%s/"client_secret": "[^"]*"/"client_secret": null/', check=False)
     assert r.returncode != 0
+    assert '"client_secret" would be emptied' in mnt.stderr()
     assert writes(fresh) == []
     assert apps(fresh)["acme-deployer"] == before
     # Changed, it is sent (the API takes it); left out, it is left alone.
