@@ -208,7 +208,9 @@ def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
     # The instance's own objects: a list each, and a request per file of
     # a server's or team's directory (test_instance.py).
     instance = [p for p in gets if p.startswith(("/api/v1/servers", "/api/v1/security/keys",
-                                                 "/api/v1/teams", "/api/v1/team", "/api/v1/tags"))]
+                                                 "/api/v1/teams", "/api/v1/team", "/api/v1/tags",
+                                                 "/api/v1/github-apps", "/api/v1/gitlab-apps",
+                                                 "/api/v1/s3-storages"))]
     gets = [p for p in gets if p not in instance]
     per_resource = [p for p in gets if p.count("/") >= 5 or p.startswith("/api/v1/deployments/")]
     uuids = {r["uuid"] for k in KINDS for r in tree.by_kind[k]}

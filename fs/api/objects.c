@@ -404,6 +404,7 @@ static const struct api_object rows[OBJS] = {
 		.name_field = "full_name",
 		.id_path = true,
 		.unless = "is_public",
+		.team_only = true,
 		.verbs = OBJ_LIST,
 		.from_list = true,
 		.current_only = true,

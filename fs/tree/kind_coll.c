@@ -401,17 +401,38 @@ static const struct node_kind kind_member_text = {
 	.mtime = kind_inst_item_mtime,
 };
 
+/* Whether member it is of the token's team (objects.h's team_only).
+ * When that cannot be known, it is taken to be: the collection is then
+ * shown, and its listing says what the API says. */
+static bool of_own_team(const struct node *n, const struct objlist_item *it)
+{
+	struct buf team = BUF_INIT;
+	char *its = objlist_object_id(it->json, "team_id");
+	bool own = true;
+
+	if (its && !instance_current_team(&n->fs->api, &team))
+		own = !strcmp(its, team.buf);
+	free(its);
+	buf_release(&team);
+	return own;
+}
+
 /* The collections a member of row o holds (a task's executions): rows
  * whose owner is a member of o, on an instance that has them, unless
- * the member says it has none (objects.h's unless). */
+ * the member says it has none (objects.h's unless and team_only). */
 static bool holds(const struct node *n, const struct api_object *o,
 		  enum api_obj child)
 {
 	const struct api_object *c = obj_get(child);
 
-	return c->owner == OWNER_MEMBER && obj_get(c->parent) == o &&
-	       obj_supported(c, n->fs->api.current_api) &&
-	       !(c->unless && n->obj && objlist_flag(n->obj, c->unless));
+	if (c->owner != OWNER_MEMBER || obj_get(c->parent) != o ||
+	    !obj_supported(c, n->fs->api.current_api))
+		return false;
+	if (!n->obj)
+		return true;
+	if (c->unless && objlist_flag(n->obj, c->unless))
+		return false;
+	return !c->team_only || of_own_team(n, n->obj);
 }
 
 static int member_list(const struct node *dir, struct dir_fill *fill)

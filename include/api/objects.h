@@ -154,6 +154,10 @@ struct api_object {
 	 * means it has no such collection (a public GitHub app is not
 	 * installed anywhere: it has no repositories). NULL: all have it. */
 	const char *unless;
+	/* OWNER_MEMBER: only the owning members of the token's team hold
+	 * the collection (GithubController lists other teams' system-wide
+	 * apps, and answers 404 for their repositories). */
+	bool team_only;
 	unsigned verbs;       /* OBJ_LIST | OBJ_GET ... */
 	enum obj_ttl ttl;
 	/* NAME.json is the member as its collection's list gives it: no

@@ -11,7 +11,7 @@ static const char *const secrets[] = { "private_key", NULL };
 static const char *const reserved[] = { "current", NULL };
 static const struct objlist_spec by_uuid = { "uuid", secrets, NULL, NULL,
 					     NULL, NULL, false };
-static const struct objlist_spec by_id = { "id",  NULL, reserved, NULL,
+static const struct objlist_spec by_id = { "id", NULL, reserved, NULL,
 					   NULL, NULL, false };
 static const char *const moved[] = { "executions", NULL };
 static const struct objlist_spec wrapped = { "uuid", NULL, NULL, moved,
