@@ -525,6 +525,47 @@ static int add_ids(const struct api_object *d, struct json_object *base,
 	return 0;
 }
 
+/* Whether v is a value the API would store as no secret at all: null,
+ * or a string of blanks (NOTES §1.1: trimmed, then "" is null). */
+static bool blank_value(struct json_object *v)
+{
+	const char *s;
+
+	if (!v)
+		return true;
+	if (!json_object_is_type(v, json_type_string))
+		return false;
+	for (s = json_object_get_string(v); *s; s++)
+		if (!strchr(" \t\r\n\v", *s))
+			return false;
+	return true;
+}
+
+/* objects.h's no_blank: a change that would empty a secret is refused
+ * before anything is sent. 0, or -EINVAL (logged). */
+static int check_no_blank(const struct api_object *d, const char *uuid,
+			  const char *diff)
+{
+	struct json_object *o, *v;
+	const char *const *f;
+	int rc = 0;
+
+	if (!d->no_blank)
+		return 0;
+	o = parse_object(diff);
+	for (f = d->no_blank; o && *f && !rc; f++) {
+		if (json_object_object_get_ex(o, *f, &v) && blank_value(v)) {
+			log_error("not saved, nothing sent: %s %s: \"%s\" would "
+				  "be emptied, and the API would lose the secret "
+				  "(leave the field out to keep it)",
+				  d->name, uuid, *f);
+			rc = -EINVAL;
+		}
+	}
+	json_object_put(o);
+	return rc;
+}
+
 int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want)
 {
@@ -546,6 +587,9 @@ int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		log_debug("%s %s: nothing changed, nothing sent", d->name, uuid);
 		goto out;
 	}
+	rc = check_no_blank(d, uuid, diff.buf);
+	if (rc)
+		goto out;
 	rename_fields(d, &diff);
 	if (d->patch_ids) {
 		o = parse_object(diff.buf);

@@ -369,6 +369,8 @@ static const struct http_quirk delete_quirks[] = {
 	{ 422, "backup schedule and its archives before deleting", 0, -EBUSY,
 	  "VolumeBackupsController", NULL },
 	{ 409, "Wait for the", 0, -EBUSY, "VolumeBackupsController", NULL },
+	/* GithubController, GitlabController: an app applications use. */
+	{ 409, "being used by", 0, -EBUSY, "delete_github_app", NULL },
 	{ 0 },
 };
 
@@ -406,9 +408,31 @@ static int body_call(struct api *api, const char *method, const char *path,
 	return rc;
 }
 
+/* Whether a 2xx answer says the action did not work: its field
+ * ok_field (objects.h) is false. */
+static bool answer_says_no(const struct http_response *resp,
+			   const char *ok_field)
+{
+	struct json_object *o, *v;
+	bool no = false;
+
+	if (!ok_field)
+		return false;
+	o = model_json_parse(resp->body.buf);
+	if (o && json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, ok_field, &v) &&
+	    json_object_is_type(v, json_type_boolean))
+		no = !json_object_get_boolean(v);
+	json_object_put(o);
+	return no;
+}
+
 /* POSTs an action (GET where a 2025 instance wants it, SPEC §3.3) and
- * logs its answer's message under -d. */
-static int act(struct api *api, const char *path, unsigned flags)
+ * logs its answer's message under -d; an answer whose ok_field is false
+ * (objects.h's action_ok; NULL: none) fails it with -EIO, its message
+ * logged. */
+static int act(struct api *api, const char *path, unsigned flags,
+	       const char *ok_field)
 {
 	struct http_response resp;
 	struct buf msg = BUF_INIT;
@@ -418,7 +442,13 @@ static int act(struct api *api, const char *path, unsigned flags)
 	rc = actions_call(api, path, flags, &resp);
 	if (!rc) {
 		http_api_message(&resp, &msg);
-		log_debug("%s: %s", path, msg.buf);
+		if (answer_says_no(&resp, ok_field)) {
+			log_error("POST %s: %s is false: %s", path, ok_field,
+				  msg.buf);
+			rc = -EIO;
+		} else {
+			log_debug("%s: %s", path, msg.buf);
+		}
 	}
 	buf_release(&msg);
 	http_response_release(&resp);
@@ -451,9 +481,11 @@ static void drop_member(struct api *api, const char *path, const char *list)
 	free(up);
 }
 
-static int run_member(struct api *api, const char *path, const char *list,
+static int run_member(struct api *api, const struct api_object *target,
+		      const char *path, const char *list,
 		      const struct inst_cmd *cmd)
 {
+	const char *const *s;
 	char *vpath;
 	int rc;
 
@@ -469,7 +501,7 @@ static int run_member(struct api *api, const char *path, const char *list,
 			rc = body_call(api, a->method, vpath,
 				       cmd->body ? cmd->body : a->body);
 		else
-			rc = act(api, vpath, 0);
+			rc = act(api, vpath, 0, target->action_ok);
 		/* What the mount saved there is gone with it (saved.h). */
 		if (!rc && !strcmp(a->method, "DELETE"))
 			saved_drop_prefix(&api->saved, vpath);
@@ -478,15 +510,22 @@ static int run_member(struct api *api, const char *path, const char *list,
 		/* NOTES §13, §17.1: GET with a side effect in 2025, POST
 		 * since; the old instance answers POST with its catch-all. */
 		vpath = xasprintf("%s/validate", path);
-		rc = act(api, vpath, ACTIONS_GET_ONLY_2025);
+		rc = act(api, vpath, ACTIONS_GET_ONLY_2025, NULL);
 		free(vpath);
 	} else {
 		rc = delete_call(api, path);
 		if (!rc)
 			saved_drop_prefix(&api->saved, path);
 	}
-	if (!rc)
+	/* An action whose answer says it failed (validate) has run: what
+	 * it changed (is_usable) is stale too. */
+	if (!rc || (rc == -EIO && cmd->verb == INST_ACTION &&
+		    target->action_ok))
 		drop_member(api, path, list);
+	/* What else the row says a change makes stale (objects.h): a
+	 * GitHub app's private key goes with it. */
+	for (s = target->stale; !rc && s && *s; s++)
+		cache_invalidate(&api->cache, *s);
 	return rc;
 }
 
@@ -511,7 +550,7 @@ static int run_root(struct api *api, const struct inst_cmd *cmd)
 		 * commit: send 1 or nothing. */
 		rc = http_path(&path, deploy_segs, deploy_query);
 		if (!rc)
-			rc = act(api, path.buf, 0);
+			rc = act(api, path.buf, 0, NULL);
 		if (!rc)
 			drop_resources(api);
 		break;
@@ -520,7 +559,7 @@ static int run_root(struct api *api, const struct inst_cmd *cmd)
 		/* NOTES §1.6, §17.1: GET-only in 2025, POST since. */
 		rc = act(api,
 			 cmd->verb == INST_API_ENABLE ? "/enable" : "/disable",
-			 ACTIONS_GET_ONLY_2025);
+			 ACTIONS_GET_ONLY_2025, NULL);
 		break;
 	default:
 		rc = -EINVAL;
@@ -536,5 +575,5 @@ int inst_actions_run(struct api *api, const struct api_object *target,
 {
 	if (!target)
 		return run_root(api, cmd);
-	return run_member(api, path, list, cmd);
+	return run_member(api, target, path, list, cmd);
 }

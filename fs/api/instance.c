@@ -42,15 +42,30 @@ static int load_list(void *arg, const char *key, bool stale, void **data,
 	return rc;
 }
 
+/* How a row's lists are read. Its secrets are dropped on arrival (SPEC
+ * §2). */
+static struct objlist_spec spec_of(const struct api_object *o)
+{
+	const struct objlist_spec spec = {
+		.id_key = o->id_field,
+		.drop = o->secrets,
+		.reserved = o->reserved,
+		.moved = o->moved,
+		.list_key = o->list_key,
+		.groups = o->groups,
+		.group_field = o->group_field,
+		.name_key = o->name_field,
+		.id_path = o->id_path,
+	};
+
+	return spec;
+}
+
 int instance_list_at(struct api *api, enum api_obj obj, const char *path,
 		     struct cval **out)
 {
 	const struct api_object *o = obj_get(obj);
-	/* The row's secrets are dropped on arrival (SPEC §2). */
-	const struct objlist_spec spec = { o->id_field,   o->secrets,
-					   o->reserved,   o->moved,
-					   o->list_key,   o->groups,
-					   o->group_field };
+	const struct objlist_spec spec = spec_of(o);
 	struct load_ctx ctx = { api, &spec };
 	/* A history of runs changes while one runs, and tail -f of its
 	 * output polls it: reused a second at most, as a log is polled. */
@@ -69,10 +84,7 @@ int instance_list_joined(struct api *api, enum api_obj obj, const char *owner,
 			 struct cval **out)
 {
 	const struct api_object *o = obj_get(obj);
-	const struct objlist_spec spec = { o->id_field,   o->secrets,
-					   o->reserved,   o->moved,
-					   o->list_key,   o->groups,
-					   o->group_field };
+	const struct objlist_spec spec = spec_of(o);
 	const struct objlist *lists[JOIN_MAX];
 	struct cval *v[JOIN_MAX];
 	size_t n = 0, i;

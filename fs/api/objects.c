@@ -209,6 +209,29 @@ static const struct obj_text cleanup_run_texts[] = {
 	{ NULL },
 };
 
+/* GithubController and GitlabController show these to tokens that may
+ * read secrets, of the app's own team; a PATCH that empties one would
+ * store null (update() sets what it is given). */
+static const char *const github_no_blank[] = { "client_secret",
+					       "webhook_secret", NULL };
+static const char *const gitlab_no_blank[] = { "client_secret",
+					       "webhook_token", NULL };
+/* S3StoragesController: key and secret are shown to root and
+ * read:sensitive tokens. */
+static const char *const s3_no_blank[] = { "key", "secret", NULL };
+/* GithubApp::booted(): a deleted app's private key goes with it when
+ * nothing else uses it. */
+static const char *const stale_keys[] = { "/security/keys", NULL };
+
+/* S3StoragesController::validateStorage answers 200 either way:
+ * {"valid":false,"message":"..."} when the bucket cannot be listed. */
+static const struct obj_action s3_actions[] = {
+	{ "validate", "POST", "/validate",
+	  "check the connection (ListObjectsV2); fails when it does not work",
+	  NULL, NULL, true },
+	{ NULL },
+};
+
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
 		.name = "project",
@@ -600,6 +623,77 @@ static const struct api_object rows[OBJS] = {
 		.quirks = "ServerTransferController::import (404 outside "
 			  "development)",
 		.stale = stale_import,
+	},
+	[OBJ_GH_APP] = {
+		.name = "GitHub app",
+		.dir = "github-apps",
+		.path = "/github-apps",
+		.file = "app.json",
+		/* GithubController: {github_app_id} is the numeric id. */
+		.id_field = "id",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE |
+			 OBJ_RENAME,
+		.from_list = true,
+		.no_blank = github_no_blank,
+		.current_only = true,
+		.top = true,
+		.quirks = "GithubController (numeric ids, no GET of one app; "
+			  "the list holds system-wide apps of other teams)",
+		.stale = stale_keys,
+	},
+	[OBJ_GH_REPO] = {
+		.name = "GitHub repository",
+		.dir = "repositories",
+		.owner = OWNER_MEMBER,
+		.parent = OBJ_GH_APP,
+		.path = "/repositories",
+		.list_key = "repositories",
+		.file = "repository.json",
+		/* load_branches takes {owner}/{repo}: full_name is both the
+		 * id and the path that follows the app's. */
+		.id_field = "full_name",
+		.name_field = "full_name",
+		.id_path = true,
+		.unless = "is_public",
+		.team_only = true,
+		.verbs = OBJ_LIST,
+		.from_list = true,
+		.current_only = true,
+		.quirks = "GithubController::load_repositories (GitHub's own "
+			  "objects, {\"repositories\":[...]} sorted by name)",
+		.stale = stale_none,
+	},
+	[OBJ_GL_APP] = {
+		.name = "GitLab app",
+		.dir = "gitlab-apps",
+		.path = "/gitlab-apps",
+		.file = "app.json",
+		.id_field = "id",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE |
+			 OBJ_RENAME,
+		.from_list = true,
+		.no_blank = gitlab_no_blank,
+		.current_only = true,
+		.top = true,
+		.quirks = "GitlabController (numeric ids, no GET of one app)",
+		.stale = stale_none,
+	},
+	[OBJ_S3] = {
+		.name = "S3 storage",
+		.dir = "s3",
+		.path = "/s3-storages",
+		.file = "s3.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_GET | OBJ_PATCH | OBJ_CREATE |
+			 OBJ_DELETE | OBJ_RENAME,
+		.no_blank = s3_no_blank,
+		.current_only = true,
+		.top = true,
+		.actions = s3_actions,
+		.action_ok = "valid",
+		.quirks = "S3StoragesController (validate answers 200 with "
+			  "valid false)",
+		.stale = stale_none,
 	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",

@@ -15,21 +15,44 @@
 static const int json_flags =
     JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
 
+/* Whether id is a path of entry names ("owner/repo": no empty
+ * segment, none "." or ".."), with nothing a URL would read otherwise:
+ * it is sent as segments of an API path. */
+static bool path_is_entries(const char *id)
+{
+	const char *p = id;
+
+	if (strpbrk(id, "?#% \t\r\n"))
+		return false;
+	for (;;) {
+		size_t len = strcspn(p, "/");
+
+		if (!len || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += len;
+		if (!*p)
+			return true;
+		p++;
+	}
+}
+
 /* The id at key as text: a string as it is, an integer in decimal
  * (team ids are numbers, NOTES §13). NULL when it cannot name an entry:
- * it becomes part of NAME@ID and of uuid/ links. */
-static char *id_of(struct json_object *o, const char *key)
+ * it becomes part of NAME@ID (escaped there) and of uuid/ links, and
+ * of API paths, so a path id must be made of entry names. */
+static char *id_of(struct json_object *o, const struct objlist_spec *spec)
 {
 	struct json_object *v;
 	char *id = NULL;
 
-	if (!json_object_object_get_ex(o, key, &v))
+	if (!json_object_object_get_ex(o, spec->id_key, &v))
 		return NULL;
 	if (json_object_is_type(v, json_type_string))
 		id = xstrdup(json_object_get_string(v));
 	else if (json_object_is_type(v, json_type_int))
 		id = xasprintf("%" PRId64, json_object_get_int64(v));
-	if (id && !name_is_entry(id)) {
+	if (id && !(spec->id_path ? path_is_entries(id) : name_is_entry(id))) {
 		free(id);
 		id = NULL;
 	}
@@ -161,7 +184,7 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 
 		if (!json_object_is_type(items[i], json_type_object))
 			continue;
-		it->uuid = id_of(items[i], spec->id_key);
+		it->uuid = id_of(items[i], spec);
 		if (!it->uuid)
 			continue;
 		for (d = spec->drop; d && *d; d++)
@@ -173,7 +196,8 @@ int objlist_parse(const char *json, const struct objlist_spec *spec,
 			json_object_object_add(
 			    items[i], spec->group_field,
 			    json_object_new_string(group[i]->value));
-		name = model_jstr(items[i], "name");
+		name = model_jstr(items[i],
+				  spec->name_key ? spec->name_key : "name");
 		it->name = xstrdup(name && *name ? name : it->uuid);
 		stamp = model_jstr(items[i], "updated_at");
 		if (!stamp)
@@ -268,8 +292,10 @@ char *objlist_object_id(const char *json, const char *id_key)
 	struct json_object *root = model_json_parse(json);
 	char *id = NULL;
 
+	struct objlist_spec spec = { .id_key = id_key };
+
 	if (root && json_object_is_type(root, json_type_object))
-		id = id_of(root, id_key);
+		id = id_of(root, &spec);
 	json_object_put(root);
 	return id;
 }
@@ -311,6 +337,37 @@ int objlist_domains_text(const char *json, struct buf *out)
 				continue;
 			buf_addf(out, "%s %s\n", ip, json_object_get_string(d));
 		}
+	}
+	free(items);
+	json_object_put(root);
+	return 0;
+}
+
+int objlist_lines(const char *json, const char *list_key, const char *key,
+		  struct buf *out)
+{
+	struct json_object *root = model_json_parse(json), *list = root,
+			   **items;
+	size_t n, i;
+
+	if (root && (!json_object_is_type(root, json_type_object) ||
+		     !json_object_object_get_ex(root, list_key, &list)))
+		list = NULL;
+	items = list && json_object_is_type(list, json_type_array)
+		    ? model_json_items(list, &n)
+		    : NULL;
+	if (!items) {
+		json_object_put(root);
+		return -EIO;
+	}
+	for (i = 0; i < n; i++) {
+		const char *s = json_object_is_type(items[i], json_type_object)
+				    ? model_jstr(items[i], key)
+				    : NULL;
+
+		/* A name is one line: one with a newline is no name. */
+		if (s && *s && !strchr(s, '\n'))
+			buf_addf(out, "%s\n", s);
 	}
 	free(items);
 	json_object_put(root);

@@ -26,6 +26,9 @@
 
 #include "api/inst_actions.h"
 #include "api/instance.h"
+#include "api/store.h"
+#include "base/log.h"
+#include "base/xalloc.h"
 #include "tree/jsonfile.h"
 #include "tree/kind_inst.h"
 #include "api/objects.h"
@@ -86,6 +89,67 @@ static const struct node_kind kind_team_current = {
 	.readlink = current_readlink,
 };
 
+/* A GitHub repository's branches (GithubController::load_branches:
+ * GitHub's own objects in {"branches":[...]}), one name a line. arg is
+ * the path that follows the repository's, OWNER/REPO. */
+static int branches_render(const struct node *n, struct buf *out)
+{
+	char *member = node_id_member_path(&n->id);
+	char *path = xasprintf("%s%s", member, n->arg);
+	struct cval *v;
+	int rc = store_json(&n->fs->api, path, &v);
+
+	if (!rc) {
+		rc = objlist_lines(v->data, "branches", "name", out);
+		if (rc)
+			log_error("GET %s: the answer is not the JSON the API "
+				  "documents",
+				  path);
+		cval_put(v);
+	}
+	free(path);
+	free(member);
+	return rc;
+}
+
+/* SPEC §4: a listing costs no request per file. Listed, the file has
+ * the size of what was last fetched, or 0 (reads are direct); a stat of
+ * its own asks. */
+static int branches_size(const struct node *n, off_t *size)
+{
+	struct buf text = BUF_INIT;
+	int rc = 0;
+
+	if (n->listing) {
+		char *member = node_id_member_path(&n->id);
+		char *path = xasprintf("%s%s", member, n->arg);
+		struct cval *v = cache_peek(&n->fs->api.cache, path);
+
+		if (v)
+			objlist_lines(v->data, "branches", "name", &text);
+		cval_put(v);
+		free(path);
+		free(member);
+	} else {
+		rc = branches_render(n, &text);
+	}
+	*size = (off_t)text.len;
+	buf_release(&text);
+	return rc;
+}
+
+static const struct node_kind kind_repo_branches = {
+	.name = "branches",
+	.type = S_IFREG,
+	.render = branches_render,
+	.size = branches_size,
+	.mtime = kind_inst_item_mtime,
+};
+
+static const struct inst_entry repo_files[] = {
+	{ "branches", &kind_repo_branches, "/branches" },
+};
+
 static const struct inst_entry server_files[] = {
 	{ "resources.json", &kind_inst_json, "/resources" },
 	{ "domains", &kind_inst_domains, "/domains" },
@@ -135,6 +199,8 @@ static const struct coll_hooks hooks[OBJS] = {
 		       N_OF(teams_entries), true, NULL, OBJS },
 	[OBJ_STORAGE] = { storage_files, N_OF(storage_files), NULL, 0, false,
 			  NULL, OBJS },
+	[OBJ_GH_REPO] = { repo_files, N_OF(repo_files), NULL, 0, false, NULL,
+			  OBJS },
 };
 
 /* A collection's node and its members' are about the row's objects:
@@ -500,15 +566,38 @@ static const struct node_kind kind_member_text = {
 	.mtime = kind_inst_item_mtime,
 };
 
+/* Whether member it is of the token's team (objects.h's team_only).
+ * When that cannot be known, it is taken to be: the collection is then
+ * shown, and its listing says what the API says. */
+static bool of_own_team(const struct node *n, const struct objlist_item *it)
+{
+	struct buf team = BUF_INIT;
+	char *its = objlist_object_id(it->json, "team_id");
+	bool own = true;
+
+	if (its && !instance_current_team(&n->fs->api, &team))
+		own = !strcmp(its, team.buf);
+	free(its);
+	buf_release(&team);
+	return own;
+}
+
 /* The collections a member of row o holds (a task's executions): rows
- * whose owner is a member of o, on an instance that has them. */
+ * whose owner is a member of o, on an instance that has them, unless
+ * the member says it has none (objects.h's unless and team_only). */
 static bool holds(const struct node *n, const struct api_object *o,
 		  enum api_obj child)
 {
 	const struct api_object *c = obj_get(child);
 
-	return c->owner == OWNER_MEMBER && obj_get(c->parent) == o &&
-	       obj_supported(c, n->fs->api.current_api);
+	if (c->owner != OWNER_MEMBER || obj_get(c->parent) != o ||
+	    !obj_supported(c, n->fs->api.current_api))
+		return false;
+	if (!n->obj)
+		return true;
+	if (c->unless && objlist_flag(n->obj, c->unless))
+		return false;
+	return !c->team_only || of_own_team(n, n->obj);
 }
 
 /* A single object of row k (objects.h's single) that a member holds:

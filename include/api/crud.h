@@ -54,7 +54,9 @@ int crud_create(struct api *api, enum api_obj obj, const struct crud_place *at,
 /* Updates object uuid from the JSON object text want, given the text
  * base it was edited from (what the file showed): a PATCH of the fields
  * of want that differ from base, nothing when none does. Fields left
- * out of want are left alone. -EINVAL when want is not a JSON object. */
+ * out of want are left alone. -EINVAL when want is not a JSON object,
+ * or when it would empty one of the row's no_blank secrets (nothing is
+ * sent then either). */
 int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		const char *uuid, const char *base, const char *want);
 

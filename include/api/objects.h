@@ -50,6 +50,10 @@ enum api_obj {
 	OBJ_SRV_TUNNEL,      /* cloudflare-tunnel.json */
 	OBJ_SRV_EXPORT,      /* export: the transfer bundle (read-only) */
 	OBJ_SRV_IMPORT,      /* servers/import.json: POST /servers/import */
+	OBJ_GH_APP,   /* GitHub apps: sources of applications */
+	OBJ_GH_REPO,  /* the repositories a GitHub app is installed on */
+	OBJ_GL_APP,   /* GitLab apps */
+	OBJ_S3,       /* S3 storages: where backups go */
 	OBJS
 };
 
@@ -192,6 +196,21 @@ struct api_object {
 	const char *history;
 	const char *file;     /* the member's JSON file: "server.json" */
 	const char *id_field; /* "uuid", or "id" (teams) */
+	/* The field that names a member's directory; NULL: "name". */
+	const char *name_field;
+	/* The id is an API path of its own segments, '/' included: a
+	 * GitHub repository's OWNER/REPO (GithubController::load_branches
+	 * takes them as two segments). Each segment is checked as an id
+	 * (objlist.h). */
+	bool id_path;
+	/* OWNER_MEMBER: a boolean field of the owning member that, true,
+	 * means it has no such collection (a public GitHub app is not
+	 * installed anywhere: it has no repositories). NULL: all have it. */
+	const char *unless;
+	/* OWNER_MEMBER: only the owning members of the token's team hold
+	 * the collection (GithubController lists other teams' system-wide
+	 * apps, and answers 404 for their repositories). */
+	bool team_only;
 	unsigned verbs;       /* OBJ_LIST | OBJ_GET ... */
 	enum obj_ttl ttl;
 	/* NAME.json is the member as its collection's list gives it: no
@@ -200,6 +219,13 @@ struct api_object {
 	/* Fields never kept nor shown, whatever the token may read (SPEC
 	 * §2): NULL-terminated, or NULL. */
 	const char *const *secrets;
+	/* Secrets the mount shows as the API shows them to the token (a
+	 * GitHub app's client_secret, an S3 storage's secret; SPEC §6) and
+	 * that a save may change but never empties: a save that sets one
+	 * to "", blanks or null is refused, nothing sent (the API would
+	 * store the empty value, or null, and lose the secret).
+	 * NULL-terminated, or NULL. */
+	const char *const *no_blank;
 	/* Fields the list gives that the mount shows as a collection of
 	 * their own (a backup schedule's executions, in executions/): left
 	 * out of the member's file, so that a save never sends them back.
@@ -224,6 +250,11 @@ struct api_object {
 	/* Verbs of a member's ctl besides delete: NULL-terminated (verb
 	 * NULL), or NULL. */
 	const struct obj_action *actions;
+	/* A boolean field of a 2xx answer to the row's POST actions that
+	 * says whether the action worked (an S3 storage's validate:
+	 * {"valid":false,"message":...}): false fails the verb with EIO
+	 * and logs the answer's message. NULL: the status alone says. */
+	const char *action_ok;
 	/* Fields of a member shown as text files of their own (status,
 	 * output): file NULL ends them; NULL for none. */
 	const struct obj_text *texts;

@@ -46,6 +46,11 @@ struct objlist_spec {
 	 * is an empty one. */
 	const struct objlist_group *groups;
 	const char *group_field;
+	/* The field that names an item; NULL: "name". */
+	const char *name_key;
+	/* The id may be a path of segments ("owner/repo"): each segment
+	 * must be an entry name (name_is_entry), not the whole. */
+	bool id_path;
 };
 
 struct objlist_item {
@@ -104,5 +109,13 @@ char *objlist_object_id(const char *json, const char *id_key);
  * §13) as text: one line per domain, the IP, a space and the domain, as
  * in hosts(5). Appends to out; -EIO when json is not that list. */
 int objlist_domains_text(const char *json, struct buf *out);
+
+/* An answer that wraps a list of objects in its field list_key
+ * ({"branches":[{"name":"main",...},...]}) as text: each item's string
+ * field key on a line of its own, in the answer's order. Appends to
+ * out; -EIO when json is not such an answer. Items without the field
+ * are left out. */
+int objlist_lines(const char *json, const char *list_key, const char *key,
+		  struct buf *out);
 
 #endif

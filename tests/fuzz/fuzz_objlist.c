@@ -24,7 +24,11 @@ static void check_list(const char *json, const struct objlist_spec *spec)
 	for (i = 0; i < l->n; i++) {
 		const struct objlist_item *it = &l->v[i];
 
-		FUZZ_ASSERT(it->uuid && *it->uuid && !strchr(it->uuid, '/'));
+		FUZZ_ASSERT(it->uuid && *it->uuid);
+		/* A path id is segments: never one that is empty. */
+		FUZZ_ASSERT(spec->id_path ? !strstr(it->uuid, "//") &&
+						it->uuid[0] != '/'
+					  : !strchr(it->uuid, '/'));
 		FUZZ_ASSERT(it->name && it->json && *it->dirname);
 		FUZZ_ASSERT(!strchr(it->dirname, '/'));
 		FUZZ_ASSERT(strcmp(it->dirname, ".") &&
@@ -48,13 +52,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ NULL, NULL },
 	};
 	static const struct objlist_spec specs[] = {
-		{ "uuid", NULL, NULL, NULL, NULL, NULL, NULL },
-		{ "uuid", secrets, NULL, NULL, NULL, NULL, NULL },
-		{ "id", NULL, reserved, NULL, NULL, NULL, NULL },
+		{ "uuid", NULL, NULL, NULL, NULL, NULL, NULL, NULL, false },
+		{ "uuid", secrets, NULL, NULL, NULL, NULL, NULL, NULL, false },
+		{ "id", NULL, reserved, NULL, NULL, NULL, NULL, NULL, false },
 		/* A backup's executions: {"executions":[...]}. */
-		{ "uuid", NULL, NULL, moved, "executions", NULL, NULL },
+		{ "uuid", NULL, NULL, moved, "executions", NULL, NULL, NULL,
+		  false },
 		/* A resource's storages: two arrays. */
-		{ "uuid", NULL, NULL, NULL, NULL, groups, "type" },
+		{ "uuid", NULL, NULL, NULL, NULL, groups, "type", NULL, false },
+		/* GitHub repositories: ids are OWNER/REPO. */
+		{ "full_name", NULL, NULL, NULL, "repositories", NULL, NULL,
+		  "full_name", true },
 	};
 	struct buf text = BUF_INIT;
 	char *json, *id;
@@ -64,6 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json = fuzz_cstr(data + 1, size - 1);
 	check_list(json, &specs[data[0] % 5]);
 	if (!objlist_domains_text(json, &text))
+		FUZZ_ASSERT(!text.len || text.buf[text.len - 1] == '\n');
+	buf_reset(&text);
+	if (!objlist_lines(json, "branches", "name", &text))
 		FUZZ_ASSERT(!text.len || text.buf[text.len - 1] == '\n');
 	id = objlist_object_id(json, data[0] % 2 ? "id" : "uuid");
 	FUZZ_ASSERT(!id || (*id && !strchr(id, '/')));

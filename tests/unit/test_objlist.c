@@ -9,13 +9,20 @@
 
 static const char *const secrets[] = { "private_key", NULL };
 static const char *const reserved[] = { "current", NULL };
-static const struct objlist_spec by_uuid = { "uuid", secrets, NULL, NULL,
-					     NULL,   NULL,    NULL };
-static const struct objlist_spec by_id = { "id", NULL, reserved, NULL,
-					   NULL, NULL, NULL };
+static const struct objlist_spec by_uuid = { .id_key = "uuid",
+					     .drop = secrets };
+static const struct objlist_spec by_id = { .id_key = "id",
+					   .reserved = reserved };
 static const char *const moved[] = { "executions", NULL };
-static const struct objlist_spec wrapped = { "uuid",       NULL, NULL, moved,
-					     "executions", NULL, NULL };
+static const struct objlist_spec wrapped = { .id_key = "uuid",
+					     .moved = moved,
+					     .list_key = "executions" };
+/* GitHub repositories through Coolify: {"repositories":[...]}, named
+ * and addressed by full_name, OWNER/REPO. */
+static const struct objlist_spec repos = { .id_key = "full_name",
+					   .list_key = "repositories",
+					   .name_key = "full_name",
+					   .id_path = true };
 
 static void test_keys_lose_their_secret(void)
 {
@@ -217,8 +224,9 @@ static void test_groups_of_arrays(void)
 		{ "file_storages", "file" },
 		{ NULL, NULL },
 	};
-	static const struct objlist_spec spec = { "uuid", NULL,   NULL,  NULL,
-						  NULL,   groups, "type" };
+	static const struct objlist_spec spec = { .id_key = "uuid",
+						  .groups = groups,
+						  .group_field = "type" };
 	struct objlist *l = NULL;
 	struct buf b = BUF_INIT;
 
@@ -250,6 +258,50 @@ static void test_groups_of_arrays(void)
 	CHECK_INT(objlist_parse("[{\"uuid\":\"v1\"}]", &spec, &l), -EIO);
 	CHECK_INT(objlist_parse("{\"file_storages\":\"x\"}", &spec, &l), -EIO);
 	CHECK(!l);
+}
+
+/* GitHub repositories: OWNER/REPO is the id (the branches route takes
+ * it as two segments) and the name, shown with %2F; an id that could
+ * not be segments of a path is left out. */
+static void test_repositories_by_full_name(void)
+{
+	struct objlist *l = NULL;
+
+	CHECK_INT(objlist_parse("{\"repositories\":[{\"id\":9,\"name\":\"web\","
+				"\"full_name\":\"acme/web\"},{\"full_name\":"
+				"\"acme/../x\"},{\"full_name\":\"acme//x\"},"
+				"{\"full_name\":\"a/b?c\"},{\"full_name\":\"/x\"},"
+				"{\"full_name\":\"x/\"}]}",
+				&repos, &l),
+		  0);
+	if (!CHECK(l && l->n == 1))
+		goto out;
+	CHECK_STR(l->v[0].uuid, "acme/web");
+	CHECK_STR(l->v[0].name, "acme/web");
+	CHECK_STR(l->v[0].dirname, "acme%2Fweb");
+out:
+	objlist_free(l);
+}
+
+/* A repository's branches, one a line; a name with a newline is none. */
+static void test_lines_of_a_wrapped_list(void)
+{
+	struct buf b = BUF_INIT;
+
+	CHECK_INT(objlist_lines("{\"branches\":[{\"name\":\"main\"},"
+				"{\"name\":\"feature/x\"},{\"name\":\"a\\nb\"},"
+				"{\"protected\":true},7]}",
+				"branches", "name", &b),
+		  0);
+	CHECK_STR(b.buf, "main\nfeature/x\n");
+	buf_reset(&b);
+	CHECK_INT(objlist_lines("{\"branches\":[]}", "branches", "name", &b), 0);
+	CHECK_STR(b.buf, "");
+	CHECK_INT(objlist_lines("[{\"name\":\"main\"}]", "branches", "name", &b),
+		  -EIO);
+	CHECK_INT(objlist_lines("{\"branches\":{\"name\":1}}", "branches",
+				"name", &b),
+		  -EIO);
 	buf_release(&b);
 }
 
@@ -263,6 +315,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_object_id),
 	CHECK_TEST(test_domains_as_hosts_lines),
 	CHECK_TEST(test_groups_of_arrays),
+	CHECK_TEST(test_repositories_by_full_name),
+	CHECK_TEST(test_lines_of_a_wrapped_list),
 };
 
 CHECK_MAIN(tests)

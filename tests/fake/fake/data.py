@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import backups, deployments, destinations, storages, tags, tasks, util
+from . import backups, deployments, destinations, git_apps, s3, storages, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -349,6 +349,9 @@ def demo(state):
     _backups(state)
     _destinations(state, web)
     _storages(state, web, n8n)
+    # GitHub and GitLab apps, S3 storages (current Coolify): uuids of their own.
+    git_apps.demo(state, at, state.table("private_keys")[1])
+    s3.demo(state, at)
 
 
 def _backups(state):

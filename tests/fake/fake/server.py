@@ -21,6 +21,8 @@ from . import destinations
 from . import clones
 from . import storages
 from . import server_settings
+from . import git_apps
+from . import s3
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -42,6 +44,8 @@ API_MODULES = (
     clones,
     storages,
     server_settings,
+    git_apps,
+    s3,
 )
 
 

@@ -59,7 +59,8 @@ class State:
                 "tags", "taggables", "shared_envs", "scheduled_tasks",
                 "task_executions", "application_previews", "db_backups",
                 "db_backup_executions", "additional_networks", "local_persistent_volumes",
-                "local_file_volumes", "scheduled_volume_backups", "docker_cleanup_executions")}
+                "local_file_volumes", "scheduled_volume_backups", "docker_cleanup_executions",
+                "github_apps", "gitlab_apps", "s3_storages")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
