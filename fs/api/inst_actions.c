@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "api/actions.h"
 #include "api/deployments.h"
 #include "api/http.h"
@@ -251,6 +253,8 @@ static const struct http_quirk delete_quirks[] = {
 	{ 400, "has resources", 0, -EBUSY, "§13", NULL },
 	{ 422, "in use", 0, -EBUSY, "§13", NULL },
 	{ 422, "has resources", 0, -EBUSY, "§13", NULL },
+	/* Not in NOTES: CloudProviderTokensController::destroy's 400. */
+	{ 400, "used by servers", 0, -EBUSY, "(cloud tokens)", NULL },
 	{ 0 },
 };
 
@@ -305,6 +309,40 @@ static int act(struct api *api, const char *path, unsigned flags)
 	return rc;
 }
 
+/* An action whose answer says whether it worked (objects.h's ok_field:
+ * a cloud token's validate answers 200 {"valid":false,"message":...}):
+ * false is the action's failure, EINVAL, with the answer's message. */
+static int act_checked(struct api *api, const char *path, const char *field)
+{
+	struct http_response resp;
+	struct json_object *o, *v;
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	http_response_init(&resp);
+	rc = actions_call(api, path, 0, &resp);
+	if (rc)
+		goto out;
+	http_api_message(&resp, &msg);
+	o = model_json_parse(resp.body.buf);
+	if (!o || !json_object_object_get_ex(o, field, &v) ||
+	    !json_object_is_type(v, json_type_boolean)) {
+		log_error("POST %s: the answer has no \"%s\": %s", path,
+			  field, msg.buf);
+		rc = -EIO;
+	} else if (!json_object_get_boolean(v)) {
+		log_error("POST %s: %s", path, msg.buf);
+		rc = -EINVAL;
+	} else {
+		log_info("POST %s: %s", path, msg.buf);
+	}
+	json_object_put(o);
+out:
+	buf_release(&msg);
+	http_response_release(&resp);
+	return rc;
+}
+
 static void drop_resources(struct api *api)
 {
 	enum res_kind k;
@@ -345,6 +383,8 @@ static int run_member(struct api *api, const char *path,
 			rc = delete_call(api, vpath);
 		else if (!strcmp(a->method, "PATCH"))
 			rc = patch_call(api, vpath, a->body);
+		else if (a->ok_field)
+			rc = act_checked(api, vpath, a->ok_field);
 		else
 			rc = act(api, vpath, 0);
 		free(vpath);

@@ -43,16 +43,42 @@ static const char *const teams_reserved[] = { "current", NULL };
 /* A history of runs links its newest as latest (kind_coll.c). */
 static const char *const runs_reserved[] = { "latest", NULL };
 
+/* HetznerController, DigitalOceanController, VultrController
+ * (createServer): POST /servers/TYPE makes the provider's machine and
+ * its server (current Coolify only: the row's types_new). */
+static const char *const server_types[] = { "hetzner", "digitalocean",
+					    "vultr", NULL };
+
+/* CloudProviderToken's $hidden: the provider's token is shown to root
+ * and read:sensitive tokens (CloudProviderTokensController); the mount
+ * never shows it (SPEC §6 secrets), so it is dropped on arrival. */
+static const char *const cloud_token_secrets[] = { "token", NULL };
+
+/* validateToken answers 200 either way, with valid false and the
+ * provider's refusal as its message. */
+static const struct obj_action cloud_token_actions[] = {
+	{ "validate", "POST", "/validate",
+	  "check the token with the provider", NULL, "valid" },
+	{ NULL },
+};
+
+/* CloudInitScript's $hidden: the script is shown to root and
+ * read:sensitive tokens only; the file is the script itself. */
+static const struct obj_text init_script_texts[] = {
+	{ "script", "script", true },
+	{ NULL },
+};
+
 /* ScheduledTasksController: execute queues a run; no GET of one task. */
 static const struct obj_action task_actions[] = {
-	{ "run", "POST", "/execute", "run the task now", NULL },
+	{ "run", "POST", "/execute", "run the task now", NULL, NULL },
 	{ NULL },
 };
 
 /* A run's message is what the command printed. */
 static const struct obj_text run_texts[] = {
-	{ "status", "status" },
-	{ "output", "message" },
+	{ "status", "status", false },
+	{ "output", "message", false },
 	{ NULL },
 };
 
@@ -60,15 +86,15 @@ static const struct obj_text run_texts[] = {
  * a DatabaseBackupJob (there is no route of its own); delete_s3 on a
  * DELETE removes the backup files from S3 as well. */
 static const struct obj_action backup_actions[] = {
-	{ "now", "PATCH", "", "back up now", "{\"backup_now\":true}" },
+	{ "now", "PATCH", "", "back up now", "{\"backup_now\":true}", NULL },
 	{ "delete s3", "DELETE", "?delete_s3=1",
-	  "delete, and the backup files in S3", NULL },
+	  "delete, and the backup files in S3", NULL, NULL },
 	{ NULL },
 };
 
 static const struct obj_action backup_run_actions[] = {
 	{ "delete s3", "DELETE", "?delete_s3=1",
-	  "delete, and the backup file in S3", NULL },
+	  "delete, and the backup file in S3", NULL, NULL },
 	{ NULL },
 };
 
@@ -84,8 +110,8 @@ static const char *const backup_moved[] = { "executions", NULL };
 
 /* A backup's message is the dump's output, or the error. */
 static const struct obj_text backup_run_texts[] = {
-	{ "status", "status" },
-	{ "log", "message" },
+	{ "status", "status", false },
+	{ "log", "message", false },
 	{ NULL },
 };
 
@@ -93,15 +119,18 @@ static const struct obj_text backup_run_texts[] = {
  * container starts (a compose up of that service alone), stops and
  * restarts on its own. */
 static const struct obj_action container_actions[] = {
-	{ "start", "POST", "/start", "start (or redeploy) the container", NULL },
-	{ "stop", "POST", "/stop", "stop the container", NULL },
-	{ "restart", "POST", "/restart", "restart the container", NULL },
+	{ "start", "POST", "/start", "start (or redeploy) the container", NULL,
+	  NULL },
+	{ "stop", "POST", "/stop", "stop the container", NULL,
+	  NULL },
+	{ "restart", "POST", "/restart", "restart the container", NULL,
+	  NULL },
 	{ NULL },
 };
 
 /* NOTES §7.2: a container's status is the stored "running (healthy)". */
 static const struct obj_text container_texts[] = {
-	{ "status", "status" },
+	{ "status", "status", false },
 	{ NULL },
 };
 
@@ -198,6 +227,8 @@ static const struct api_object rows[OBJS] = {
 		.top = true,
 		.in_uuid = true,
 		.quirks = "§13, §17.1 (validate: GET in 2025, POST since)",
+		.types = server_types,
+		.types_new = true,
 		.stale = stale_server,
 	},
 	[OBJ_KEY] = {
@@ -349,6 +380,43 @@ static const struct api_object rows[OBJS] = {
 		.logs = true,
 		.quirks = "ServiceDatabasesController",
 		.stale = stale_service,
+	},
+	[OBJ_CLOUD_TOKEN] = {
+		.name = "cloud provider token",
+		.dir = "tokens",
+		.under = "cloud",
+		.path = "/cloud-tokens",
+		.file = "token.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE |
+			 OBJ_RENAME,
+		/* The list is what GET /cloud-tokens/{uuid} gives of each,
+		 * servers_count included: no request per token. */
+		.from_list = true,
+		.secrets = cloud_token_secrets,
+		.current_only = true,
+		.top = true,
+		.actions = cloud_token_actions,
+		.quirks = "CloudProviderTokensController (token hidden; "
+			  "validate answers 200 with valid false)",
+		.stale = stale_none,
+	},
+	[OBJ_INIT_SCRIPT] = {
+		.name = "cloud-init script",
+		.dir = "init-scripts",
+		.under = "cloud",
+		.path = "/cloud-init-scripts",
+		.file = "init-script.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE |
+			 OBJ_RENAME,
+		.from_list = true,
+		.current_only = true,
+		.top = true,
+		.texts = init_script_texts,
+		.quirks = "CloudInitScriptsController (script hidden without "
+			  "read:sensitive)",
+		.stale = stale_none,
 	},
 	[OBJ_DEPLOYMENT] = {
 		.name = "deployment",

@@ -37,6 +37,8 @@ enum api_obj {
 	OBJ_BACKUP_RUN, /* a backup schedule's executions */
 	OBJ_SVC_APP,  /* a service's applications (its containers/) */
 	OBJ_SVC_DB,   /* a service's databases (in the same containers/) */
+	OBJ_CLOUD_TOKEN, /* cloud provider tokens (cloud/tokens/) */
+	OBJ_INIT_SCRIPT, /* cloud-init scripts (cloud/init-scripts/) */
 	OBJS
 };
 
@@ -65,6 +67,11 @@ struct obj_action {
 	/* The JSON body sent, or NULL for none: an action the API has as
 	 * a field of the member's PATCH ({"backup_now":true}). */
 	const char *body;
+	/* A boolean of the answer that says whether the action worked, for
+	 * an API that answers 200 either way (a cloud token's validate:
+	 * {"valid":false,"message":...}): false fails the write with
+	 * EINVAL and logs the answer's message. NULL: the status says. */
+	const char *ok_field;
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -109,6 +116,12 @@ enum obj_ttl {
 struct obj_text {
 	const char *file;  /* "status" */
 	const char *field; /* "status" */
+	/* The file is the field's text, editable: a save sends a PATCH of
+	 * the field alone, as written (a cloud-init script). A member that
+	 * lacks the field hides it from the token (SPEC §6 secrets): then
+	 * the file cannot be opened (EACCES), never reads as empty, and is
+	 * never written back. */
+	bool edit;
 };
 
 /* A field a member shows under one name and a PATCH takes under another
@@ -164,6 +177,12 @@ struct api_object {
 	 * a directory per member with FILE, a ctl when it can be deleted,
 	 * and new.json when one can be created. */
 	bool top;
+	/* With top: the collection is MOUNT/UNDER/DIR instead of MOUNT/DIR
+	 * (cloud/tokens, cloud/init-scripts). MOUNT/UNDER/ is a directory
+	 * of the top rows that name it, listed when the instance has one
+	 * of them (kind_group.c), with what the group adds of its own (the
+	 * providers' catalogues in cloud/). NULL: at the top. */
+	const char *under;
 	bool in_uuid; /* MOUNT/uuid/ID links to each member */
 	/* A history of runs (SPEC §6): members listed newest first, and
 	 * DIR/latest links to the newest. */
@@ -192,6 +211,12 @@ struct api_object {
 	/* For crud.h: when not NULL, a create's "type" must be one of these
 	 * and is the last part of the create path (and is not sent). */
 	const char *const *types;
+	/* With types: the types are endpoints current Coolify added to a
+	 * kind that had one before (servers: /servers/hetzner beside
+	 * /servers). A create without "type" is PATH's; the 2025 API has
+	 * none of the types, so there every create is PATH's, its body as
+	 * written (as before the types were added). */
+	bool types_new;
 	unsigned fill; /* OBJ_FILL_PLACE | OBJ_FILL_SERVER */
 	/* NOTES §6.3: the PATCH is a full replace, so what it needs is
 	 * taken from the object as it was. */
