@@ -17,6 +17,7 @@ from . import shared_envs
 from . import resource_tags
 from . import backups
 from . import service_containers
+from . import cloud
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -34,6 +35,7 @@ API_MODULES = (
     resource_tags,
     backups,
     service_containers,
+    cloud,
 )
 
 

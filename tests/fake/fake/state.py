@@ -58,7 +58,7 @@ class State:
                 "deployments", "servers", "server_settings", "destinations", "private_keys",
                 "tags", "taggables", "shared_envs", "scheduled_tasks",
                 "task_executions", "application_previews", "db_backups",
-                "db_backup_executions")}
+                "db_backup_executions", "cloud_provider_tokens", "cloud_init_scripts")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
@@ -73,6 +73,7 @@ class State:
             self._events = []
             self._event_seq = itertools.count()
             self.containers = {}
+            self.cloud_revoked = set()  # provider tokens their providers refuse (cloud.py)
             self.log_growth = True
             self.deployment_speed = 0.35
             self.next_deploy_outcome = None
