@@ -305,7 +305,8 @@ def test_modes_and_owner(mnt):
             st = os.lstat(os.path.join(root, f))
             # ctl and the objects' own files take writes (SPEC §3.4).
             # ... and so do variables (shared ones in servers/S/ and teams/T/).
-            want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json") or \
+            want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json", "token.json",
+                                  "init-script.json", "script") or \
                 "/envs" in root or f == "envs.env" else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)

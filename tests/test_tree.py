@@ -25,7 +25,7 @@ def test_root_entries(mnt, fake_mode):
             "uuid", "version"]
     # tags/ is current Coolify's only (NOTES §17): absent on the 2025 API.
     if not fake_mode.api("/version")[1].startswith("4.0.0-beta"):
-        want.append("tags")
+        want += ["tags", "cloud"]
     assert sorted(os.listdir(mnt.path)) == sorted(want)
 
 
@@ -206,8 +206,12 @@ def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
     # each, never one per file (SPEC §4).
     # The instance's own objects: a list each, and a request per file of
     # a server's or team's directory (test_instance.py).
+    # cloud/ (current Coolify): its two lists; a catalogue is read only
+    # when its file is (test_cloud.py).
     instance = [p for p in gets if p.startswith(("/api/v1/servers", "/api/v1/security/keys",
-                                                 "/api/v1/teams", "/api/v1/team", "/api/v1/tags"))]
+                                                 "/api/v1/teams", "/api/v1/team", "/api/v1/tags",
+                                                 "/api/v1/cloud-tokens",
+                                                 "/api/v1/cloud-init-scripts"))]
     gets = [p for p in gets if p not in instance]
     per_resource = [p for p in gets if p.count("/") >= 5 or p.startswith("/api/v1/deployments/")]
     uuids = {r["uuid"] for k in KINDS for r in tree.by_kind[k]}
