@@ -327,8 +327,8 @@ static int act_checked(struct api *api, const char *path, const char *field)
 	o = model_json_parse(resp.body.buf);
 	if (!o || !json_object_object_get_ex(o, field, &v) ||
 	    !json_object_is_type(v, json_type_boolean)) {
-		log_error("POST %s: the answer has no \"%s\": %s", path,
-			  field, msg.buf);
+		log_error("POST %s: the answer has no \"%s\": %s", path, field,
+			  msg.buf);
 		rc = -EIO;
 	} else if (!json_object_get_boolean(v)) {
 		log_error("POST %s: %s", path, msg.buf);

@@ -46,8 +46,8 @@ static const char *const runs_reserved[] = { "latest", NULL };
 /* HetznerController, DigitalOceanController, VultrController
  * (createServer): POST /servers/TYPE makes the provider's machine and
  * its server (current Coolify only: the row's types_new). */
-static const char *const server_types[] = { "hetzner", "digitalocean",
-					    "vultr", NULL };
+static const char *const server_types[] = { "hetzner", "digitalocean", "vultr",
+					    NULL };
 
 /* CloudProviderToken's $hidden: the provider's token is shown to root
  * and read:sensitive tokens (CloudProviderTokensController); the mount
@@ -57,8 +57,8 @@ static const char *const cloud_token_secrets[] = { "token", NULL };
 /* validateToken answers 200 either way, with valid false and the
  * provider's refusal as its message. */
 static const struct obj_action cloud_token_actions[] = {
-	{ "validate", "POST", "/validate",
-	  "check the token with the provider", NULL, "valid" },
+	{ "validate", "POST", "/validate", "check the token with the provider",
+	  NULL, "valid" },
 	{ NULL },
 };
 
@@ -121,10 +121,8 @@ static const struct obj_text backup_run_texts[] = {
 static const struct obj_action container_actions[] = {
 	{ "start", "POST", "/start", "start (or redeploy) the container", NULL,
 	  NULL },
-	{ "stop", "POST", "/stop", "stop the container", NULL,
-	  NULL },
-	{ "restart", "POST", "/restart", "restart the container", NULL,
-	  NULL },
+	{ "stop", "POST", "/stop", "stop the container", NULL, NULL },
+	{ "restart", "POST", "/restart", "restart the container", NULL, NULL },
 	{ NULL },
 };
 
