@@ -369,7 +369,9 @@ def catalogue(provider, name):
             fail(422, "Validation failed.", errors=errors)
         row = _provider_token(ctx, provider, data)
         if not provider_accepts(ctx.state, row["token"]):
-            fail(500, "Failed to fetch %s %s." % (LABEL[provider], _WHAT[name]))
+            # The controller's own answer (its catch), not an exception page.
+            return json_response(500, {"message": "Failed to fetch %s %s." % (LABEL[provider],
+                                                                             _WHAT[name])})
         return json_response(200, CATALOGUES[provider][name])
     return handler
 
@@ -448,7 +450,7 @@ def create_cloud_server(provider):
         token = _provider_token(ctx, provider, data)
         key = _key(state, ctx.team_id, data["private_key_uuid"])
         if not provider_accepts(state, token["token"]):
-            fail(500, "Failed to create %s server." % LABEL[provider])
+            return json_response(500, {"message": "Failed to create %s server." % LABEL[provider]})
         name = (data.get("name") or "server-" + state.new_uuid()[:8]).strip().lower()
         n = len(servers_of(state, token)) + 10
         ip = "203.0.113.%d" % n
