@@ -342,9 +342,12 @@ def test_a_script_hidden_from_the_token_is_unreadable(fresh, mount_factory):
     m = mount_factory(fresh, token=READ_TOKEN)
     f = m.p(*SWAP, "script")
     assert "script" not in json.load(open(m.p(*SWAP, "init-script.json")))
+    # ls -l describes it quietly; only opening it fails, with one line.
+    r = run("ls -l %s" % m.p(*SWAP))
+    assert " script\n" in r.stdout and "hidden" not in m.stderr()
     with pytest.raises(PermissionError):
         open(f).read()
-    assert "hidden from this token" in m.stderr()
+    assert m.stderr().count("hidden from this token") == 1
     fresh.clear_log()
     assert write_close(f, "#!/bin/sh\n") == errno.EACCES
     assert writes(fresh) == []

@@ -375,6 +375,18 @@ static int edit_render(const struct node *n, struct buf *out)
 	return rc;
 }
 
+/* A hidden text has size 0 (stat and ls -l say nothing, log nothing):
+ * only opening it fails. */
+static int edit_size(const struct node *n, off_t *size)
+{
+	struct buf text = BUF_INIT;
+
+	*size = edit_text(n, &text) ? 0 : (off_t)text.len;
+	explicit_bzero(text.buf, text.len);
+	buf_release(&text);
+	return 0;
+}
+
 /* What a handle open for writing saves against: the text it showed, and
  * the field it is (the node's arg, static). */
 struct edit_base {
@@ -484,6 +496,7 @@ static const struct node_kind kind_member_edit = {
 	.type = S_IFREG,
 	.perm = 0600,
 	.render = edit_render,
+	.size = edit_size,
 	.open = edit_open,
 	.written = edit_written,
 	.commit = edit_commit,
