@@ -329,9 +329,10 @@ def test_modes_and_owner(mnt):
             # ctl and the objects' own files take writes (SPEC §3.4).
             # ... and so do variables (shared ones in servers/S/ and teams/T/).
             # ... and a server's settings, and its proxy's compose file, and the
-            # git apps' and S3 storages' (current Coolify).
+            # git apps', S3 storages' and cloud's (current Coolify).
             want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json",
-                                  "destination.json", "app.json", "s3.json") or \
+                                  "destination.json", "app.json", "s3.json", "token.json",
+                                  "init-script.json", "script") or \
                 "/envs" in root or f == "envs.env" or f in SERVER_SETTINGS else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)

@@ -324,14 +324,18 @@ static int fill(struct api *api, const struct api_object *d,
 
 /* The create path for o: the collection's, or with "type" (which then
  * leaves the body) for kinds with several endpoints. */
-static int create_path(const struct api_object *d, const struct crud_place *at,
-		       struct json_object *o, char **path)
+static int create_path(const struct api *api, const struct api_object *d,
+		       const struct crud_place *at, struct json_object *o,
+		       char **path)
 {
 	const char *type = obj_string(o, "type");
 	char *coll = coll_path(d, at);
 	size_t i;
 
-	if (!d->types) {
+	/* objects.h's types_new: no type is the kind's old endpoint, and
+	 * the 2025 API has that one only, which is sent the body as it is
+	 * written (as before the types were). */
+	if (!d->types || (d->types_new && (!type || !api->current_api))) {
 		*path = coll;
 		return 0;
 	}
@@ -390,7 +394,7 @@ int crud_create(struct api *api, enum api_obj obj, const struct crud_place *at,
 		rc = -EPERM;
 		goto out;
 	}
-	rc = create_path(d, at, o, &path);
+	rc = create_path(api, d, at, o, &path);
 	if (!rc)
 		rc = fill(api, d, at, o);
 	if (!rc)

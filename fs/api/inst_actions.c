@@ -371,6 +371,8 @@ static const struct http_quirk delete_quirks[] = {
 	{ 409, "Wait for the", 0, -EBUSY, "VolumeBackupsController", NULL },
 	/* GithubController, GitlabController: an app applications use. */
 	{ 409, "being used by", 0, -EBUSY, "delete_github_app", NULL },
+	/* Not in NOTES: CloudProviderTokensController::destroy's 400. */
+	{ 400, "used by servers", 0, -EBUSY, "(cloud tokens)", NULL },
 	{ 0 },
 };
 
@@ -429,7 +431,7 @@ static bool answer_says_no(const struct http_response *resp,
 
 /* POSTs an action (GET where a 2025 instance wants it, SPEC §3.3) and
  * logs its answer's message under -d; an answer whose ok_field is false
- * (objects.h's action_ok; NULL: none) fails it with -EIO, its message
+ * (objects.h's obj_action; NULL: none) fails it with -EIO, its message
  * logged. */
 static int act(struct api *api, const char *path, unsigned flags,
 	       const char *ok_field)
@@ -501,7 +503,7 @@ static int run_member(struct api *api, const struct api_object *target,
 			rc = body_call(api, a->method, vpath,
 				       cmd->body ? cmd->body : a->body);
 		else
-			rc = act(api, vpath, 0, target->action_ok);
+			rc = act(api, vpath, 0, a->ok_field);
 		/* What the mount saved there is gone with it (saved.h). */
 		if (!rc && !strcmp(a->method, "DELETE"))
 			saved_drop_prefix(&api->saved, vpath);
@@ -520,7 +522,7 @@ static int run_member(struct api *api, const struct api_object *target,
 	/* An action whose answer says it failed (validate) has run: what
 	 * it changed (is_usable) is stale too. */
 	if (!rc || (rc == -EIO && cmd->verb == INST_ACTION &&
-		    target->action_ok))
+		    cmd->action->ok_field))
 		drop_member(api, path, list);
 	/* What else the row says a change makes stale (objects.h): a
 	 * GitHub app's private key goes with it. */

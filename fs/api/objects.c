@@ -45,16 +45,48 @@ static const char *const teams_reserved[] = { "current", NULL };
 /* A history of runs links its newest as latest (kind_coll.c). */
 static const char *const runs_reserved[] = { "latest", NULL };
 
+/* HetznerController, DigitalOceanController, VultrController
+ * (createServer): POST /servers/TYPE makes the provider's machine and
+ * its server (current Coolify only: the row's types_new). */
+static const char *const server_types[] = { "hetzner", "digitalocean", "vultr",
+					    NULL };
+
+/* CloudProviderToken's $hidden: the provider's token is shown to root
+ * and read:sensitive tokens (CloudProviderTokensController); the mount
+ * never shows it (SPEC §6 secrets), so it is dropped on arrival. */
+static const char *const cloud_token_secrets[] = { "token", NULL };
+
+/* validateToken answers 200 either way, with valid false and the
+ * provider's refusal as its message. */
+static const struct obj_action cloud_token_actions[] = {
+	{ .verb = "validate",
+	  .method = "POST",
+	  .suffix = "/validate",
+	  .help = "check the token with the provider",
+	  .ok_field = "valid" },
+	{ NULL },
+};
+
+/* CloudInitScript's $hidden: the script is shown to root and
+ * read:sensitive tokens only; the file is the script itself. */
+static const struct obj_text init_script_texts[] = {
+	{ .file = "script", .field = "script", .edit = true },
+	{ NULL },
+};
+
 /* ScheduledTasksController: execute queues a run; no GET of one task. */
 static const struct obj_action task_actions[] = {
-	{ "run", "POST", "/execute", "run the task now", NULL, NULL, false },
+	{ .verb = "run",
+	  .method = "POST",
+	  .suffix = "/execute",
+	  .help = "run the task now" },
 	{ NULL },
 };
 
 /* A run's message is what the command printed. */
 static const struct obj_text run_texts[] = {
-	{ "status", "status" },
-	{ "output", "message" },
+	{ "status", "status", false },
+	{ "output", "message", false },
 	{ NULL },
 };
 
@@ -62,16 +94,23 @@ static const struct obj_text run_texts[] = {
  * a DatabaseBackupJob (there is no route of its own); delete_s3 on a
  * DELETE removes the backup files from S3 as well. */
 static const struct obj_action backup_actions[] = {
-	{ "now", "PATCH", "", "back up now", "{\"backup_now\":true}", NULL,
-	  false },
-	{ "delete s3", "DELETE", "?delete_s3=1",
-	  "delete, and the backup files in S3", NULL, NULL, false },
+	{ .verb = "now",
+	  .method = "PATCH",
+	  .suffix = "",
+	  .help = "back up now",
+	  .body = "{\"backup_now\":true}" },
+	{ .verb = "delete s3",
+	  .method = "DELETE",
+	  .suffix = "?delete_s3=1",
+	  .help = "delete, and the backup files in S3" },
 	{ NULL },
 };
 
 static const struct obj_action backup_run_actions[] = {
-	{ "delete s3", "DELETE", "?delete_s3=1",
-	  "delete, and the backup file in S3", NULL, NULL, false },
+	{ .verb = "delete s3",
+	  .method = "DELETE",
+	  .suffix = "?delete_s3=1",
+	  .help = "delete, and the backup file in S3" },
 	{ NULL },
 };
 
@@ -87,8 +126,8 @@ static const char *const backup_moved[] = { "executions", NULL };
 
 /* A backup's message is the dump's output, or the error. */
 static const struct obj_text backup_run_texts[] = {
-	{ "status", "status" },
-	{ "log", "message" },
+	{ "status", "status", false },
+	{ "log", "message", false },
 	{ NULL },
 };
 
@@ -96,17 +135,24 @@ static const struct obj_text backup_run_texts[] = {
  * container starts (a compose up of that service alone), stops and
  * restarts on its own. */
 static const struct obj_action container_actions[] = {
-	{ "start", "POST", "/start", "start (or redeploy) the container", NULL,
-	  NULL, false },
-	{ "stop", "POST", "/stop", "stop the container", NULL, NULL, false },
-	{ "restart", "POST", "/restart", "restart the container", NULL, NULL,
-	  false },
+	{ .verb = "start",
+	  .method = "POST",
+	  .suffix = "/start",
+	  .help = "start (or redeploy) the container" },
+	{ .verb = "stop",
+	  .method = "POST",
+	  .suffix = "/stop",
+	  .help = "stop the container" },
+	{ .verb = "restart",
+	  .method = "POST",
+	  .suffix = "/restart",
+	  .help = "restart the container" },
 	{ NULL },
 };
 
 /* NOTES §7.2: a container's status is the stored "running (healthy)". */
 static const struct obj_text container_texts[] = {
-	{ "status", "status" },
+	{ "status", "status", false },
 	{ NULL },
 };
 
@@ -133,10 +179,16 @@ static const struct obj_link app_dest_link = { OBJ_DESTINATION,
  * its own, PUT (backup.json, kind_coll.c) and DELETE, and runs on
  * demand; it has no GET. */
 static const struct obj_action storage_actions[] = {
-	{ "backup now", "POST", "/backups/run", "back the storage up now",
-	  NULL, NULL, true },
-	{ "delete backup", "DELETE", "/backups",
-	  "delete its backup schedule and archives", NULL, NULL, true },
+	{ .verb = "backup now",
+	  .method = "POST",
+	  .suffix = "/backups/run",
+	  .help = "back the storage up now",
+	  .current_only = true },
+	{ .verb = "delete backup",
+	  .method = "DELETE",
+	  .suffix = "/backups",
+	  .help = "delete its backup schedule and archives",
+	  .current_only = true },
 	{ NULL },
 };
 
@@ -182,30 +234,54 @@ static const char *const migrate_args[] = { "target_url", "target_token",
  * server's settings say). The transfer routes answer 404 outside a
  * development instance (abort_unless(isDev(), 404)). */
 static const struct obj_action server_actions[] = {
-	{ "proxy restart", "POST", "/proxy/restart", "restart the proxy",
-	  NULL, NULL, true },
-	{ "cleanup now", "POST", "/docker-cleanup/run",
-	  "run a docker cleanup now", NULL, NULL, true },
-	{ "tunnel enable", "POST", "/cloudflare-tunnel/enable",
-	  "mark the Cloudflare tunnel enabled", NULL, NULL, true },
-	{ "tunnel disable", "POST", "/cloudflare-tunnel/disable",
-	  "mark it disabled (the IP goes back)", NULL, NULL, true },
-	{ "migrate", "POST", "/migrate",
-	  "hand the server over to another instance", NULL, migrate_args,
-	  true },
-	{ "claim", "POST", "/claim", "claim an imported server", NULL, NULL,
-	  true },
-	{ "transfer complete", "POST", "/transfer/complete",
-	  "mark the server transferred", NULL, NULL, true },
-	{ "export mailbox", "POST", "/export/mailbox",
-	  "write the export bundle onto the server", NULL, NULL, true },
+	{ .verb = "proxy restart",
+	  .method = "POST",
+	  .suffix = "/proxy/restart",
+	  .help = "restart the proxy",
+	  .current_only = true },
+	{ .verb = "cleanup now",
+	  .method = "POST",
+	  .suffix = "/docker-cleanup/run",
+	  .help = "run a docker cleanup now",
+	  .current_only = true },
+	{ .verb = "tunnel enable",
+	  .method = "POST",
+	  .suffix = "/cloudflare-tunnel/enable",
+	  .help = "mark the Cloudflare tunnel enabled",
+	  .current_only = true },
+	{ .verb = "tunnel disable",
+	  .method = "POST",
+	  .suffix = "/cloudflare-tunnel/disable",
+	  .help = "mark it disabled (the IP goes back)",
+	  .current_only = true },
+	{ .verb = "migrate",
+	  .method = "POST",
+	  .suffix = "/migrate",
+	  .help = "hand the server over to another instance",
+	  .args = migrate_args,
+	  .current_only = true },
+	{ .verb = "claim",
+	  .method = "POST",
+	  .suffix = "/claim",
+	  .help = "claim an imported server",
+	  .current_only = true },
+	{ .verb = "transfer complete",
+	  .method = "POST",
+	  .suffix = "/transfer/complete",
+	  .help = "mark the server transferred",
+	  .current_only = true },
+	{ .verb = "export mailbox",
+	  .method = "POST",
+	  .suffix = "/export/mailbox",
+	  .help = "write the export bundle onto the server",
+	  .current_only = true },
 	{ NULL },
 };
 
 /* A cleanup's message is what it printed. */
 static const struct obj_text cleanup_run_texts[] = {
-	{ "status", "status" },
-	{ "output", "message" },
+	{ .file = "status", .field = "status" },
+	{ .file = "output", .field = "message" },
 	{ NULL },
 };
 
@@ -226,9 +302,12 @@ static const char *const stale_keys[] = { "/security/keys", NULL };
 /* S3StoragesController::validateStorage answers 200 either way:
  * {"valid":false,"message":"..."} when the bucket cannot be listed. */
 static const struct obj_action s3_actions[] = {
-	{ "validate", "POST", "/validate",
-	  "check the connection (ListObjectsV2); fails when it does not work",
-	  NULL, NULL, true },
+	{ .verb = "validate",
+	  .method = "POST",
+	  .suffix = "/validate",
+	  .help = "check the connection (ListObjectsV2); fails when it does "
+		  "not work",
+	  .ok_field = "valid" },
 	{ NULL },
 };
 
@@ -312,6 +391,8 @@ static const struct api_object rows[OBJS] = {
 		.in_uuid = true,
 		.actions = server_actions,
 		.quirks = "§13, §17.1 (validate: GET in 2025, POST since)",
+		.types = server_types,
+		.types_new = true,
 		.stale = stale_server,
 	},
 	[OBJ_KEY] = {
@@ -690,9 +771,45 @@ static const struct api_object rows[OBJS] = {
 		.current_only = true,
 		.top = true,
 		.actions = s3_actions,
-		.action_ok = "valid",
 		.quirks = "S3StoragesController (validate answers 200 with "
 			  "valid false)",
+		.stale = stale_none,
+	},
+	[OBJ_CLOUD_TOKEN] = {
+		.name = "cloud provider token",
+		.dir = "tokens",
+		.under = "cloud",
+		.path = "/cloud-tokens",
+		.file = "token.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE |
+			 OBJ_RENAME,
+		/* The list is what GET /cloud-tokens/{uuid} gives of each,
+		 * servers_count included: no request per token. */
+		.from_list = true,
+		.secrets = cloud_token_secrets,
+		.current_only = true,
+		.top = true,
+		.actions = cloud_token_actions,
+		.quirks = "CloudProviderTokensController (token hidden; "
+			  "validate answers 200 with valid false)",
+		.stale = stale_none,
+	},
+	[OBJ_INIT_SCRIPT] = {
+		.name = "cloud-init script",
+		.dir = "init-scripts",
+		.under = "cloud",
+		.path = "/cloud-init-scripts",
+		.file = "init-script.json",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST | OBJ_PATCH | OBJ_CREATE | OBJ_DELETE |
+			 OBJ_RENAME,
+		.from_list = true,
+		.current_only = true,
+		.top = true,
+		.texts = init_script_texts,
+		.quirks = "CloudInitScriptsController (script hidden without "
+			  "read:sensitive)",
 		.stale = stale_none,
 	},
 	[OBJ_DEPLOYMENT] = {

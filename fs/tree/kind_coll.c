@@ -19,6 +19,7 @@
  * members as symlinks into the collection the link names, not as
  * directories. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,10 @@
 #include "tree/jsonfile.h"
 #include "tree/kind_inst.h"
 #include "api/objects.h"
+#include "base/log.h"
+#include "base/xalloc.h"
 #include "model/objlist.h"
+#include "tree/kind_cloud.h"
 #include "tree/rename.h"
 #include "tree/shared_envs.h"
 
@@ -169,6 +173,11 @@ static const struct inst_entry storage_files[] = {
 	{ "backup.json", &kind_saved_json, "/backups" },
 };
 
+/* A token's catalogue is its provider's, read with it (kind_cloud.h). */
+static const struct inst_entry token_files[] = {
+	{ "catalogue", &kind_cloud_catalogue, NULL },
+};
+
 static const struct inst_entry teams_entries[] = {
 	{ "current", &kind_team_current, NULL },
 };
@@ -201,6 +210,8 @@ static const struct coll_hooks hooks[OBJS] = {
 			  NULL, OBJS },
 	[OBJ_GH_REPO] = { repo_files, N_OF(repo_files), NULL, 0, false, NULL,
 			  OBJS },
+	[OBJ_CLOUD_TOKEN] = { token_files, N_OF(token_files), NULL, 0, false,
+			      NULL, OBJS },
 };
 
 /* A collection's node and its members' are about the row's objects:
@@ -582,6 +593,168 @@ static bool of_own_team(const struct node *n, const struct objlist_item *it)
 	return own;
 }
 
+/* An editable text (objects.h's obj_text edit: a cloud-init script): the
+ * field itself, a newline added when it lacks one. A member without the
+ * field hides it from the token, and the file cannot be opened. */
+static int edit_text(const struct node *n, struct buf *out)
+{
+	const struct objlist_item *it = n->obj;
+
+	if (objlist_field(it, n->arg, out))
+		return -EACCES;
+	if (out->len && out->buf[out->len - 1] != '\n')
+		buf_addch(out, '\n');
+	return 0;
+}
+
+static int edit_render(const struct node *n, struct buf *out)
+{
+	int rc = edit_text(n, out);
+
+	if (rc)
+		log_error("%s/%s/%s: hidden from this token (it needs "
+			  "read:sensitive)",
+			  row_of(n)->dir,
+			  ((const struct objlist_item *)n->obj)->dirname,
+			  n->arg);
+	return rc;
+}
+
+/* A hidden text has size 0 (stat and ls -l say nothing, log nothing):
+ * only opening it fails. */
+static int edit_size(const struct node *n, off_t *size)
+{
+	struct buf text = BUF_INIT;
+
+	*size = edit_text(n, &text) ? 0 : (off_t)text.len;
+	explicit_bzero(text.buf, text.len);
+	buf_release(&text);
+	return 0;
+}
+
+/* What a handle open for writing saves against: the text it showed, and
+ * the field it is (the node's arg, static). */
+struct edit_base {
+	char *text;
+	const char *field;
+};
+
+static void edit_base_free(void *p)
+{
+	struct edit_base *b = p;
+
+	/* A script may hold secrets (cloud-init passwords, keys). */
+	explicit_bzero(b->text, strlen(b->text));
+	free(b->text);
+	free(b);
+}
+
+static int edit_open(const struct node *n, struct fh *fh)
+{
+	struct buf text = BUF_INIT;
+	struct edit_base *b;
+	int rc = edit_render(n, &text);
+
+	if (rc)
+		goto out;
+	if (!(fh->flags & O_TRUNC) || (fh->flags & O_ACCMODE) == O_RDONLY)
+		buf_add(&fh->data, text.buf, text.len);
+	if ((fh->flags & O_ACCMODE) != O_RDONLY) {
+		b = xcalloc(1, sizeof(*b));
+		b->text = buf_detach(&text, NULL);
+		b->field = n->arg;
+		fh->priv = b;
+		fh->priv_free = edit_base_free;
+	}
+out:
+	explicit_bzero(text.buf, text.len);
+	buf_release(&text);
+	return rc;
+}
+
+/* A text is whole only when the file is closed: each line of it may
+ * come in a write of its own. */
+static int edit_written(struct fh *fh)
+{
+	(void)fh;
+	return FH_KEEP;
+}
+
+/* {"FIELD":"TEXT"}: a new string (caller frees). */
+static char *field_json(const char *field, const char *text)
+{
+	struct json_object *o = json_object_new_object();
+	char *s;
+
+	json_object_object_add(o, field, json_object_new_string(text));
+	s = xstrdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return s;
+}
+
+/* A PATCH of the field alone, with the text as written; nothing when it
+ * is what the file showed, or blank (a truncation on the way to a
+ * rewrite, as jsonfile.h's). */
+static int edit_commit(struct fh *fh, bool closing)
+{
+	const struct edit_base *b = fh->priv;
+	char *owner, *base, *want;
+	struct crud_place at = { NULL, NULL, NULL, NULL };
+	int rc;
+
+	(void)closing;
+	if (!b)
+		return -EBADF;
+	if (memchr(fh->data.buf, '\0', fh->data.len)) {
+		log_error("%s: not saved, nothing sent: the text holds a NUL",
+			  fh->path);
+		return -EINVAL;
+	}
+	if (strspn(fh->data.buf, " \t\r\n") == fh->data.len ||
+	    !strcmp(fh->data.buf, b->text))
+		return 0;
+	at.owner = owner = node_id_owner(&fh->id);
+	base = field_json(b->field, b->text);
+	want = field_json(b->field, fh->data.buf);
+	rc = crud_update(&fh->fs->api, fh->id.obj, owner ? &at : NULL,
+			 node_id_key(&fh->id), base, want);
+	explicit_bzero(base, strlen(base));
+	explicit_bzero(want, strlen(want));
+	free(base);
+	free(want);
+	free(owner);
+	return rc;
+}
+
+/* A truncation by path with no handle: nothing is sent for an empty
+ * text (edit_commit), so there is nothing to cut. */
+static int edit_truncate(const struct node *n, off_t size)
+{
+	(void)n;
+	(void)size;
+	return 0;
+}
+
+static const struct node_kind kind_member_edit = {
+	.name = "member-edit-text",
+	.type = S_IFREG,
+	.perm = 0600,
+	.render = edit_render,
+	.size = edit_size,
+	.open = edit_open,
+	.written = edit_written,
+	.commit = edit_commit,
+	.truncate = edit_truncate,
+	.mtime = kind_inst_item_mtime,
+};
+
+/* The kind of a row's text file. */
+static const struct node_kind *text_kind(const struct obj_text *t)
+{
+	return t->edit ? &kind_member_edit : &kind_member_text;
+}
+
 /* The collections a member of row o holds (a task's executions): rows
  * whose owner is a member of o, on an instance that has them, unless
  * the member says it has none (objects.h's unless and team_only). */
@@ -650,7 +823,7 @@ static int member_list(const struct node *dir, struct dir_fill *fill)
 	if (dir_add(fill, o->file, &c))
 		return 0;
 	for (t = o->texts; t && t->file; t++) {
-		c = node_child(dir, &kind_member_text);
+		c = node_child(dir, text_kind(t));
 		c.arg = t->field;
 		if (dir_add(fill, t->file, &c))
 			return 0;
@@ -711,7 +884,7 @@ static int member_lookup(struct node *n, const char *name)
 	}
 	for (t = o->texts; t && t->file; t++) {
 		if (!strcmp(name, t->file)) {
-			n->kind = &kind_member_text;
+			n->kind = text_kind(t);
 			n->arg = t->field;
 			return 0;
 		}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tree/kind_cloud.h"
 #include "tree/kind_inst.h"
 #include "tree/node.h"
 #include "api/objects.h"
@@ -20,19 +21,21 @@ static const struct root_entry root_entries[] = {
 	{ "ctl", &kind_inst_ctl, NULL },
 	{ "resources.json", &kind_api_json, OBJ_ALL_RESOURCES },
 	{ "projects", &kind_projects, NULL },
-	/* Here: the collections of objects.h's rows with top set. */
+	/* Here: the collections of objects.h's rows with top set, then
+	 * the groups of those with under (cloud/). */
 	{ "deployments", &kind_deploy_active, NULL },
 	{ "uuid", &kind_uuid_dir, NULL },
 };
 
 #define N_ROOT (sizeof(root_entries) / sizeof(root_entries[0]))
 
-/* The row of a collection at the top, when the instance has it. */
+/* The row of a collection at the top, when the instance has it; the
+ * rows under a group are in the group's directory (kind_cloud.h). */
 static bool top_coll(const struct cfs *fs, enum api_obj i)
 {
 	const struct api_object *o = obj_get(i);
 
-	return o->top && obj_supported(o, fs->api.current_api);
+	return o->top && !o->under && obj_supported(o, fs->api.current_api);
 }
 
 static int root_list(const struct node *dir, struct dir_fill *fill)
@@ -56,6 +59,8 @@ static int root_list(const struct node *dir, struct dir_fill *fill)
 			if (dir_add(fill, obj_get(o)->dir, &c))
 				return 0;
 		}
+		if (kind_group_root_list(dir, fill))
+			return 0;
 	}
 	return 0;
 }
@@ -79,7 +84,7 @@ static int root_lookup(struct node *n, const char *name)
 			return 0;
 		}
 	}
-	return -ENOENT;
+	return kind_group_root_lookup(n, name);
 }
 
 const struct node_kind kind_root = {

@@ -54,6 +54,8 @@ enum api_obj {
 	OBJ_GH_REPO,  /* the repositories a GitHub app is installed on */
 	OBJ_GL_APP,   /* GitLab apps */
 	OBJ_S3,       /* S3 storages: where backups go */
+	OBJ_CLOUD_TOKEN, /* cloud provider tokens (cloud/tokens/) */
+	OBJ_INIT_SCRIPT, /* cloud-init scripts (cloud/init-scripts/) */
 	OBJS
 };
 
@@ -102,6 +104,14 @@ struct obj_action {
 	/* Only current Coolify has the route, on a row both APIs have:
 	 * the 2025 API's ctl neither lists nor takes it (NOTES §17). */
 	bool current_only;
+	/* A boolean of the answer that says whether the action worked, for
+	 * an API that answers 200 either way (a cloud token's or an S3
+	 * storage's validate: {"valid":false,"message":...}): false fails
+	 * the write with EIO (the thing checked does not work; nothing the
+	 * user wrote is wrong) and logs the answer's message. What the
+	 * check changed (is_usable) is stale either way. NULL: the status
+	 * says. */
+	const char *ok_field;
 };
 
 /* What the API can do with an object: a row's verbs. */
@@ -146,6 +156,12 @@ enum obj_ttl {
 struct obj_text {
 	const char *file;  /* "status" */
 	const char *field; /* "status" */
+	/* The file is the field's text, editable: a save sends a PATCH of
+	 * the field alone, as written (a cloud-init script). A member that
+	 * lacks the field hides it from the token (SPEC §6 secrets): then
+	 * the file cannot be opened (EACCES), never reads as empty, and is
+	 * never written back. */
+	bool edit;
 };
 
 /* A field a member shows under one name and a PATCH takes under another
@@ -243,6 +259,12 @@ struct api_object {
 	 * a directory per member with FILE, a ctl when it can be deleted,
 	 * and new.json when one can be created. */
 	bool top;
+	/* With top: the collection is MOUNT/UNDER/DIR instead of MOUNT/DIR
+	 * (cloud/tokens, cloud/init-scripts). MOUNT/UNDER/ is a directory
+	 * of the top rows that name it, listed when the instance has one
+	 * of them (kind_group.c), with what the group adds of its own (the
+	 * providers' catalogues in cloud/). NULL: at the top. */
+	const char *under;
 	bool in_uuid; /* MOUNT/uuid/ID links to each member */
 	/* A history of runs (SPEC §6): members listed newest first, and
 	 * DIR/latest links to the newest. */
@@ -250,11 +272,6 @@ struct api_object {
 	/* Verbs of a member's ctl besides delete: NULL-terminated (verb
 	 * NULL), or NULL. */
 	const struct obj_action *actions;
-	/* A boolean field of a 2xx answer to the row's POST actions that
-	 * says whether the action worked (an S3 storage's validate:
-	 * {"valid":false,"message":...}): false fails the verb with EIO
-	 * and logs the answer's message. NULL: the status alone says. */
-	const char *action_ok;
 	/* Fields of a member shown as text files of their own (status,
 	 * output): file NULL ends them; NULL for none. */
 	const struct obj_text *texts;
@@ -305,6 +322,12 @@ struct api_object {
 	/* For crud.h: when not NULL, a create's "type" must be one of these
 	 * and is the last part of the create path (and is not sent). */
 	const char *const *types;
+	/* With types: the types are endpoints current Coolify added to a
+	 * kind that had one before (servers: /servers/hetzner beside
+	 * /servers). A create without "type" is PATH's; the 2025 API has
+	 * none of the types, so there every create is PATH's, its body as
+	 * written (as before the types were added). */
+	bool types_new;
 	unsigned fill; /* OBJ_FILL_PLACE | OBJ_FILL_SERVER */
 	/* NOTES §6.3: the PATCH is a full replace, so what it needs is
 	 * taken from the object as it was. */

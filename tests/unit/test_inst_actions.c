@@ -29,6 +29,20 @@ static void test_server_and_key_verbs(void)
 	CHECK_INT(parse(obj_get(OBJ_SERVER), "delete volumes"), -EINVAL);
 }
 
+/* A cloud token's validate is its row's action, whose answer says
+ * whether it worked (objects.h's ok_field), not a server's validate. */
+static void test_cloud_token_verbs(void)
+{
+	CHECK_INT(parse(obj_get(OBJ_CLOUD_TOKEN), "validate"), 0);
+	CHECK_INT(cmd.verb, INST_ACTION);
+	CHECK_STR(cmd.action->suffix, "/validate");
+	CHECK_STR(cmd.action->ok_field, "valid");
+	CHECK_INT(parse(obj_get(OBJ_CLOUD_TOKEN), "delete"), 0);
+	CHECK_INT(cmd.verb, INST_DELETE);
+	CHECK_INT(parse(obj_get(OBJ_INIT_SCRIPT), "validate"), -EINVAL);
+	CHECK_INT(parse(obj_get(OBJ_INIT_SCRIPT), "delete"), 0);
+}
+
 static void test_root_verbs(void)
 {
 	CHECK_INT(parse(NULL, "refresh"), 0);
@@ -123,6 +137,7 @@ static void test_server_actions(void)
 
 static const struct check_test tests[] = {
 	CHECK_TEST(test_server_and_key_verbs),
+	CHECK_TEST(test_cloud_token_verbs),
 	CHECK_TEST(test_root_verbs),
 	CHECK_TEST(test_root_refusals),
 	CHECK_TEST(test_server_actions),

@@ -164,6 +164,8 @@ def _set(state, data):
         state.objects_for_lists = data["objects_for_lists"]
     if "api_enabled" in data:
         state.instance["is_api_enabled"] = bool(data["api_enabled"])
+    if "cloud_revoked" in data:
+        state.cloud_revoked = set(data["cloud_revoked"] or ())
     if "allowed_ips" in data:
         state.instance["allowed_ips"] = data["allowed_ips"]
     if "drop_server" in data:

@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from . import backups, deployments, destinations, git_apps, s3, storages, tags, tasks, util
+from . import backups, cloud, deployments, destinations, git_apps, s3, storages, tags, tasks, util
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -352,6 +352,7 @@ def demo(state):
     # GitHub and GitLab apps, S3 storages (current Coolify): uuids of their own.
     git_apps.demo(state, at, state.table("private_keys")[1])
     s3.demo(state, at)
+    _cloud(state)
 
 
 def _backups(state):
@@ -435,6 +436,21 @@ def _storages(state, web, n8n):
                                     uuid=sid(n8n["uuid"], "postgresql-data")))
     for n, row in enumerate(vols + files):
         row["created_at"] = row["updated_at"] = util.iso_seconds(t0 + 60 * n)
+
+
+def _cloud(state):
+    """Cloud provider tokens (one Hetzner, one DigitalOcean) and two cloud-init scripts
+    (current Coolify); no server uses a token yet."""
+    cloud.add_token(state, 0, "hetzner", "hetzner-main", "hz-demo-token-4d1f0c9a",
+                    uuid=cloud.demo_uuid("token", "hetzner-main"), ts=at("2025-05-20 09:00:00"))
+    cloud.add_token(state, 0, "digitalocean", "do-team", "dop_v1_demo_8c2e71",
+                    uuid=cloud.demo_uuid("token", "do-team"), ts=at("2025-05-21 09:00:00"))
+    cloud.add_script(state, 0, "docker-host", "#cloud-config\npackage_update: true\n"
+                     "packages:\n  - docker.io\n", uuid=cloud.demo_uuid("script", "docker-host"),
+                     ts=at("2025-05-22 09:00:00"))
+    cloud.add_script(state, 0, "swap", "#!/bin/sh\nfallocate -l 2G /swapfile\nmkswap /swapfile\n"
+                     "swapon /swapfile\n", uuid=cloud.demo_uuid("script", "swap"),
+                     ts=at("2025-05-23 09:00:00"))
 
 
 def _tasks(state, web, n8n):

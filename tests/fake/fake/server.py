@@ -23,6 +23,7 @@ from . import storages
 from . import server_settings
 from . import git_apps
 from . import s3
+from . import cloud
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -46,6 +47,7 @@ API_MODULES = (
     server_settings,
     git_apps,
     s3,
+    cloud,
 )
 
 

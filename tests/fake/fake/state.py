@@ -60,7 +60,8 @@ class State:
                 "task_executions", "application_previews", "db_backups",
                 "db_backup_executions", "additional_networks", "local_persistent_volumes",
                 "local_file_volumes", "scheduled_volume_backups", "docker_cleanup_executions",
-                "github_apps", "gitlab_apps", "s3_storages")}
+                "github_apps", "gitlab_apps", "s3_storages",
+                "cloud_provider_tokens", "cloud_init_scripts")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
@@ -75,6 +76,7 @@ class State:
             self._events = []
             self._event_seq = itertools.count()
             self.containers = {}
+            self.cloud_revoked = set()  # provider tokens their providers refuse (cloud.py)
             self.log_growth = True
             self.deployment_speed = 0.35
             self.next_deploy_outcome = None
