@@ -3,7 +3,9 @@ sends READY=1 to $NOTIFY_SOCKET once the mount serves and STOPPING=1 as
 it ends (base/notify.h). The test plays systemd: it binds the datagram
 socket, mounts in the foreground with NOTIFY_SOCKET set, and checks what
 arrives, and when. Also the unit file's syntax, with systemd-analyze."""
+import json
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -11,7 +13,7 @@ import uuid
 
 import pytest
 
-from conftest import BIN, READ_TOKEN, TOP, Mount, api_requests, free_tmpdir
+from conftest import BIN, READ_TOKEN, SUSPICIOUS, TOP, Mount, api_requests, free_tmpdir
 
 UNIT = os.path.join(TOP, "systemd", "coolifyfs@.service.in")
 
@@ -169,3 +171,88 @@ def test_unit_as_meson_installs_it():
     assert any(ln.startswith("ExecStop=fusermount3 -u") and ln.endswith("%h/coolify/%i")
                for ln in lines)
     assert "WantedBy=default.target" in lines
+
+
+def test_sigterm_is_a_clean_stop(fake, mount_factory):
+    """systemd stops a unit with SIGTERM: the daemon unmounts, says
+    STOPPING=1 and exits 0, which systemd counts as a clean stop."""
+    sock, where = listener()
+    try:
+        m = mount_factory(fake, env={"NOTIFY_SOCKET": where})
+        assert sock.recv(4096) == b"READY=1"
+        m.proc.terminate()
+        assert m.proc.wait(30) == 0, m.stderr()
+        assert sock.recv(4096) == b"STOPPING=1"
+        assert not os.path.ismount(m.path)
+        m.close()  # exit status 0, nothing suspicious in its output
+    finally:
+        sock.close()
+        os.unlink(where)
+
+
+def unit_commands(text, instance, home):
+    """The unit's Exec lines as systemd runs them for coolifyfs@INSTANCE
+    of a user whose home is home: specifiers expanded, split into argv."""
+    cmds = {}
+    for ln in text.splitlines():
+        key, _, value = ln.partition("=")
+        if key in ("ExecStartPre", "ExecStart", "ExecStop"):
+            value = value.replace("%i", instance).replace("%h", home)
+            cmds[key] = shlex.split(value)
+    return cmds
+
+
+def test_unit_lifecycle_as_systemd_runs_it(fake):
+    """The unit's own commands, run the way systemd runs them for
+    `systemctl --user enable --now coolifyfs@prod` and at logout: the CLI
+    context prod (not the default one) is mounted on ~/coolify/prod, ready
+    by notification; at logout a shell still inside does not keep it."""
+    home = free_tmpdir()
+    os.makedirs(os.path.join(home, ".config", "coolify"))
+    cfg = os.path.join(home, ".config", "coolify", "config.json")
+    fd = os.open(cfg, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, json.dumps({"instances": [
+        {"name": "staging", "fqdn": "http://127.0.0.1:9", "token": "x", "default": True},
+        {"name": "prod", "fqdn": fake.url, "token": READ_TOKEN}]}).encode())
+    os.close(fd)
+    cmds = unit_commands(unit_for_this_build(), "prod", home)
+    mnt = os.path.join(home, "coolify", "prod")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COOLIFY")}
+    env["HOME"] = home
+    subprocess.run(cmds["ExecStartPre"], env=env, check=True, timeout=10)
+    assert os.path.isdir(mnt) and not os.path.ismount(mnt)
+
+    expected = fake.api("/version")[1].strip() + "\n"
+    fake.clear_log()
+    sock, where = listener()
+    errpath = os.path.join(home, "journal")
+    errf = open(errpath, "w")
+    proc = subprocess.Popen(cmds["ExecStart"], env=dict(env, NOTIFY_SOCKET=where),
+                            stdout=errf, stderr=subprocess.STDOUT)
+    inside = None
+    try:
+        assert sock.recv(4096) == b"READY=1"
+        assert open(os.path.join(mnt, "version")).read() == expected
+        assert api_requests(fake) == [("GET", "/api/v1/version")]
+        # A shell left in the mount at logout.
+        inside = os.open(os.path.join(mnt, "projects"), os.O_RDONLY | os.O_DIRECTORY)
+        r = subprocess.run(cmds["ExecStop"], env=env, capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
+        assert not os.path.ismount(mnt)
+        # Then systemd ends what is left of the service: SIGTERM.
+        proc.terminate()
+        assert proc.wait(30) == 0, open(errpath).read()
+        assert sock.recv(4096) == b"STOPPING=1"
+    finally:
+        if inside is not None:
+            os.close(inside)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if os.path.ismount(mnt):
+            subprocess.run(["fusermount3", "-uz", mnt])
+        errf.close()
+        sock.close()
+        os.unlink(where)
+    out = open(errpath).read()
+    assert not SUSPICIOUS.search(out), out
