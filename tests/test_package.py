@@ -19,6 +19,8 @@ import pytest
 from conftest import ROOT_TOKEN, TOP, api_requests, free_tmpdir
 
 PKG = "coolifyfs"
+# Waits for another apt-get or dpkg to finish instead of failing at once.
+APT = ["apt-get", "-o", "DPkg::Lock::Timeout=120"]
 HELPER = "/sbin/mount.fuse.coolifyfs"
 UNIT = "/usr/lib/systemd/user/coolifyfs@.service"
 
@@ -142,7 +144,7 @@ def test_install_mount_and_remove(deb, fake):
     try:
         # As a user installs a downloaded package: apt-get resolves its
         # dependencies (all there already, from scripts/install-deps).
-        sh(["apt-get", "install", "-y", "--no-install-recommends", "./" + os.path.basename(deb)],
+        sh(APT + ["install", "-y", "--no-install-recommends", "./" + os.path.basename(deb)],
            cwd=os.path.dirname(deb), env=env)
         assert installed()
         files = [f for f in sh(["dpkg", "-L", PKG]).splitlines()
@@ -191,7 +193,7 @@ def test_install_mount_and_remove(deb, fake):
             time.sleep(0.02)
         assert daemon_exe(mnt) is None, "the daemon outlived its unmount"
 
-        sh(["apt-get", "remove", "-y", PKG], env=env)
+        sh(APT + ["remove", "-y", PKG], env=env)
         assert not installed()
         left = [f for f in files if os.path.lexists(f)]
         assert not left, left
@@ -200,7 +202,7 @@ def test_install_mount_and_remove(deb, fake):
         if os.path.ismount(mnt):
             subprocess.run(["umount", "-l", mnt])
         if installed():
-            subprocess.run(["apt-get", "remove", "-y", PKG], env=env, capture_output=True)
+            subprocess.run(APT + ["remove", "-y", PKG], env=env, capture_output=True)
         if old_helper and not os.path.lexists(HELPER):
             os.symlink(old_helper, HELPER)
         shutil.rmtree(work, ignore_errors=True)
