@@ -234,18 +234,22 @@ def test_unit_lifecycle_as_systemd_runs_it(fake):
         assert sock.recv(4096) == b"READY=1"
         assert open(os.path.join(mnt, "version")).read() == expected
         assert api_requests(fake) == [("GET", "/api/v1/version")]
-        # A shell left in the mount at logout.
-        inside = os.open(os.path.join(mnt, "projects"), os.O_RDONLY | os.O_DIRECTORY)
+        # A shell left in the mount at logout: its working directory
+        # keeps the mount busy.
+        inside = subprocess.Popen(["sleep", "60"], cwd=os.path.join(mnt, "projects"))
         r = subprocess.run(cmds["ExecStop"], env=env, capture_output=True, text=True, timeout=30)
         assert r.returncode == 0, r.stderr
         assert not os.path.ismount(mnt)
+        # Detached but still in use: the daemon serves on.
+        assert proc.poll() is None
         # Then systemd ends what is left of the service: SIGTERM.
         proc.terminate()
         assert proc.wait(30) == 0, open(errpath).read()
         assert sock.recv(4096) == b"STOPPING=1"
     finally:
         if inside is not None:
-            os.close(inside)
+            inside.kill()
+            inside.wait()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
