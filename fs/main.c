@@ -114,6 +114,16 @@ static void version_free(void *p)
 	free(p);
 }
 
+/* The exit status for what the FUSE loop returned: 0 at unmount, the
+ * signal's number when SIGTERM or SIGINT ended it (libfuse's handler),
+ * else an error. A stop asked for is a clean exit: systemd stops
+ * coolifyfs@.service with SIGTERM once fusermount3 -u -z has detached a
+ * mount still in use, and would count 1 as the unit failing. */
+static int loop_status(int res)
+{
+	return res == 0 || res == SIGTERM || res == SIGINT ? 0 : 1;
+}
+
 static int serve(struct cfs *fs, struct fuse_args *args,
 		 struct fuse_cmdline_opts *opts)
 {
@@ -132,7 +142,7 @@ static int serve(struct cfs *fs, struct fuse_args *args,
 	if (fuse_daemonize(opts->foreground))
 		goto out_signals;
 	if (opts->singlethread) {
-		rc = fuse_loop(fuse) ? 1 : 0;
+		rc = loop_status(fuse_loop(fuse));
 	} else {
 		loop = fuse_loop_cfg_create();
 		fuse_loop_cfg_set_clone_fd(loop, opts->clone_fd);
@@ -147,7 +157,7 @@ static int serve(struct cfs *fs, struct fuse_args *args,
 		    loop, opts->max_idle_threads == UINT_MAX
 			      ? 2
 			      : opts->max_idle_threads);
-		rc = fuse_loop_mt(fuse, loop) ? 1 : 0;
+		rc = loop_status(fuse_loop_mt(fuse, loop));
 		fuse_loop_cfg_destroy(loop);
 	}
 out_signals:

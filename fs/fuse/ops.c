@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/notify.h"
 #include "tree/node.h"
 #include "tree/tree.h"
 #include "base/xalloc.h"
@@ -154,6 +155,10 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	if (http_probe_start(&fs->api.http))
 		log_info("no probe thread: a down instance is asked again "
 			 "every few seconds");
+	/* The kernel holds every request until this init is answered,
+	 * right after we return: whoever acts on READY=1 (systemd, then
+	 * the user's login) finds the files there. */
+	notify_send("READY=1");
 	return fs;
 }
 
@@ -163,6 +168,7 @@ static void cfs_destroy(void *private_data)
 	struct cfs *fs = private_data;
 	int waited;
 
+	notify_send("STOPPING=1");
 	/* The kernel sends the releases of files closed just before the
 	 * unmount in the background, and other threads may still be
 	 * running them (committing a write): once this returns, the loop
