@@ -76,24 +76,18 @@ const struct node_kind kind_ctx_down = {
 static const char top_usage[] = "refresh\n";
 
 /* refresh: every context's cached data is dropped (SPEC §7), as a HUP
- * does; a context that has not answered yet is asked again at the next
- * lookup, without waiting out its pause. */
+ * does. A context that has not answered yet has none. */
 static void refresh_all(struct cfs_mount *m)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < m->n; i++) {
-		struct cfs *fs = &m->ctx[i];
-
-		if (kind_top_ctx_up(fs)) {
-			cache_clear(&fs->api.cache);
-			continue;
+		if (kind_top_ctx_up(&m->ctx[i])) {
+			cache_clear(&m->ctx[i].api.cache);
+			n++;
 		}
-		pthread_mutex_lock(&fs->up_lock);
-		fs->retry_ms = 0;
-		pthread_mutex_unlock(&fs->up_lock);
 	}
-	log_info("refresh: cached data of %zu contexts dropped", m->n);
+	log_info("refresh: cached data of %zu contexts dropped", n);
 }
 
 static int top_ctl_run(struct fh *fh, const char *line)
