@@ -602,20 +602,24 @@ int conf_contexts(const struct conf *c, struct conf **out, size_t *n,
 		return -1;
 	}
 	if (c->url || c->token_file || c->context) {
-		buf_addf(err, "-o %s names one instance; with several contexts "
-			      "each uses its own URL and token from the CLI "
-			      "config",
-			 c->url ? "url=" : c->token_file ? "token_file=" : "context=");
+		buf_addf(err,
+			 "-o %s names one instance; with several contexts "
+			 "each uses its own URL and token from the CLI "
+			 "config",
+			 c->url          ? "url="
+			 : c->token_file ? "token_file="
+					 : "context=");
 		return -1;
 	}
 	if (c->all_contexts && c->source) {
-		buf_addf(err, "-o all_contexts takes every context: drop "
-			      "\"%s\", or name the contexts without it",
+		buf_addf(err,
+			 "-o all_contexts takes every context: drop "
+			 "\"%s\", or name the contexts without it",
 			 c->source);
 		return -1;
 	}
-	cc.path = c->config_path ? xstrdup(c->config_path)
-				 : default_config_path();
+	cc.path =
+	    c->config_path ? xstrdup(c->config_path) : default_config_path();
 	if (cli_config_load(&cc, err))
 		goto out;
 	if (pick_contexts(&cc, c->all_contexts ? NULL : c->source, &picked, &k,

@@ -158,9 +158,10 @@ static int make_contexts(struct cfs_mount *m, struct conf *c)
 
 		/* The top's own entry keeps its name (SPEC §7). */
 		if (fs->name && !strcmp(fs->name, "ctl")) {
-			buf_adds(&err, "a context named \"ctl\" cannot be shown "
-				       "beside the top ctl: rename it in the "
-				       "CLI config");
+			buf_adds(&err,
+				 "a context named \"ctl\" cannot be shown "
+				 "beside the top ctl: rename it in the "
+				 "CLI config");
 			goto out;
 		}
 		if (mount_ctx_init(fs)) {

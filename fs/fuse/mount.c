@@ -128,9 +128,9 @@ size_t mount_check(struct cfs_mount *m, struct buf *why)
 	for (i = 0; i < m->n; i++) {
 		jobs[i].fs = &m->ctx[i];
 		buf_init(&jobs[i].why, 0);
-		jobs[i].started = m->n > 1 && !pthread_create(&jobs[i].thread,
-							      NULL, check_main,
-							      &jobs[i]);
+		jobs[i].started =
+		    m->n > 1 && !pthread_create(&jobs[i].thread, NULL,
+						check_main, &jobs[i]);
 		if (!jobs[i].started)
 			check_main(&jobs[i]);
 	}

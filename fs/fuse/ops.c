@@ -212,8 +212,7 @@ static int cfs_getattr(const char *path, struct stat *st,
 	/* A key created and still open, not committed yet, exists by its
 	 * path too: touch sets its times by path before it closes it
 	 * (utimensat, then a stat) and would fail with ENOENT. */
-	if (rc == -ENOENT && !fh &&
-	    pending_truncated(&fs->pending, path)) {
+	if (rc == -ENOENT && !fh && pending_truncated(&fs->pending, path)) {
 		unborn_stat(fs, 0600, st);
 		rc = 0;
 	}
@@ -686,8 +685,8 @@ static int cfs_rename(const char *from, const char *to, unsigned int flags)
 	 * can move its members (a resource to another environment) takes
 	 * a rename into another directory, and never from one context's
 	 * tree into another's: that is another instance (SPEC §7). */
-	if (across && (!dir.kind->move ||
-		       mount_fs(cfs_mount_get(), todir, NULL) != fs)) {
+	if (across &&
+	    (!dir.kind->move || mount_fs(cfs_mount_get(), todir, NULL) != fs)) {
 		rc = -EXDEV;
 		goto out_dir;
 	}
