@@ -264,6 +264,19 @@ def test_no_move_from_one_context_into_another(both, prod, staging):
     assert [(m, p) for m, p in api_requests(staging) if m != "GET"] == []
 
 
+def test_options_apply_to_every_context(prod, staging, mounts):
+    home = write_config([context("prod", prod.url), context("staging", staging.url)])
+    m = mounts(home, opts=["all_contexts", "ro"])
+    prod.clear_log()
+    staging.clear_log()
+    for c, fake in (("prod", prod), ("staging", staging)):
+        r = run("echo v > %s/RO_KEY" % m.p(c, web_dir(fake), "envs"), check=False)
+        assert r.returncode and "Read-only file system" in r.stderr, r.stderr
+        assert run(["stat", "-c", "%a", m.p(c, "ctl")]).stdout == "400\n"
+    assert run(["stat", "-c", "%a", m.p("ctl")]).stdout == "400\n"
+    assert [e for e in api_requests(prod) + api_requests(staging) if e[0] != "GET"] == []
+
+
 def test_named_contexts_form(prod, staging, mounts):
     home = write_config([context("prod", prod.url), context("staging", staging.url),
                          context("other", "http://127.0.0.1:9")])
