@@ -244,7 +244,8 @@ int main(int argc, char *argv[])
 	 * several, the others are empty until they do (SPEC §7). */
 	up = mount_check(&m, &why);
 	if (!up) {
-		fprintf(stderr, "coolifyfs: %s\n", why.buf);
+		buf_addch(&why, '\n');
+		print_lines(why.buf);
 		goto out_contexts;
 	}
 	if (why.len)
