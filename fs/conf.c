@@ -25,6 +25,7 @@ enum {
 	KEY_TOKEN,
 	KEY_RO,
 	KEY_ALLOW_OTHER,
+	KEY_ALL_CONTEXTS,
 };
 
 #define CONF_OPT(t, field)                         \
@@ -39,6 +40,7 @@ static const struct fuse_opt conf_opts[] = {
 	CONF_OPT("log_lines=%u", log_lines), CONF_OPT("timeout=%u", timeout),
 	FUSE_OPT_KEY("token=", KEY_TOKEN), FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+	FUSE_OPT_KEY("all_contexts", KEY_ALL_CONTEXTS),
 	/* fstab noise that mount(8) or mount.fuse3 may hand us. */
 	FUSE_OPT_KEY("_netdev", FUSE_OPT_KEY_DISCARD),
 	FUSE_OPT_KEY("user", FUSE_OPT_KEY_DISCARD),
@@ -79,6 +81,9 @@ static int conf_opt_proc(void *data, const char *arg, int key,
 	case KEY_ALLOW_OTHER:
 		c->allow_other = true;
 		return 1;
+	case KEY_ALL_CONTEXTS:
+		c->all_contexts = true;
+		return 0;
 	case KEY_HELP:
 		c->show_help = true;
 		return 0;
@@ -471,13 +476,183 @@ out:
 	return rc;
 }
 
+bool conf_multi(const struct conf *c)
+{
+	return c->all_contexts ||
+	       (c->source && !is_url(c->source) && strchr(c->source, ','));
+}
+
+/* A copy of c's options (not what names an instance) for one context. */
+static void context_conf(struct conf *dst, const struct conf *c,
+			 const char *name, const char *fqdn, const char *token)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->cacert = c->cacert ? xstrdup(c->cacert) : NULL;
+	dst->cache_ttl = c->cache_ttl;
+	dst->log_lines = c->log_lines;
+	dst->timeout = c->timeout;
+	dst->ro = c->ro;
+	dst->allow_other = c->allow_other;
+	dst->all_contexts = c->all_contexts;
+	dst->url = xstrdup(fqdn);
+	dst->token = xstrdup(token);
+	dst->instance = xstrdup(name);
+}
+
+/* Whether context in can be mounted: 0, or -1 with why in err. */
+static int context_usable(struct json_object *in, const char *path,
+			  struct buf *err)
+{
+	const char *name = model_jstr(in, "name");
+	const char *fqdn = model_jstr(in, "fqdn");
+	const char *token = model_jstr(in, "token");
+
+	if (!is_url(fqdn)) {
+		buf_addf(err, "context \"%s\" in %s has no http(s) fqdn", name,
+			 path);
+		return -1;
+	}
+	if (!token || !*token) {
+		buf_addf(err, "context \"%s\" in %s has no token", name, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The named contexts of a comma-separated SOURCE, in its order, or
+ * (names NULL) every one the config has. */
+static int pick_contexts(struct cli_config *cc, const char *names,
+			 struct json_object ***picked, size_t *n,
+			 struct buf *notes, struct buf *err)
+{
+	struct json_object *list;
+	char *copy = NULL, *p, *name;
+	size_t i, count, k = 0;
+
+	json_object_object_get_ex(cc->root, "instances", &list);
+	count = json_object_array_length(list);
+	*picked = xcalloc(count + 1, sizeof(**picked));
+	if (!names) {
+		for (i = 0; i < count; i++) {
+			struct json_object *in =
+			    json_object_array_get_idx(list, i);
+			struct buf why = BUF_INIT;
+
+			if (!model_jstr(in, "name"))
+				continue;
+			if (context_usable(in, cc->path, &why))
+				buf_addf(notes, "%s: left out\n", why.buf);
+			else
+				(*picked)[k++] = in;
+			buf_release(&why);
+		}
+		*n = k;
+		return 0;
+	}
+	copy = xstrdup(names);
+	for (p = copy; (name = strsep(&p, ","));) {
+		struct json_object *in;
+
+		if (!*name)
+			continue; /* "prod," or "prod,,staging" */
+		in = cli_config_find(cc, name, NULL);
+		if (!in) {
+			buf_addf(err, "no context named \"%s\" in %s", name,
+				 cc->path);
+			goto fail;
+		}
+		if (context_usable(in, cc->path, err))
+			goto fail;
+		for (i = 0; i < k; i++)
+			if ((*picked)[i] == in)
+				break;
+		if (i < k) {
+			buf_addf(err, "context \"%s\" is named twice", name);
+			goto fail;
+		}
+		(*picked)[k++] = in;
+	}
+	free(copy);
+	*n = k;
+	return 0;
+fail:
+	free(copy);
+	free(*picked);
+	*picked = NULL;
+	return -1;
+}
+
+int conf_contexts(const struct conf *c, struct conf **out, size_t *n,
+		  struct buf *notes, struct buf *err)
+{
+	struct cli_config cc = { 0 };
+	struct json_object **picked = NULL;
+	struct conf *v;
+	size_t i, k = 0;
+	int rc = -1;
+
+	if (c->token_on_cmdline) {
+		buf_adds(err, "a token is never taken on the command line (it "
+			      "would show in ps and shell history): use a CLI "
+			      "context");
+		return -1;
+	}
+	if (c->bad_arg) {
+		buf_addf(err, "unexpected argument \"%s\"", c->bad_arg);
+		return -1;
+	}
+	if (c->url || c->token_file || c->context) {
+		buf_addf(err,
+			 "-o %s names one instance; with several contexts "
+			 "each uses its own URL and token from the CLI "
+			 "config",
+			 c->url          ? "url="
+			 : c->token_file ? "token_file="
+					 : "context=");
+		return -1;
+	}
+	if (c->all_contexts && c->source) {
+		buf_addf(err,
+			 "-o all_contexts takes every context: drop "
+			 "\"%s\", or name the contexts without it",
+			 c->source);
+		return -1;
+	}
+	cc.path =
+	    c->config_path ? xstrdup(c->config_path) : default_config_path();
+	if (cli_config_load(&cc, err))
+		goto out;
+	if (pick_contexts(&cc, c->all_contexts ? NULL : c->source, &picked, &k,
+			  notes, err))
+		goto out;
+	if (!k) {
+		buf_addf(err, "no context with an fqdn and a token in %s",
+			 cc.path);
+		goto out;
+	}
+	v = xcalloc(k, sizeof(*v));
+	for (i = 0; i < k; i++)
+		context_conf(&v[i], c, model_jstr(picked[i], "name"),
+			     model_jstr(picked[i], "fqdn"),
+			     model_jstr(picked[i], "token"));
+	*out = v;
+	*n = k;
+	rc = 0;
+out:
+	free(picked);
+	cli_config_release(&cc);
+	return rc;
+}
+
 void conf_usage(const char *progname)
 {
 	printf("usage: %s [SOURCE] MOUNTPOINT [options]\n"
 	       "\n"
 	       "Mounts a Coolify instance as a directory tree.\n"
 	       "SOURCE is a context name from the Coolify CLI config or an "
-	       "instance URL.\n"
+	       "instance URL;\n"
+	       "several names, comma-separated (prod,staging), mount one "
+	       "directory each.\n"
 	       "\n"
 	       "coolifyfs options:\n"
 	       "    -o url=URL             instance URL (/api/v1 is added)\n"
@@ -494,6 +669,8 @@ void conf_usage(const char *progname)
 	       "    -o cacert=PATH         extra CA bundle for a self-signed "
 	       "instance\n"
 	       "    -o ro                  read-only mount\n"
+	       "    -o all_contexts        every context of the CLI config, "
+	       "one directory each\n"
 	       "\n"
 	       "Environment: COOLIFY_URL, COOLIFY_TOKEN, COOLIFY_CONTEXT.\n"
 	       "The token is never accepted on the command line.\n"

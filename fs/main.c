@@ -17,11 +17,11 @@
 #include <fuse_lowlevel.h>
 
 #include "cfs.h"
-#include "api/instance.h"
 #include "base/log.h"
-#include "fuse/ops.h"
-#include "tree/node.h"
 #include "base/xalloc.h"
+#include "fuse/mount.h"
+#include "fuse/ops.h"
+#include "model/names.h"
 
 /* SIGHUP drops the caches (SPEC §4): the handler only counts, and the
  * cache compares the count on its next use. */
@@ -46,74 +46,6 @@ static void install_hup_handler(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* GET /version, the cheapest call that needs a valid token (NOTES §13).
- * Returns 0 and the version (caller frees), or -1 after printing one
- * line that names the cause. */
-static int check_instance(struct cfs *fs, char **version)
-{
-	const char *url = fs->conf.url;
-	struct http_response resp;
-	struct buf msg = BUF_INIT;
-	int rc;
-
-	http_response_init(&resp);
-	rc = http_call(&fs->api.http, "GET", "/version", NULL, HTTP_QUIET,
-		       &resp);
-	if (resp.status)
-		http_api_message(&resp, &msg);
-	/* NOTES §13: Coolify answers plain text; the official spec says a
-	 * JSON string. Either is a version; a web page is not. */
-	if (!rc) {
-		rc = instance_version_parse(resp.body.buf, resp.body.len,
-					    version);
-		if (rc)
-			fprintf(stderr,
-				"coolifyfs: %s does not answer like a Coolify "
-				"API (GET /api/v1/version gave no version)\n",
-				url);
-	} else if (resp.status == 401) {
-		fprintf(stderr, "coolifyfs: %s refused the token (401 %s)\n",
-			url, msg.buf);
-	} else if (resp.status == 403 && strstr(msg.buf, "disabled")) {
-		fprintf(stderr,
-			"coolifyfs: the API of %s is disabled (403 %s); "
-			"enable it in Settings > Advanced\n",
-			url, msg.buf);
-	} else if (resp.status == 403) {
-		fprintf(stderr, "coolifyfs: %s denied access (403 %s)\n", url,
-			msg.buf);
-	} else if (resp.status == 404) {
-		fprintf(stderr,
-			"coolifyfs: %s is not a Coolify API (GET "
-			"/api/v1/version: 404)\n",
-			url);
-	} else if (resp.status) {
-		fprintf(stderr, "coolifyfs: %s answered %ld %s\n", url,
-			resp.status, msg.buf);
-	} else if (rc == -ECONNREFUSED) {
-		fprintf(stderr,
-			"coolifyfs: cannot reach %s: connection refused\n",
-			url);
-	} else if (rc == -EHOSTUNREACH) {
-		fprintf(stderr, "coolifyfs: cannot reach %s: %s\n", url,
-			resp.error[0] ? resp.error : "host unreachable");
-	} else if (rc == -ETIMEDOUT) {
-		fprintf(stderr, "coolifyfs: %s did not answer within %u s\n",
-			url, fs->conf.timeout);
-	} else {
-		fprintf(stderr, "coolifyfs: cannot reach %s: %s\n", url,
-			resp.error[0] ? resp.error : strerror(-rc));
-	}
-	buf_release(&msg);
-	http_response_release(&resp);
-	return rc ? -1 : 0;
-}
-
-static void version_free(void *p)
-{
-	free(p);
-}
-
 /* The exit status for what the FUSE loop returned: 0 at unmount, the
  * signal's number when SIGTERM or SIGINT ended it (libfuse's handler),
  * else an error. A stop asked for is a clean exit: systemd stops
@@ -124,14 +56,14 @@ static int loop_status(int res)
 	return res == 0 || res == SIGTERM || res == SIGINT ? 0 : 1;
 }
 
-static int serve(struct cfs *fs, struct fuse_args *args,
+static int serve(struct cfs_mount *m, struct fuse_args *args,
 		 struct fuse_cmdline_opts *opts)
 {
 	struct fuse_loop_config *loop;
 	struct fuse *fuse;
 	int rc = 1;
 
-	fuse = fuse_new(args, &cfs_ops, sizeof(cfs_ops), fs);
+	fuse = fuse_new(args, &cfs_ops, sizeof(cfs_ops), m);
 	if (!fuse)
 		return 1;
 	if (fuse_mount(fuse, opts->mountpoint))
@@ -169,100 +101,175 @@ out_destroy:
 	return rc;
 }
 
+/* Prints each line of text (lines end with a newline) on stderr. */
+static void print_lines(const char *text)
+{
+	const char *nl;
+
+	for (; (nl = strchr(text, '\n')); text = nl + 1)
+		fprintf(stderr, "coolifyfs: %.*s\n", (int)(nl - text), text);
+}
+
+/* The contexts that did not answer the mount check, one line each: in
+ * the log, and on the terminal too when the log is syslog. */
+static void report_down(const char *lines, bool foreground)
+{
+	char *copy = xstrdup(lines), *p = copy, *line;
+
+	while ((line = strsep(&p, "\n"))) {
+		log_error("%s; shown empty, asked again at the next lookup",
+			  line);
+		if (!foreground)
+			fprintf(stderr,
+				"coolifyfs: %s; shown empty, asked again at "
+				"the next lookup\n",
+				line);
+	}
+	free(copy);
+}
+
+/* The contexts of the mount, each with its conf (from c, which is
+ * taken) and its client: 0, or -1 after printing why. */
+static int make_contexts(struct cfs_mount *m, struct conf *c)
+{
+	struct buf err = BUF_INIT, notes = BUF_INIT;
+	struct conf *confs = NULL;
+	size_t i, n = 1;
+	int rc = -1;
+
+	m->multi = conf_multi(c);
+	if (m->multi) {
+		if (conf_contexts(c, &confs, &n, &notes, &err))
+			goto out;
+	} else if (conf_resolve(c, &err)) {
+		goto out;
+	}
+	/* The top's options are the contexts' (read-only, owner...). */
+	m->top.conf.ro = c->ro;
+	m->top.conf.cache_ttl = c->cache_ttl;
+	m->ctx = xcalloc(n, sizeof(*m->ctx));
+	m->n = n;
+	if (!m->multi) {
+		m->ctx[0].conf = *c;
+		memset(c, 0, sizeof(*c));
+	}
+	for (i = 0; i < n; i++) {
+		struct cfs *fs = &m->ctx[i];
+
+		if (m->multi) {
+			fs->conf = confs[i];
+			fs->name = name_escape(fs->conf.instance);
+			fs->prefix = xasprintf("/%s", fs->name);
+		}
+		mount_fs_init(fs, m);
+	}
+	for (i = 0; i < n; i++) {
+		struct cfs *fs = &m->ctx[i];
+
+		/* The top's own entry keeps its name (SPEC §7). */
+		if (fs->name && !strcmp(fs->name, "ctl")) {
+			buf_adds(&err,
+				 "a context named \"ctl\" cannot be shown "
+				 "beside the top ctl: rename it in the "
+				 "CLI config");
+			goto out;
+		}
+		if (mount_ctx_init(fs)) {
+			buf_addf(&err, "bad URL \"%s\"", fs->conf.url);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	print_lines(notes.buf);
+	if (rc)
+		fprintf(stderr, "coolifyfs: %s\n", err.buf);
+	free(confs);
+	buf_release(&notes);
+	buf_release(&err);
+	return rc;
+}
+
+static void release_contexts(struct cfs_mount *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		ops_release_handles(&m->ctx[i]);
+		mount_fs_release(&m->ctx[i]);
+	}
+	free(m->ctx);
+	ops_release_handles(&m->top);
+	mount_fs_release(&m->top);
+}
+
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	struct fuse_cmdline_opts opts;
-	struct buf err = BUF_INIT;
-	struct cfs fs;
-	char *version = NULL;
+	struct buf why = BUF_INIT;
+	struct cfs_mount m;
+	struct conf conf;
+	size_t up;
 	int rc = 1;
 
-	memset(&fs, 0, sizeof(fs));
+	memset(&m, 0, sizeof(m));
 	memset(&opts, 0, sizeof(opts));
-	if (conf_parse(&args, &fs.conf))
+	m.hup_count = &hup_count;
+	if (conf_parse(&args, &conf))
 		goto out_args;
-	if (fs.conf.show_version) {
+	if (conf.show_version) {
 		printf("coolifyfs %s\nFUSE library version %s\n", CFS_VERSION,
 		       fuse_pkgversion());
 		rc = 0;
 		goto out_args;
 	}
-	if (fs.conf.show_help) {
+	if (conf.show_help) {
 		conf_usage(argv[0]);
 		fuse_cmdline_help();
 		fuse_lib_help(&args);
 		rc = 0;
 		goto out_args;
 	}
-	if (!fs.conf.mountpoint) {
+	if (!conf.mountpoint) {
 		fprintf(stderr,
 			"coolifyfs: no mountpoint given (see --help)\n");
 		goto out_args;
 	}
-	if (conf_resolve(&fs.conf, &err)) {
-		fprintf(stderr, "coolifyfs: %s\n", err.buf);
-		goto out_args;
-	}
-	fuse_opt_add_arg(&args, fs.conf.mountpoint);
+	fuse_opt_add_arg(&args, conf.mountpoint);
 	fuse_opt_add_arg(&args, "-osubtype=coolifyfs,fsname=coolifyfs");
 	/* allow_other without permission checks would hand every local
 	 * user the token's access (research/fuse-anchors.md §A6). */
-	if (fs.conf.allow_other)
+	if (conf.allow_other)
 		fuse_opt_add_arg(&args, "-odefault_permissions");
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	mount_fs_init(&m.top, &m);
+	if (make_contexts(&m, &conf))
+		goto out_contexts;
 	if (fuse_parse_cmdline(&args, &opts))
-		goto out_args;
+		goto out_contexts;
 	log_init(opts.foreground, opts.debug);
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (http_init(&fs.api.http, fs.conf.url, fs.conf.token, fs.conf.cacert,
-		      fs.conf.timeout)) {
-		fprintf(stderr, "coolifyfs: bad URL \"%s\"\n", fs.conf.url);
-		goto out_curl;
+	/* One context must answer, as a mount of one must (SPEC §1); of
+	 * several, the others are empty until they do (SPEC §7). */
+	up = mount_check(&m, &why);
+	if (!up) {
+		buf_addch(&why, '\n');
+		print_lines(why.buf);
+		goto out_contexts;
 	}
-	if (check_instance(&fs, &version))
-		goto out_http;
-	fs.version = xstrdup(version);
-	fs.api.current_api = instance_version_current(version);
-	fs.api.cache_ttl = fs.conf.cache_ttl;
-	fs.uid = getuid();
-	fs.gid = getgid();
-	fs.mount_time = time(NULL);
-	cache_init(&fs.api.cache, &hup_count);
-	logs_init(&fs.logs);
-	shadows_init(&fs.shadows);
-	pending_init(&fs.pending, fh_free);
-	refused_init(&fs.refused);
-	pthread_mutex_init(&fs.handles_lock, NULL);
-	gone_init(&fs.api.gone);
-	saved_init(&fs.api.saved);
-	sizes_init(&fs.sizes);
-	prefetch_init(&fs.prefetch);
-	/* The check already asked for the version: keep the answer. */
-	cache_store(&fs.api.cache, "/version", version, version_free);
+	if (why.len)
+		report_down(why.buf, opts.foreground);
 
-	rc = serve(&fs, &args, &opts);
+	rc = serve(&m, &args, &opts);
 
-	ops_release_handles(&fs);
-	pthread_mutex_destroy(&fs.handles_lock);
-	gone_release(&fs.api.gone);
-	saved_release(&fs.api.saved);
-	sizes_release(&fs.sizes);
-	prefetch_release(&fs.prefetch);
-	pending_release(&fs.pending);
-	refused_release(&fs.refused);
-	shadows_release(&fs.shadows);
-	logs_release(&fs.logs);
-	cache_release(&fs.api.cache);
-	free(fs.version);
-out_http:
-	http_release(&fs.api.http);
-out_curl:
+out_contexts:
+	release_contexts(&m);
 	curl_global_cleanup();
 out_args:
 	free(opts.mountpoint);
-	buf_release(&err);
-	conf_release(&fs.conf);
+	buf_release(&why);
+	conf_release(&conf);
 	fuse_opt_free_args(&args);
 	return rc;
 }

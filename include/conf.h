@@ -30,6 +30,7 @@ struct conf {
 	unsigned timeout;
 	bool ro;
 	bool allow_other;
+	bool all_contexts; /* -o all_contexts: every context (SPEC §7) */
 	bool show_help;
 	bool show_version;
 	bool token_on_cmdline; /* a token= option was given: refused */
@@ -50,6 +51,23 @@ int conf_parse(struct fuse_args *args, struct conf *c);
 int conf_resolve(struct conf *c, struct buf *err);
 
 void conf_release(struct conf *c);
+
+/* Whether the command line asks for several contexts in one mount (SPEC
+ * §7): -o all_contexts, or a SOURCE that is no URL and holds a comma. */
+bool conf_multi(const struct conf *c);
+
+/* For a multi-context mount (conf_multi): one configuration per context,
+ * in the order named (-o all_contexts: the CLI config's), each with the
+ * context's URL, token and name (instance) and a copy of c's options.
+ * The -o options that name one instance (url=, token_file=, context=)
+ * are refused; the environment's COOLIFY_* are not used. Under
+ * all_contexts a context without an http(s) fqdn or a token (the CLI's
+ * own "cloud" and "localhost" placeholders) is left out, with a line in
+ * notes; a named one is an error. Returns 0 with *out (free each with
+ * conf_release, then the array) and *n >= 1, or -1 with a one-line
+ * reason in err. */
+int conf_contexts(const struct conf *c, struct conf **out, size_t *n,
+		  struct buf *notes, struct buf *err);
 
 /* The help text for our own options. */
 void conf_usage(const char *progname);

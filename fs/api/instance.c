@@ -213,3 +213,56 @@ bool instance_version_current(const char *version)
 		version++;
 	return strncmp(version, "4.0.0-beta", 10) != 0;
 }
+
+int instance_check(struct http *h, const char *url, char **version,
+		   struct buf *why)
+{
+	struct http_response resp;
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	http_response_init(&resp);
+	rc = http_call(h, "GET", "/version", NULL, HTTP_QUIET, &resp);
+	if (resp.status)
+		http_api_message(&resp, &msg);
+	/* NOTES §13: Coolify answers plain text; the official spec says a
+	 * JSON string. Either is a version; a web page is not. */
+	if (!rc) {
+		rc = instance_version_parse(resp.body.buf, resp.body.len,
+					    version);
+		if (rc)
+			buf_addf(why,
+				 "%s does not answer like a Coolify API (GET "
+				 "/api/v1/version gave no version)",
+				 url);
+	} else if (resp.status == 401) {
+		buf_addf(why, "%s refused the token (401 %s)", url, msg.buf);
+	} else if (resp.status == 403 && strstr(msg.buf, "disabled")) {
+		buf_addf(why,
+			 "the API of %s is disabled (403 %s); enable it in "
+			 "Settings > Advanced",
+			 url, msg.buf);
+	} else if (resp.status == 403) {
+		buf_addf(why, "%s denied access (403 %s)", url, msg.buf);
+	} else if (resp.status == 404) {
+		buf_addf(why,
+			 "%s is not a Coolify API (GET /api/v1/version: 404)",
+			 url);
+	} else if (resp.status) {
+		buf_addf(why, "%s answered %ld %s", url, resp.status, msg.buf);
+	} else if (rc == -ECONNREFUSED) {
+		buf_addf(why, "cannot reach %s: connection refused", url);
+	} else if (rc == -EHOSTUNREACH) {
+		buf_addf(why, "cannot reach %s: %s", url,
+			 resp.error[0] ? resp.error : "host unreachable");
+	} else if (rc == -ETIMEDOUT) {
+		buf_addf(why, "%s did not answer within %ld s", url,
+			 h->timeout_ms / 1000);
+	} else {
+		buf_addf(why, "cannot reach %s: %s", url,
+			 resp.error[0] ? resp.error : strerror(-rc));
+	}
+	buf_release(&msg);
+	http_response_release(&resp);
+	return rc;
+}

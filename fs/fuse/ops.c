@@ -13,11 +13,11 @@
 
 #include "base/log.h"
 #include "base/notify.h"
+#include "fuse/mount.h"
 #include "tree/node.h"
-#include "tree/tree.h"
 #include "base/xalloc.h"
 
-struct cfs *cfs_get(void)
+struct cfs_mount *cfs_mount_get(void)
 {
 	return fuse_get_context()->private_data;
 }
@@ -25,17 +25,28 @@ struct cfs *cfs_get(void)
 /* An operation begins: the log names its file, and the requests it makes
  * share one timeout (SPEC §4: however many levels of the path are
  * stale). Each operation that may reach the API is bracketed by
- * op_begin and op_end. */
-static void op_begin(const char *path)
+ * op_begin and op_end. Returns the context the path is in (mount.h). */
+static struct cfs *op_begin(const char *path)
 {
+	struct cfs *fs = mount_fs(cfs_mount_get(), path, NULL);
+
 	log_set_path(path);
-	http_op_begin(&cfs_get()->api.http);
+	if (!mount_is_top(fs))
+		http_op_begin(&fs->api.http);
+	return fs;
 }
 
-static void op_end(void)
+static void op_end(struct cfs *fs)
 {
-	http_op_end(&cfs_get()->api.http);
+	if (!mount_is_top(fs))
+		http_op_end(&fs->api.http);
 	log_set_path(NULL);
+}
+
+/* Resolves a path of the mount, in whichever context it is (mount.h). */
+static int resolve(const char *path, struct node *n)
+{
+	return mount_resolve(cfs_mount_get(), path, n);
 }
 
 /* Whether the user gave up on the request this thread serves (Ctrl-C):
@@ -53,9 +64,9 @@ static struct fh *fh_of(const struct fuse_file_info *fi)
 /* What a write to something that takes none gets: EROFS on a read-only
  * mount, else EACCES (never ENOSYS, which the kernel would remember for
  * the whole mount). */
-static int refuse(void)
+static int refuse(const struct cfs *fs)
 {
-	return cfs_get()->conf.ro ? -EROFS : -EACCES;
+	return fs->conf.ro ? -EROFS : -EACCES;
 }
 
 /* Splits path into its parent directory (into dir, a copy) and its last
@@ -124,14 +135,15 @@ void ops_release_handles(struct cfs *fs)
 
 static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	struct cfs *fs = cfs_get();
+	struct cfs_mount *m = cfs_mount_get();
+	const struct conf *conf = &m->ctx[0].conf; /* options: all share */
 
 	(void)conn;
 	/* The kernel may keep names and attributes for a second: long
 	 * enough to spare a request per stat of an `ls -l`, short enough
 	 * that a change shows about as soon as our own cache lets it. */
-	cfg->entry_timeout = fs->conf.cache_ttl ? 1.0 : 0.0;
-	cfg->attr_timeout = fs->conf.cache_ttl ? 1.0 : 0.0;
+	cfg->entry_timeout = conf->cache_ttl ? 1.0 : 0.0;
+	cfg->attr_timeout = conf->cache_ttl ? 1.0 : 0.0;
 	cfg->negative_timeout = 0;
 	cfg->use_ino = 0;
 	/* perl -pi renames its temporary file over a key it still has open;
@@ -145,27 +157,22 @@ static void *cfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * kill the daemon with SIGUSR1 at the first interrupt. */
 	cfg->intr = 0;
 	/* Here, not in main(): threads started before fuse_daemonize()
-	 * would not survive its fork. With cache_ttl=0 nothing fetched
-	 * ahead could be used. */
-	if (fs->conf.cache_ttl)
-		prefetch_start(&fs->prefetch, &fs->api);
-	/* Set here, once fuse_new() has made the request context that
-	 * fuse_interrupted() reads. */
-	fs->api.http.interrupted = op_interrupted;
-	if (http_probe_start(&fs->api.http))
-		log_info("no probe thread: a down instance is asked again "
-			 "every few seconds");
+	 * would not survive its fork. The interruption hook is set once
+	 * fuse_new() has made the request context fuse_interrupted()
+	 * reads. */
+	mount_start(m, op_interrupted);
 	/* The kernel holds every request until this init is answered,
 	 * right after we return: whoever acts on READY=1 (systemd, then
 	 * the user's login) finds the files there. */
 	notify_send("READY=1");
-	return fs;
+	return m;
 }
 
 /* The loop has ended: no request will queue a prefetch any more. */
 static void cfs_destroy(void *private_data)
 {
-	struct cfs *fs = private_data;
+	struct cfs_mount *m = private_data;
+	size_t i;
 	int waited;
 
 	notify_send("STOPPING=1");
@@ -174,14 +181,13 @@ static void cfs_destroy(void *private_data)
 	 * running them (committing a write): once this returns, the loop
 	 * cancels its threads, and a release cut short would lose its
 	 * commit. Let them finish, for a few seconds at most. */
-	for (waited = 0; waited < 500 && handles_open(fs); waited++)
-		usleep(10000);
-	prefetch_stop(&fs->prefetch);
-	http_probe_stop(&fs->api.http);
-	log_debug("requests sent: %lu; cache hits %lu, misses %lu, stale %lu; "
-		  "prefetches run: %lu",
-		  fs->api.http.sent, fs->api.cache.hits, fs->api.cache.misses,
-		  fs->api.cache.stale, fs->prefetch.done);
+	for (i = 0; i <= m->n; i++) {
+		struct cfs *fs = i < m->n ? &m->ctx[i] : &m->top;
+
+		for (waited = 0; waited < 500 && handles_open(fs); waited++)
+			usleep(10000);
+	}
+	mount_stop(m);
 }
 
 /* The attributes of a file that is not at the API: empty, ours. */
@@ -198,12 +204,13 @@ static void unborn_stat(const struct cfs *fs, mode_t perm, struct stat *st)
 static int cfs_getattr(const char *path, struct stat *st,
 		       struct fuse_file_info *fi)
 {
+	struct cfs *fs;
 	struct fh *fh = fh_of(fi);
 	struct node n;
 	int rc;
 
-	op_begin(path);
-	rc = tree_resolve(cfs_get(), path, &n);
+	fs = op_begin(path);
+	rc = resolve(path, &n);
 	if (!rc) {
 		rc = node_stat(&n, st);
 		node_release(&n);
@@ -211,9 +218,8 @@ static int cfs_getattr(const char *path, struct stat *st,
 	/* A key created and still open, not committed yet, exists by its
 	 * path too: touch sets its times by path before it closes it
 	 * (utimensat, then a stat) and would fail with ENOENT. */
-	if (rc == -ENOENT && !fh &&
-	    pending_truncated(&cfs_get()->pending, path)) {
-		unborn_stat(cfs_get(), 0600, st);
+	if (rc == -ENOENT && !fh && pending_truncated(&fs->pending, path)) {
+		unborn_stat(fs, 0600, st);
 		rc = 0;
 	}
 	if (fh) {
@@ -231,7 +237,7 @@ static int cfs_getattr(const char *path, struct stat *st,
 		st->st_size = (off_t)fh->data.len;
 		pthread_mutex_unlock(&fh->lock);
 	}
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
@@ -259,7 +265,7 @@ static int dir_list(const char *path, struct dir_fill *fill)
 	int rc;
 
 	dir_fill_reset(fill);
-	rc = tree_resolve(cfs_get(), path, &n);
+	rc = resolve(path, &n);
 	if (rc)
 		return rc;
 	if (n.kind->list) {
@@ -282,11 +288,12 @@ static int cfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 		       off_t off, struct fuse_file_info *fi,
 		       enum fuse_readdir_flags flags)
 {
+	struct cfs *fs;
 	struct dir_fill *fill = (struct dir_fill *)(uintptr_t)fi->fh;
 	int rc = 0;
 	size_t i;
 
-	op_begin(path);
+	fs = op_begin(path);
 	/* From the start (rewinddir included), the directory is listed
 	 * anew; the rest of a listing comes from what was listed. */
 	if (!off || !fill->listed) {
@@ -300,7 +307,7 @@ static int cfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 			   e->plus ? FUSE_FILL_DIR_PLUS : 0))
 			break;
 	}
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
@@ -320,19 +327,19 @@ static void commit_pending(struct cfs *fs, const char *path)
 
 static int cfs_open(const char *path, struct fuse_file_info *fi)
 {
-	struct cfs *fs = cfs_get();
+	struct cfs *fs;
 	bool writing = (fi->flags & O_ACCMODE) != O_RDONLY;
 	bool truncated = false;
 	struct fh *fh = NULL;
 	struct node n;
 	int rc;
 
-	op_begin(path);
+	fs = op_begin(path);
 	if (writing)
 		commit_pending(fs, path);
 	else
 		truncated = pending_truncated(&fs->pending, path);
-	rc = tree_resolve(fs, path, &n);
+	rc = resolve(path, &n);
 	if (rc)
 		goto out;
 	if (n.kind->type == S_IFDIR) {
@@ -340,7 +347,7 @@ static int cfs_open(const char *path, struct fuse_file_info *fi)
 		goto out_release;
 	}
 	if (writing && (fs->conf.ro || !n.kind->open)) {
-		rc = refuse();
+		rc = refuse(fs);
 		goto out_release;
 	}
 	fh = xmalloc(sizeof(*fh));
@@ -367,13 +374,13 @@ out_free:
 out_release:
 	node_release(&n);
 out:
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
 static int cfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-	struct cfs *fs = cfs_get();
+	struct cfs *fs;
 	struct fh *fh;
 	const char *name;
 	struct node dir;
@@ -381,13 +388,13 @@ static int cfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	int rc;
 
 	(void)mode;
-	op_begin(path);
+	fs = op_begin(path);
 	name = split_path(path, &dirpath);
-	rc = tree_resolve(fs, dirpath, &dir);
+	rc = resolve(dirpath, &dir);
 	if (rc)
 		goto out;
 	if (fs->conf.ro || !dir.kind->create) {
-		rc = refuse();
+		rc = refuse(fs);
 		goto out_release;
 	}
 	if (strlen(name) >= sizeof(fh->id.name)) {
@@ -413,13 +420,14 @@ out_release:
 	node_release(&dir);
 out:
 	free(dirpath);
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
 static int cfs_read(const char *path, char *buf, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
+	struct cfs *fs;
 	struct fh *fh = fh_of(fi);
 
 	(void)path;
@@ -427,9 +435,9 @@ static int cfs_read(const char *path, char *buf, size_t size, off_t off,
 		return -EBADF;
 	if (fh->kind->refresh) {
 		/* A growing file (tail -f) reads what came since open. */
-		op_begin(fh->path);
+		fs = op_begin(fh->path);
 		fh->kind->refresh(fh);
-		op_end();
+		op_end(fs);
 	}
 	/* Another read's refresh may be growing (moving) data. */
 	pthread_mutex_lock(&fh->lock);
@@ -467,6 +475,7 @@ static int fh_put(struct fh *fh, const char *data, size_t size, off_t off)
 static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
+	struct cfs *fs;
 	struct fh *fh = fh_of(fi);
 	int rc;
 
@@ -474,7 +483,7 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 		return -EBADF;
 	if (off < 0)
 		return -EINVAL;
-	op_begin(fh->path);
+	fs = op_begin(fh->path);
 	if (fh->flags & O_APPEND)
 		off = (off_t)fh->data.len;
 	if (!fh->wrote)
@@ -496,25 +505,26 @@ static int cfs_write(const char *path, const char *data, size_t size, off_t off,
 		if (whole)
 			fh->dirty = false;
 	}
-	op_end();
+	op_end(fs);
 	return rc ? rc : (int)size;
 }
 
 /* Commits a dirty handle; used by flush, fsync and release. */
 static int fh_commit(struct fh *fh)
 {
+	struct cfs *fs;
 	int rc = 0;
 
 	if (!fh || !fh->dirty || !fh->kind->commit)
 		return 0;
-	op_begin(fh->path);
+	fs = op_begin(fh->path);
 	rc = fh->kind->commit(fh, true);
 	/* Sent once, even when refused: close() or fsync() reports the
 	 * failure, a failed save changes nothing (SPEC §3.1), and a request
 	 * that may have reached the instance is not sent again by the next
 	 * flush or the release (SPEC §3.3). */
 	fh->dirty = false;
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
@@ -566,6 +576,7 @@ static int cfs_release(const char *path, struct fuse_file_info *fi)
 
 static int cfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
+	struct cfs *fs;
 	struct fh *fh = fh_of(fi);
 	struct node n;
 	int rc;
@@ -574,7 +585,7 @@ static int cfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 		return -EINVAL;
 	if (fh) {
 		if (!fh->kind->written)
-			return refuse();
+			return refuse(fh->fs);
 		pthread_mutex_lock(&fh->lock);
 		if ((size_t)size <= fh->data.len)
 			buf_truncate(&fh->data, (size_t)size);
@@ -584,26 +595,27 @@ static int cfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 		fh->dirty = true;
 		return 0;
 	}
-	op_begin(path);
-	rc = tree_resolve(cfs_get(), path, &n);
+	fs = op_begin(path);
+	rc = resolve(path, &n);
 	if (!rc) {
 		rc = n.kind->truncate && !n.fs->conf.ro
 			 ? n.kind->truncate(&n, size)
-			 : refuse();
+			 : refuse(fs);
 		node_release(&n);
 	}
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
 /* unlink, rmdir: resolve and hand over to the node's kind. */
 static int remove_node(const char *path, bool dir)
 {
+	struct cfs *fs;
 	struct node n;
 	int rc;
 
-	op_begin(path);
-	rc = tree_resolve(cfs_get(), path, &n);
+	fs = op_begin(path);
+	rc = resolve(path, &n);
 	if (!rc) {
 		int (*op)(const struct node *) =
 		    dir ? n.kind->rmdir : n.kind->unlink;
@@ -613,10 +625,10 @@ static int remove_node(const char *path, bool dir)
 		else if (!dir && n.kind->type == S_IFDIR)
 			rc = -EISDIR;
 		else
-			rc = op && !n.fs->conf.ro ? op(&n) : refuse();
+			rc = op && !n.fs->conf.ro ? op(&n) : refuse(fs);
 		node_release(&n);
 	}
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
@@ -632,37 +644,37 @@ static int cfs_rmdir(const char *path)
 
 static int cfs_mkdir(const char *path, mode_t mode)
 {
-	struct cfs *fs = cfs_get();
+	struct cfs *fs;
 	const char *name;
 	struct node dir;
 	char *dirpath;
 	int rc;
 
 	(void)mode;
-	op_begin(path);
+	fs = op_begin(path);
 	name = split_path(path, &dirpath);
-	rc = tree_resolve(fs, dirpath, &dir);
+	rc = resolve(dirpath, &dir);
 	if (!rc) {
 		rc = dir.kind->mkdir && !fs->conf.ro
 			 ? dir.kind->mkdir(&dir, name)
-			 : refuse();
+			 : refuse(fs);
 		node_release(&dir);
 	}
 	free(dirpath);
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
 static int cfs_rename(const char *from, const char *to, unsigned int flags)
 {
-	struct cfs *fs = cfs_get();
+	struct cfs *fs;
 	char *fromdir, *todir;
 	struct node dir, src, dst;
 	const char *newname;
 	bool across;
 	int rc;
 
-	op_begin(from);
+	fs = op_begin(from);
 	split_path(from, &fromdir);
 	newname = split_path(to, &todir);
 	across = strcmp(fromdir, todir) != 0;
@@ -672,25 +684,27 @@ static int cfs_rename(const char *from, const char *to, unsigned int flags)
 		log_error("not renamed, nothing sent: refused a moment ago");
 		goto out;
 	}
-	rc = tree_resolve(fs, fromdir, &dir);
+	rc = resolve(fromdir, &dir);
 	if (rc)
 		goto out;
 	/* Every directory is a different API collection: only a kind that
 	 * can move its members (a resource to another environment) takes
-	 * a rename into another directory. */
-	if (across && !dir.kind->move) {
+	 * a rename into another directory, and never from one context's
+	 * tree into another's: that is another instance (SPEC §7). */
+	if (across &&
+	    (!dir.kind->move || mount_fs(cfs_mount_get(), todir, NULL) != fs)) {
 		rc = -EXDEV;
 		goto out_dir;
 	}
-	rc = tree_resolve(fs, from, &src);
+	rc = resolve(from, &src);
 	if (rc)
 		goto out_dir;
 	if (fs->conf.ro || (!across && !dir.kind->rename)) {
-		rc = refuse();
+		rc = refuse(fs);
 	} else if (!across) {
 		rc = dir.kind->rename(&dir, &src, newname, flags);
 	} else {
-		rc = tree_resolve(fs, todir, &dst);
+		rc = resolve(todir, &dst);
 		if (!rc) {
 			rc = dir.kind->move(&dir, &src, &dst, newname, flags);
 			node_release(&dst);
@@ -703,7 +717,7 @@ out_dir:
 out:
 	free(fromdir);
 	free(todir);
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
@@ -739,6 +753,7 @@ static int cfs_utimens(const char *path, const struct timespec tv[2],
 static int cfs_getxattr(const char *path, const char *name, char *value,
 			size_t size)
 {
+	struct cfs *fs;
 	struct buf out = BUF_INIT;
 	struct node n;
 	int rc;
@@ -749,8 +764,8 @@ static int cfs_getxattr(const char *path, const char *name, char *value,
 	 * a walk then costs no request per file for them. */
 	if (strncmp(name, "user.", 5))
 		return -ENOTSUP;
-	op_begin(path);
-	rc = tree_resolve(cfs_get(), path, &n);
+	fs = op_begin(path);
+	rc = resolve(path, &n);
 	if (!rc) {
 		rc = n.kind->getxattr ? n.kind->getxattr(&n, name, &out)
 				      : -ENODATA;
@@ -763,18 +778,19 @@ static int cfs_getxattr(const char *path, const char *name, char *value,
 	if (!rc)
 		rc = (int)out.len;
 	buf_release(&out);
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
 static int cfs_listxattr(const char *path, char *list, size_t size)
 {
+	struct cfs *fs;
 	struct buf out = BUF_INIT;
 	struct node n;
 	int rc;
 
-	op_begin(path);
-	rc = tree_resolve(cfs_get(), path, &n);
+	fs = op_begin(path);
+	rc = resolve(path, &n);
 	if (!rc) {
 		rc = n.kind->listxattr ? n.kind->listxattr(&n, &out) : 0;
 		node_release(&n);
@@ -786,18 +802,19 @@ static int cfs_listxattr(const char *path, char *list, size_t size)
 	if (!rc)
 		rc = (int)out.len;
 	buf_release(&out);
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
 static int cfs_setxattr(const char *path, const char *name, const char *value,
 			size_t size, int flags)
 {
+	struct cfs *fs;
 	struct node n;
 	int rc;
 
-	op_begin(path);
-	rc = tree_resolve(cfs_get(), path, &n);
+	fs = op_begin(path);
+	rc = resolve(path, &n);
 	if (!rc) {
 		if (n.fs->conf.ro)
 			rc = -EROFS;
@@ -807,7 +824,7 @@ static int cfs_setxattr(const char *path, const char *name, const char *value,
 			rc = -ENOTSUP;
 		node_release(&n);
 	}
-	op_end();
+	op_end(fs);
 	return rc;
 }
 
@@ -828,12 +845,13 @@ static int cfs_removexattr(const char *path, const char *name)
 
 static int cfs_readlink(const char *path, char *buf, size_t size)
 {
+	struct cfs *fs;
 	struct buf target = BUF_INIT;
 	struct node n;
 	int rc;
 
-	op_begin(path);
-	rc = tree_resolve(cfs_get(), path, &n);
+	fs = op_begin(path);
+	rc = resolve(path, &n);
 	if (rc)
 		goto out;
 	if (n.kind->readlink)
@@ -849,7 +867,7 @@ static int cfs_readlink(const char *path, char *buf, size_t size)
 	buf_release(&target);
 	node_release(&n);
 out:
-	op_end();
+	op_end(fs);
 	return rc;
 }
 

@@ -39,7 +39,7 @@ static int ctl_run(struct fh *fh, const char *line)
 		rc = actions_run(&fh->fs->api, fh->id.rkind, fh->id.uuid, &cmd,
 				 ctlfile_interrupted);
 		if (!rc && cmd.verb == ACTIONS_DELETE)
-			node_forget_dir_of(fh->path, fh->id.uuid);
+			node_forget_dir_of(fh->fs, fh->path, fh->id.uuid);
 	}
 out:
 	buf_release(&err);

@@ -266,7 +266,7 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 		rc = inst_actions_run(&fh->fs->api, target, path, list, &cmd);
 		/* uuid/ID links only the mount's collections' members. */
 		if (!rc && inst_actions_deletes(&cmd))
-			node_forget_dir_of(fh->path,
+			node_forget_dir_of(fh->fs, fh->path,
 					   target->in_uuid ? fh->id.uuid : NULL);
 		free(list);
 		free(path);

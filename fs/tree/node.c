@@ -177,7 +177,8 @@ void dir_fill_reset(struct dir_fill *fill)
 	fill->listed = false;
 }
 
-void node_forget_dir_of(const char *path, const char *uuid)
+void node_forget_dir_of(const struct cfs *fs, const char *path,
+			const char *uuid)
 {
 	struct fuse_context *ctx = fuse_get_context();
 	const char *slash = strrchr(path, '/');
@@ -193,7 +194,8 @@ void node_forget_dir_of(const char *path, const char *uuid)
 	free(p);
 	if (!uuid)
 		return;
-	p = xasprintf("/uuid/%s", uuid);
+	/* uuid/ of the path's own context (SPEC §7). */
+	p = xasprintf("%s/uuid/%s", fs->prefix ? fs->prefix : "", uuid);
 	fuse_invalidate_path(ctx->fuse, p);
 	free(p);
 }

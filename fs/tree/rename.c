@@ -130,14 +130,15 @@ static int new_name(const struct node *to, const struct node *from,
 
 /* The kernel moves the renamed entry itself; a uuid/ link into it
  * shows a new target (its cached size is stale). */
-static void forget_link(const char *uuid)
+static void forget_link(const struct cfs *fs, const char *uuid)
 {
 	struct fuse_context *ctx = fuse_get_context();
 	char *p;
 
 	if (!ctx || !ctx->fuse)
 		return;
-	p = xasprintf("/uuid/%s", uuid);
+	/* uuid/ of the node's own context (SPEC §7). */
+	p = xasprintf("%s/uuid/%s", fs->prefix ? fs->prefix : "", uuid);
 	fuse_invalidate_path(ctx->fuse, p);
 	free(p);
 }
@@ -195,7 +196,7 @@ static int res_rename(const struct node *from, const struct node *to,
 		}
 	}
 	if (!rc)
-		forget_link(r->uuid);
+		forget_link(from->fs, r->uuid);
 	free(name);
 	return rc;
 }
@@ -254,7 +255,7 @@ int rename_project(const struct node *dir, const struct node *from,
 		rc = crud_rename(api, OBJ_PROJECT, NULL, from->project->uuid,
 				 NULL, name);
 	if (!rc)
-		forget_link(from->project->uuid);
+		forget_link(dir->fs, from->project->uuid);
 	free(name);
 	return rc;
 }
@@ -330,7 +331,7 @@ int rename_member(const struct node *dir, const struct node *from,
 		rc = crud_rename(api, dir->id.obj, NULL, it->uuid, it->json,
 				 name);
 	if (!rc && d->in_uuid)
-		forget_link(it->uuid);
+		forget_link(dir->fs, it->uuid);
 	free(name);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "cache/cache.h"
 #include "api/api.h"
+#include "api/http.h"
 #include "api/objects.h"
 #include "model/objlist.h"
 
@@ -51,5 +52,13 @@ int instance_version_parse(const char *body, size_t len, char **version);
 /* Whether version is current Coolify (NOTES §17) rather than the 2025
  * seed's 4.0.0-beta.4xx, with or without a leading "v". */
 bool instance_version_current(const char *version);
+
+/* Asks the instance once whether it will talk to us: GET /version, the
+ * cheapest call that needs a valid token (NOTES §13), unlogged. Returns
+ * 0 and the version (caller frees), or a negative errno with one line
+ * in why that names the cause (a refused token, a disabled API, an
+ * unreachable host...) for url, the instance as the user named it. */
+int instance_check(struct http *h, const char *url, char **version,
+		   struct buf *why);
 
 #endif

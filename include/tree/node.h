@@ -281,11 +281,12 @@ struct node node_child(const struct node *parent, const struct node_kind *kind);
 int node_stat(const struct node *n, struct stat *st);
 
 /* Tells the kernel that what it keeps about the directory holding the
- * file at path (and about uuid/UUID, when uuid is not NULL) is stale:
+ * file at path (and about fs's uuid/UUID, when uuid is not NULL) is stale:
  * for an object a ctl file has just deleted, which the kernel would
  * otherwise show for another entry timeout. A no-op outside a FUSE
  * request. */
-void node_forget_dir_of(const char *path, const char *uuid);
+void node_forget_dir_of(const struct cfs *fs, const char *path,
+			const char *uuid);
 
 /* Sets the parts of n's identity that the object found at this level
  * gives: a project, an environment of detail, a resource (its kind
