@@ -1,6 +1,7 @@
 """The HTTP server: transport, the middleware chain of NOTES §1.3, faults and routing."""
 
 import math
+import os
 import socket
 import sys
 import threading
@@ -56,6 +57,25 @@ def all_routes():
     for module in API_MODULES:
         routes.extend(module.ROUTES)
     return routes
+
+
+def route_log(req, resp):
+    """With COOLIFY_FAKE_ROUTE_LOG set, appends "METHOD PATTERN STATUS" of each request the
+    mount sent (its User-Agent) to that file: scripts/api-coverage adds up what a test run
+    reached, route by route. One short write per line, O_APPEND: fakes of several tests may
+    share the file."""
+    where = os.environ.get("COOLIFY_FAKE_ROUTE_LOG")
+    route = getattr(req, "route", None)
+    if not where or route is None or not req.header("User-Agent").startswith("coolifyfs/"):
+        return
+    # The OpenAPI file's paths follow /api/v1; an absolute route is under /api.
+    line = "%s %s%s %d\n" % (req.method, "/.." if route.absolute else "", route.pattern,
+                              resp.status)
+    fd = os.open(where, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode())
+    finally:
+        os.close(fd)
 
 
 # -- the middleware chain ------------------------------------------------------------------
@@ -146,6 +166,7 @@ class Dispatcher:
             return text_response(404, "<!DOCTYPE html><title>Not Found</title>404 | Not Found\n"), None
         path = req.path[4:]
         route, params = self.find(req.method, path)
+        req.route = route
         token = None
         rate = {}
         limit = state.config.rate_limit
@@ -410,4 +431,5 @@ class FakeServer:
                 "status": resp.status, "ms": round((time.time() - started) * 1000, 1),
                 "t": round(started, 3), "auth": token["id"] if token else None,
                 "body": req.body.decode("utf-8", "replace") if req.body else None})
+        route_log(req, resp)
         handler._send(resp, cut=cut)
