@@ -23,10 +23,11 @@ def mnt(fake_mode, mount_factory):
 def test_root_entries(mnt, fake_mode):
     want = ["ctl", "deployments", "health", "keys", "projects", "resources.json", "servers", "teams",
             "uuid", "version"]
-    # tags/, the git apps and s3/ are current Coolify's only (NOTES §17):
+    # tags/, the git apps, s3/, cloud/ and destinations/ are current
+    # Coolify's only (NOTES §17):
     # absent on the 2025 API.
     if not fake_mode.api("/version")[1].startswith("4.0.0-beta"):
-        want += ["tags", "github-apps", "gitlab-apps", "s3", "cloud"]
+        want += ["tags", "github-apps", "gitlab-apps", "s3", "cloud", "destinations"]
     assert sorted(os.listdir(mnt.path)) == sorted(want)
 
 
@@ -213,7 +214,8 @@ def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
                                                  "/api/v1/teams", "/api/v1/team", "/api/v1/tags",
                                                  "/api/v1/github-apps", "/api/v1/gitlab-apps",
                                                  "/api/v1/s3-storages", "/api/v1/cloud-tokens",
-                                                 "/api/v1/cloud-init-scripts"))]
+                                                 "/api/v1/cloud-init-scripts",
+                                                 "/api/v1/destinations"))]
     gets = [p for p in gets if p not in instance]
     per_resource = [p for p in gets if p.count("/") >= 5 or p.startswith("/api/v1/deployments/")]
     uuids = {r["uuid"] for k in KINDS for r in tree.by_kind[k]}

@@ -174,6 +174,11 @@ static const char *const stale_service[] = { "/services", OBJ_ALL_RESOURCES,
  * too; the extra ones link to their server's destinations/. */
 static const struct obj_link app_dest_link = { OBJ_DESTINATION,
 					       "server_uuid", "is_primary" };
+/* DestinationsController::index: every destination of the team's
+ * servers, each naming its server; MOUNT/destinations/ links each to
+ * servers/S/destinations/D (SPEC §6). */
+static const struct obj_link all_dest_link = { OBJ_DESTINATION, "server_uuid",
+					       NULL };
 
 /* VolumeBackupsController: a storage's backup schedule is a route of
  * its own, PUT (backup.json, kind_coll.c) and DELETE, and runs on
@@ -578,6 +583,20 @@ static const struct api_object rows[OBJS] = {
 		.count_field = "additional_networks_count",
 		.quirks = "ApplicationsController::destinations (primary "
 			  "first)",
+		.stale = stale_none,
+	},
+	[OBJ_ALL_DEST] = {
+		.name = "destination",
+		.dir = "destinations",
+		.path = "/destinations",
+		.id_field = "uuid",
+		.verbs = OBJ_LIST,
+		.from_list = true,
+		.current_only = true,
+		.top = true,
+		.link = &all_dest_link,
+		.quirks = "DestinationsController::index (each names its "
+			  "server)",
 		.stale = stale_none,
 	},
 	[OBJ_STORAGE] = {

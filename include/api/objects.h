@@ -40,6 +40,7 @@ enum api_obj {
 	OBJ_SVC_DB,   /* a service's databases (in the same containers/) */
 	OBJ_DESTINATION, /* a server's destinations (docker networks) */
 	OBJ_APP_DEST,    /* an application's extra destinations: links */
+	OBJ_ALL_DEST,    /* MOUNT/destinations/: a link to each server's */
 	OBJ_STORAGE,  /* volumes and file mounts of a resource */
 	/* A server's settings, each a single object (current Coolify): */
 	OBJ_SRV_PROXY,       /* proxy.json, proxy/configuration */
