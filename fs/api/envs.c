@@ -148,21 +148,33 @@ bool envs_shared_supported(const struct api *api)
 /* The target's list: its API path and its cache key. */
 static char *envs_path(const struct env_target *t)
 {
+	char *owner = NULL, *project, *path;
+
 	switch (t->owner) {
 	case ENV_OWNER_PROJECT:
-		return xasprintf("/projects/%s/envs", t->uuid);
+		owner = obj_member_path(obj_get(OBJ_PROJECT), NULL, t->uuid);
+		break;
 	case ENV_OWNER_ENV:
-		return xasprintf("/projects/%s/environments/%s/envs",
-				 t->project, t->uuid);
+		project = obj_member_path(obj_get(OBJ_PROJECT), NULL,
+					  t->project);
+		owner = obj_member_path(obj_get(OBJ_ENV), project, t->uuid);
+		free(project);
+		break;
 	case ENV_OWNER_SERVER:
-		return xasprintf("/servers/%s/envs", t->uuid);
+		owner = obj_member_path(obj_get(OBJ_SERVER), NULL, t->uuid);
+		break;
 	case ENV_OWNER_TEAM:
+		/* The token's team: /team, not /teams/{id} (NOTES §17.12). */
 		return xstrdup("/team/envs");
 	case ENV_OWNER_RESOURCE:
 	case ENV_OWNERS:
+		owner = obj_member_path(obj_get(obj_of_kind(t->kind)), NULL,
+					t->uuid);
 		break;
 	}
-	return xasprintf("%s/%s/envs", obj_kind_path(t->kind), t->uuid);
+	path = xasprintf("%s/envs", owner);
+	free(owner);
+	return path;
 }
 
 struct envs_load {

@@ -277,23 +277,24 @@ int relocate_destination(struct api *api, const char *uuid,
 			 const char *dest_uuid, bool add)
 {
 	struct http_response resp;
-	char *path, *body = NULL;
+	char *path, *body = NULL, *owner;
 	int rc;
 
 	rc = supported(api, "destination");
 	if (rc)
 		return rc;
+	owner = obj_member_path(obj_get(OBJ_APP), NULL, uuid);
 	if (add) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "destination_uuid",
 				       json_object_new_string(dest_uuid));
 		body = to_body(o);
-		path = xasprintf("/applications/%s/destinations", uuid);
+		path = obj_list_path(obj_get(OBJ_APP_DEST), owner);
 	} else {
-		path = xasprintf("/applications/%s/destinations/%s", uuid,
-				 dest_uuid);
+		path = obj_member_path(obj_get(OBJ_APP_DEST), owner, dest_uuid);
 	}
+	free(owner);
 	http_response_init(&resp);
 	rc = write_call(api, add ? "POST" : "DELETE", path, body, &resp);
 	if (!rc) {

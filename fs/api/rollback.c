@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "api/http.h"
+#include "api/objects.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "model/model.h"
@@ -42,7 +43,11 @@ int rollback_images_text(const char *json, struct buf *out)
 
 char *rollback_images_path(const char *app_uuid)
 {
-	return xasprintf("/applications/%s/rollback-images", app_uuid);
+	char *app = obj_member_path(obj_get(OBJ_APP), NULL, app_uuid);
+	char *path = xasprintf("%s/rollback-images", app);
+
+	free(app);
+	return path;
 }
 
 static int load_images(void *arg, const char *key, bool stale, void **data,
