@@ -330,10 +330,12 @@ def test_modes_and_owner(mnt):
             # ... and so do variables (shared ones in servers/S/ and teams/T/).
             # ... and a server's settings, and its proxy's compose file, and the
             # git apps', S3 storages' and cloud's (current Coolify).
+            # ... and the single objects' files (notifications/, settings/).
             want = 0o600 if f in ("ctl", "server.json", "key.json", "tag.json",
                                   "destination.json", "app.json", "s3.json", "token.json",
                                   "init-script.json", "script") or \
-                "/envs" in root or f == "envs.env" or f in SERVER_SETTINGS else 0o400
+                "/envs" in root or f == "envs.env" or f in SERVER_SETTINGS or \
+                root.endswith(("/notifications", "/settings")) else 0o400
             assert stat.S_IMODE(st.st_mode) == want, os.path.join(root, f)
             assert (st.st_uid, st.st_gid) == (uid, gid)
     assert os.lstat(mnt.p("teams", "current")).st_mode & stat.S_IFLNK
@@ -341,9 +343,12 @@ def test_modes_and_owner(mnt):
 
 # ---- the mount's ctl ----
 
-def test_root_ctl_lists_the_verbs(mnt):
-    assert open(mnt.p("ctl")).read() == \
-        "refresh\ndeploy tag TAG [force]\napi enable\napi disable\n"
+def test_root_ctl_lists_the_verbs(mnt, fresh):
+    # The MCP switch is current Coolify's (test_notifications.py).
+    mcp = "" if fresh.api("/version")[1].startswith("4.0.0-beta") else \
+        "mcp enable\nmcp disable\n"
+    with open(mnt.p("ctl")) as f:
+        assert f.read() == "refresh\ndeploy tag TAG [force]\napi enable\napi disable\n" + mcp
 
 
 def test_root_ctl_refusals(mnt, fresh):

@@ -28,6 +28,9 @@ def test_root_entries(mnt, fake_mode):
     # absent on the 2025 API.
     if not fake_mode.api("/version")[1].startswith("4.0.0-beta"):
         want += ["tags", "github-apps", "gitlab-apps", "s3", "cloud", "destinations"]
+        # Single objects (test_notifications.py): notification channels
+        # and the instance's mail settings.
+        want += ["notifications", "settings"]
     assert sorted(os.listdir(mnt.path)) == sorted(want)
 
 
@@ -210,12 +213,14 @@ def test_cold_and_warm_ls_lR_request_counts(fake_mode, mount_factory, tree):
     # a server's or team's directory (test_instance.py).
     # cloud/ (current Coolify): its two lists; a catalogue is read only
     # when its file is (test_cloud.py).
+    # And a GET per single object's file (notifications/, settings/).
     instance = [p for p in gets if p.startswith(("/api/v1/servers", "/api/v1/security/keys",
                                                  "/api/v1/teams", "/api/v1/team", "/api/v1/tags",
                                                  "/api/v1/github-apps", "/api/v1/gitlab-apps",
                                                  "/api/v1/s3-storages", "/api/v1/cloud-tokens",
                                                  "/api/v1/cloud-init-scripts",
-                                                 "/api/v1/destinations"))]
+                                                 "/api/v1/destinations",
+                                                 "/api/v1/notifications/", "/api/v1/settings/"))]
     gets = [p for p in gets if p not in instance]
     per_resource = [p for p in gets if p.count("/") >= 5 or p.startswith("/api/v1/deployments/")]
     uuids = {r["uuid"] for k in KINDS for r in tree.by_kind[k]}

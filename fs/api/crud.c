@@ -588,7 +588,9 @@ int crud_update(struct api *api, enum api_obj obj, const struct crud_place *at,
 		goto out;
 	}
 	if (!n) {
-		log_debug("%s %s: nothing changed, nothing sent", d->name, uuid);
+		/* uuid NULL: a single object of the mount's (objects.h). */
+		log_debug("%s %s: nothing changed, nothing sent", d->name,
+			  uuid ? uuid : d->path);
 		goto out;
 	}
 	rc = check_no_blank(d, uuid, diff.buf);

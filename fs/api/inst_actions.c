@@ -26,22 +26,33 @@ struct verb {
 	const char *name; /* its words, as written */
 	enum inst_verb verb;
 	const char *usage; /* its line in `cat ctl` */
+	/* A route of current Coolify only: absent from the 2025 API's
+	 * ctl, as an action's current_only (NOTES §17). */
+	bool current_only;
 };
 
 static const struct verb verbs[] = {
-	{ OBJ_SERVER, 0, "validate", INST_VALIDATE, "validate" },
-	{ ON_ANY, OBJ_DELETE, "delete", INST_DELETE, "delete" },
-	{ ON_ROOT, 0, "refresh", INST_REFRESH, "refresh" },
-	{ ON_ROOT, 0, "deploy", INST_DEPLOY_TAG, "deploy tag TAG [force]" },
-	{ ON_ROOT, 0, "api enable", INST_API_ENABLE, "api enable" },
-	{ ON_ROOT, 0, "api disable", INST_API_DISABLE, "api disable" },
+	{ OBJ_SERVER, 0, "validate", INST_VALIDATE, "validate", false },
+	{ ON_ANY, OBJ_DELETE, "delete", INST_DELETE, "delete", false },
+	{ ON_ROOT, 0, "refresh", INST_REFRESH, "refresh", false },
+	{ ON_ROOT, 0, "deploy", INST_DEPLOY_TAG, "deploy tag TAG [force]",
+	  false },
+	{ ON_ROOT, 0, "api enable", INST_API_ENABLE, "api enable", false },
+	{ ON_ROOT, 0, "api disable", INST_API_DISABLE, "api disable", false },
+	/* OtherController: root-team tokens (403 otherwise). */
+	{ ON_ROOT, 0, "mcp enable", INST_MCP_ENABLE, "mcp enable", true },
+	{ ON_ROOT, 0, "mcp disable", INST_MCP_DISABLE, "mcp disable", true },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-/* Whether target's ctl (NULL: the mount's) takes v. */
-static bool takes(const struct api_object *target, const struct verb *v)
+/* Whether target's ctl (NULL: the mount's) takes v, on an instance that
+ * is current Coolify or not. */
+static bool takes(const struct api_object *target, bool current_api,
+		  const struct verb *v)
 {
+	if (v->current_only && !current_api)
+		return false;
 	if (v->on == ON_ROOT)
 		return !target;
 	if (!target || (target->verbs & v->needs) != v->needs)
@@ -64,7 +75,7 @@ bool inst_actions_has_ctl(const struct api_object *target, bool current_api)
 		if (offered(a, current_api))
 			return true;
 	for (i = 0; i < N_VERBS; i++)
-		if (takes(target, &verbs[i]))
+		if (takes(target, current_api, &verbs[i]))
 			return true;
 	return false;
 }
@@ -97,7 +108,7 @@ void inst_actions_usage(const struct api_object *target, bool current_api,
 		buf_addch(out, '\n');
 	}
 	for (i = 0; i < N_VERBS; i++)
-		if (takes(target, &verbs[i]))
+		if (takes(target, current_api, &verbs[i]))
 			buf_addf(out, "%s\n", verbs[i].usage);
 }
 
@@ -183,7 +194,7 @@ static char *action_body(const struct obj_action *a, char **values, size_t n,
 /* The verb whose words start the line, leaving *p after them. Verbs of
  * two words ("api enable") are matched word by word. */
 static const struct verb *match_verb(const struct api_object *target,
-				     char **p)
+				     bool current_api, char **p)
 {
 	size_t i;
 
@@ -192,7 +203,7 @@ static const struct verb *match_verb(const struct api_object *target,
 		const char *want = verbs[i].name;
 		bool ok = true;
 
-		if (!takes(target, &verbs[i]))
+		if (!takes(target, current_api, &verbs[i]))
 			continue;
 		copy = xstrdup(*p);
 		q = copy;
@@ -227,7 +238,7 @@ static void verb_list(const struct api_object *target, bool current_api,
 		sep = ", ";
 	}
 	for (i = 0; i < N_VERBS; i++) {
-		if (!takes(target, &verbs[i]))
+		if (!takes(target, current_api, &verbs[i]))
 			continue;
 		buf_addf(out, "%s%s", sep, verbs[i].usage);
 		sep = ", ";
@@ -283,7 +294,7 @@ int inst_actions_parse(const struct api_object *target, bool current_api,
 		rc = 0;
 		goto out;
 	}
-	v = match_verb(target, &p);
+	v = match_verb(target, current_api, &p);
 	if (!v) {
 		w = actions_next_word(&p);
 		buf_addf(err, "unknown verb \"%s\" (this ctl takes: ", w);
@@ -562,6 +573,13 @@ static int run_root(struct api *api, const struct inst_cmd *cmd)
 		rc = act(api,
 			 cmd->verb == INST_API_ENABLE ? "/enable" : "/disable",
 			 ACTIONS_GET_ONLY_2025, NULL);
+		break;
+	case INST_MCP_ENABLE:
+	case INST_MCP_DISABLE:
+		rc = act(api,
+			 cmd->verb == INST_MCP_ENABLE ? "/mcp/enable"
+						      : "/mcp/disable",
+			 0, NULL);
 		break;
 	default:
 		rc = -EINVAL;

@@ -316,6 +316,24 @@ static const struct obj_action s3_actions[] = {
 	{ NULL },
 };
 
+/* NotificationsController: each channel's settings are the token's
+ * team's, made on first read; what the token may not read (webhook
+ * URLs, tokens, SMTP credentials) is left out of the answer, not
+ * masked. The PATCH refuses fields it does not know. */
+#define NOTIF_ROW(chan)                                                \
+	{                                                              \
+		.name = chan " notification settings",                 \
+		.under = "notifications",                              \
+		.path = "/notifications/" chan,                        \
+		.file = chan ".json",                                  \
+		.verbs = OBJ_GET | OBJ_PATCH,                          \
+		.current_only = true,                                  \
+		.single = true,                                        \
+		.quirks = "NotificationsController (secrets absent "   \
+			  "without read:sensitive)",                   \
+		.stale = stale_none,                                   \
+	}
+
 static const struct api_object rows[OBJS] = {
 	[OBJ_PROJECT] = {
 		.name = "project",
@@ -843,6 +861,26 @@ static const struct api_object rows[OBJS] = {
 		.verbs = OBJ_LIST | OBJ_GET,
 		.ttl = OBJ_TTL_DEPLOY,
 		.quirks = "§11 (only queued and running ones are listed)",
+		.stale = stale_none,
+	},
+	[OBJ_NOTIF_EMAIL] = NOTIF_ROW("email"),
+	[OBJ_NOTIF_DISCORD] = NOTIF_ROW("discord"),
+	[OBJ_NOTIF_SLACK] = NOTIF_ROW("slack"),
+	[OBJ_NOTIF_TELEGRAM] = NOTIF_ROW("telegram"),
+	[OBJ_NOTIF_PUSHOVER] = NOTIF_ROW("pushover"),
+	[OBJ_NOTIF_WEBHOOK] = NOTIF_ROW("webhook"),
+	/* InstanceEmailSettingsController: root-team tokens only (403
+	 * otherwise: the file is there, reading it is EACCES); the PATCH
+	 * needs write:sensitive. Not in the OpenAPI file. */
+	[OBJ_SETTINGS_EMAIL] = {
+		.name = "instance email settings",
+		.under = "settings",
+		.path = "/settings/email",
+		.file = "email.json",
+		.verbs = OBJ_GET | OBJ_PATCH,
+		.current_only = true,
+		.single = true,
+		.quirks = "InstanceEmailSettingsController (root team only)",
 		.stale = stale_none,
 	},
 };

@@ -1,10 +1,13 @@
 /* A directory at the top of the mount that holds several collections
- * (SPEC §6: cloud/ holds tokens/ and init-scripts/). A row of objects.h
- * with top and under is listed in MOUNT/UNDER/ instead of MOUNT/; the
- * group is shown when the instance has one of its rows (none of cloud/
- * is on the 2025 API: it is absent there), with the entries of its own
- * that groups[] gives (the providers' catalogues). A new group is a row
- * of groups[] and an under in objects.c. */
+ * (SPEC §6: cloud/ holds tokens/ and init-scripts/), or several single
+ * objects of the mount (notifications/ holds a file per channel). A row
+ * of objects.h with top and under is listed in MOUNT/UNDER/ instead of
+ * MOUNT/, and so is a single row of the mount with under (its FILE,
+ * served as a member's single object is, kind_inst.h); the group is
+ * shown when the instance has one of its rows (none of cloud/ is on the
+ * 2025 API: it is absent there), with the entries of its own that
+ * groups[] gives (the providers' catalogues). A new group is a row of
+ * groups[] and an under in objects.c. */
 #include <errno.h>
 #include <string.h>
 
@@ -29,15 +32,37 @@ struct group {
 
 static const struct group groups[] = {
 	{ "cloud", cloud_entries, N_OF(cloud_entries) },
+	{ "notifications", NULL, 0 },
+	{ "settings", NULL, 0 },
 };
 
-/* Whether row o is a collection of group name on this instance. */
+/* A single object of the mount: a file, not a directory. */
+static bool mount_single(const struct api_object *d)
+{
+	return d->single && d->owner == OWNER_MOUNT;
+}
+
+/* Whether row o is a collection, or a single object, of group name on
+ * this instance. */
 static bool in_group(const struct cfs *fs, enum api_obj o, const char *name)
 {
 	const struct api_object *d = obj_get(o);
 
-	return d->top && d->under && !strcmp(d->under, name) &&
-	       obj_supported(d, fs->api.current_api);
+	return (d->top || mount_single(d)) && d->under &&
+	       !strcmp(d->under, name) && obj_supported(d, fs->api.current_api);
+}
+
+/* The entry's name and kind in the group: a collection's DIR/, or a
+ * single object's FILE (writable when the API takes a PATCH). */
+static const char *entry_of(const struct api_object *d,
+			    const struct node_kind **kind)
+{
+	if (!mount_single(d)) {
+		*kind = &kind_coll;
+		return d->dir;
+	}
+	*kind = d->verbs & OBJ_PATCH ? &kind_inst_obj_json : &kind_inst_json;
+	return d->file;
 }
 
 static bool group_shown(const struct cfs *fs, const char *name)
@@ -93,13 +118,17 @@ static int group_list(const struct node *dir, struct dir_fill *fill)
 	enum api_obj o;
 
 	for (o = 0; o < OBJS; o++) {
-		struct node c = node_child(dir, &kind_coll);
+		const struct node_kind *kind;
+		const char *name;
+		struct node c;
 
 		if (!in_group(dir->fs, o, dir->arg))
 			continue;
+		name = entry_of(obj_get(o), &kind);
+		c = node_child(dir, kind);
 		c.id.obj = o;
 		c.arg = NULL;
-		if (dir_add(fill, obj_get(o)->dir, &c))
+		if (dir_add(fill, name, &c))
 			return 0;
 	}
 	if (g)
@@ -113,9 +142,11 @@ static int group_lookup(struct node *n, const char *name)
 	enum api_obj o;
 
 	for (o = 0; o < OBJS; o++) {
+		const struct node_kind *kind;
+
 		if (in_group(n->fs, o, n->arg) &&
-		    !strcmp(name, obj_get(o)->dir)) {
-			n->kind = &kind_coll;
+		    !strcmp(name, entry_of(obj_get(o), &kind))) {
+			n->kind = kind;
 			n->id.obj = o;
 			n->arg = NULL;
 			return 0;

@@ -90,7 +90,9 @@ int jsonfile_commit(struct fh *fh, bool closing)
 	/* A collection that belongs to a resource or a member is under its
 	 * owner's path (a task: /applications/{uuid}/scheduled-tasks). */
 	at.owner = owner = node_id_owner(id);
-	if (!key) {
+	/* A single object of the mount has no id: its file is saved, never
+	 * created (objects.h). */
+	if (!key && !obj_get(id->obj)->single) {
 		rc = crud_create(&fh->fs->api, id->obj, &at, fh->data.buf,
 				 &uuid);
 		free(uuid);

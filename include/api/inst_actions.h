@@ -1,7 +1,8 @@
 /* The verbs of the instance's ctl files (SPEC §2, §3.3): a server's
  * (validate, delete), a key's or any other member's that the API can
  * delete (delete), and the mount's own (refresh, deploy tag TAG [force],
- * api enable, api disable).
+ * api enable, api disable, and on current Coolify mcp enable, mcp
+ * disable).
  *
  * Parsing is pure. Running a verb sends at most one request that can act
  * (the GET fallback of actions_call() only follows a refusal that ran
@@ -23,7 +24,9 @@ enum inst_verb {
 	INST_DEPLOY_TAG,
 	INST_API_ENABLE,
 	INST_API_DISABLE,
-	INST_ACTION, /* one of the target row's actions */
+	INST_MCP_ENABLE,  /* current Coolify only */
+	INST_MCP_DISABLE, /* current Coolify only */
+	INST_ACTION,      /* one of the target row's actions */
 };
 
 struct inst_cmd {
@@ -41,7 +44,8 @@ struct inst_cmd {
  * obj_get(OBJ_SERVER)), or NULL for the mount's own. A member's ctl
  * takes delete when its row has OBJ_DELETE, and servers validate too,
  * and the row's actions; those that are current_only only where
- * current_api (the instance is current Coolify, NOTES §17). */
+ * current_api (the instance is current Coolify, NOTES §17), as the
+ * mount's mcp enable and mcp disable. */
 
 /* Whether members of target have a ctl at all (teams have none). */
 bool inst_actions_has_ctl(const struct api_object *target, bool current_api);
@@ -68,8 +72,8 @@ void inst_actions_usage(const struct api_object *target, bool current_api,
  * NULL. Returns
  * 0, or a negative errno, logged with the API's message: -EBUSY for a key
  * in use or a server that still has resources, -ENOENT for a tag that
- * matches nothing, -EACCES for a token without the ability (api enable
- * and disable need a root-team token), or SPEC §5's. */
+ * matches nothing, -EACCES for a token without the ability (api and mcp
+ * enable and disable need a root-team token), or SPEC §5's. */
 int inst_actions_run(struct api *api, const struct api_object *target,
 		     const char *path, const char *list,
 		     const struct inst_cmd *cmd);

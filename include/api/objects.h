@@ -57,6 +57,16 @@ enum api_obj {
 	OBJ_S3,       /* S3 storages: where backups go */
 	OBJ_CLOUD_TOKEN, /* cloud provider tokens (cloud/tokens/) */
 	OBJ_INIT_SCRIPT, /* cloud-init scripts (cloud/init-scripts/) */
+	/* The mount's single objects (current Coolify), grouped at the top:
+	 * the token's team's notification channels (notifications/), and
+	 * the instance's mail settings (settings/email.json). */
+	OBJ_NOTIF_EMAIL,
+	OBJ_NOTIF_DISCORD,
+	OBJ_NOTIF_SLACK,
+	OBJ_NOTIF_TELEGRAM,
+	OBJ_NOTIF_PUSHOVER,
+	OBJ_NOTIF_WEBHOOK,
+	OBJ_SETTINGS_EMAIL,
 	OBJS
 };
 
@@ -264,7 +274,9 @@ struct api_object {
 	 * (cloud/tokens, cloud/init-scripts). MOUNT/UNDER/ is a directory
 	 * of the top rows that name it, listed when the instance has one
 	 * of them (kind_group.c), with what the group adds of its own (the
-	 * providers' catalogues in cloud/). NULL: at the top. */
+	 * providers' catalogues in cloud/). NULL: at the top. A single
+	 * row of the mount (OWNER_MOUNT, single) with under is its FILE in
+	 * that group, the same way: MOUNT/notifications/discord.json. */
 	const char *under;
 	bool in_uuid; /* MOUNT/uuid/ID links to each member */
 	/* A history of runs (SPEC §6): members listed newest first, and
@@ -309,7 +321,12 @@ struct api_object {
 	 * as FILE in the owner's directory, saved as every NAME.json (a
 	 * PATCH of what changed). Its put_texts, when it has any, are in
 	 * DIR/ beside it. Its depth is its owner's: the ids that address
-	 * it are the owner's (obj_member_path ignores the id). */
+	 * it are the owner's (obj_member_path ignores the id). The mount's
+	 * (OWNER_MOUNT: GET and PATCH PATH, /notifications/discord) have
+	 * no owner and no id at all, and are in the group UNDER names. A
+	 * 403 to its GET leaves the file listed, with size 0: reading it is
+	 * EACCES, with the API's message in the log (the API alone says
+	 * who may read it). */
 	bool single;
 	/* single: fields shown in DIR/ as text files saved with a PUT;
 	 * file NULL ends them; NULL for none. */

@@ -82,13 +82,36 @@ static void test_root_refusals(void)
 	CHECK_INT(parse(NULL, " \r"), -ENODATA);
 }
 
+/* The MCP switch is a route of current Coolify only (OtherController). */
+static void test_mcp_verbs(void)
+{
+	CHECK_INT(parse(NULL, "mcp enable"), 0);
+	CHECK_INT(cmd.verb, INST_MCP_ENABLE);
+	CHECK_INT(parse(NULL, " mcp  disable"), 0);
+	CHECK_INT(cmd.verb, INST_MCP_DISABLE);
+	CHECK_INT(parse(NULL, "mcp"), -EINVAL);
+	CHECK_INT(parse(NULL, "mcp enable now"), -EINVAL);
+	CHECK_INT(parse(obj_get(OBJ_SERVER), "mcp enable"), -EINVAL);
+	inst_actions_cmd_release(&cmd);
+	CHECK_INT(inst_actions_parse(NULL, false, "mcp enable", &cmd, &err),
+		  -EINVAL);
+	CHECK(strstr(err.buf, "unknown verb \"mcp\""));
+	CHECK(!strstr(err.buf, "mcp enable"));
+	CHECK_INT(parse(NULL, "api enable"), 0);
+	CHECK_INT(cmd.verb, INST_API_ENABLE);
+}
+
 static void test_usage(void)
 {
 	struct buf out = BUF_INIT;
 
-	inst_actions_usage(NULL, true, &out);
+	inst_actions_usage(NULL, false, &out);
 	CHECK_STR(out.buf, "refresh\ndeploy tag TAG [force]\napi enable\n"
 			   "api disable\n");
+	buf_reset(&out);
+	inst_actions_usage(NULL, true, &out);
+	CHECK_STR(out.buf, "refresh\ndeploy tag TAG [force]\napi enable\n"
+			   "api disable\nmcp enable\nmcp disable\n");
 	buf_reset(&out);
 	inst_actions_usage(obj_get(OBJ_SERVER), false, &out);
 	CHECK_STR(out.buf, "validate\ndelete\n");
@@ -139,6 +162,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_server_and_key_verbs),
 	CHECK_TEST(test_cloud_token_verbs),
 	CHECK_TEST(test_root_verbs),
+	CHECK_TEST(test_mcp_verbs),
 	CHECK_TEST(test_root_refusals),
 	CHECK_TEST(test_server_actions),
 	CHECK_TEST(test_usage),

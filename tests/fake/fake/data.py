@@ -4,6 +4,7 @@ import calendar
 import time
 
 from . import backups, cloud, deployments, destinations, git_apps, s3, storages, tags, tasks, util
+from . import notifications, settings
 from .databases import new_database
 from .envs import new_env
 from .keys import new_key
@@ -353,6 +354,9 @@ def demo(state):
     git_apps.demo(state, at, state.table("private_keys")[1])
     s3.demo(state, at)
     _cloud(state)
+    # Notification channels and instance mail settings (latest mode's routes only).
+    notifications.demo(state)
+    settings.demo(state)
 
 
 def _backups(state):

@@ -25,6 +25,7 @@ from . import server_settings
 from . import git_apps
 from . import s3
 from . import cloud
+from . import notifications, settings
 from . import control
 from .http import (ApiError, NOT_FOUND, UNAUTHENTICATED, Request, Response, error_response,
                    json_response, text_response)
@@ -49,6 +50,7 @@ API_MODULES = (
     git_apps,
     s3,
     cloud,
+    notifications, settings,
 )
 
 

@@ -61,7 +61,8 @@ class State:
                 "db_backup_executions", "additional_networks", "local_persistent_volumes",
                 "local_file_volumes", "scheduled_volume_backups", "docker_cleanup_executions",
                 "github_apps", "gitlab_apps", "s3_storages",
-                "cloud_provider_tokens", "cloud_init_scripts")}
+                "cloud_provider_tokens", "cloud_init_scripts",
+                "notification_settings")}
             for db_type in DB_TYPES:
                 self.tables["db_" + db_type] = []
             self._seq = {}
