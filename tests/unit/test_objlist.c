@@ -258,6 +258,7 @@ static void test_groups_of_arrays(void)
 	CHECK_INT(objlist_parse("[{\"uuid\":\"v1\"}]", &spec, &l), -EIO);
 	CHECK_INT(objlist_parse("{\"file_storages\":\"x\"}", &spec, &l), -EIO);
 	CHECK(!l);
+	buf_release(&b);
 }
 
 /* GitHub repositories: OWNER/REPO is the id (the branches route takes
