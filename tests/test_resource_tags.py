@@ -144,8 +144,10 @@ def test_same_names_send_nothing(site):
 def test_empty_file_detaches_everything(site):
     frontend = site.team()["frontend"]
     run(": > %s" % site.tags)
-    time.sleep(0.3)  # the release commits it, after close() returned
-    assert site.writes() == [("DELETE", "%s/%s" % (site.api_path, frontend), None)]
+    # The release commits it, after close() returned.
+    want = [("DELETE", "%s/%s" % (site.api_path, frontend), None)]
+    wait_for(lambda: site.writes() == want)
+    assert site.writes() == want
     assert site.server() == []
 
 
@@ -236,7 +238,7 @@ def test_top_level_tags_follow_at_once(site):
     svc = TagSite(site.fake, site.mnt, "services", lambda o: o["name"].startswith("n8n"))
     assert open(svc.tags).read() == "automation\n"
     run(": > %s" % svc.tags)
-    time.sleep(0.3)
+    wait_for(lambda: sorted(os.listdir(top)) == ["backend", "frontend", "release"])
     assert sorted(os.listdir(top)) == ["backend", "frontend", "release"]
     assert open(svc.tags).read() == ""
 
