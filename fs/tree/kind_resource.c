@@ -224,41 +224,20 @@ static int entry_lookup(struct node *n, const char *name)
 
 static int resource_lookup(struct node *n, const char *name)
 {
-	if (!resdir_lookup(n, name))
-		return 0;
-	if (resdir_entry_gone(n, name))
-		return -ENOENT; /* unlinked while its backup lives */
-	return entry_lookup(n, name);
-}
-
-/* The entry called name of dir, into *entry (holding no references):
- * false when there is none. */
-static bool entry_of(const struct node *dir, const char *name,
-		     struct node *entry)
-{
-	*entry = *dir;
-	entry->nrefs = 0;
-	snprintf(entry->id.name, sizeof(entry->id.name), "%s", name);
-	return !entry_lookup(entry, name);
+	return resdir_dir_lookup(n, name, entry_lookup);
 }
 
 /* Editors' saves (resdir.h): their temporary files, and vim's new FILE. */
 static int resource_create(const struct node *dir, const char *name, int flags,
-			   struct fh *fh)
+		     struct fh *fh)
 {
-	struct node entry;
-	bool found = entry_of(dir, name, &entry);
-
-	return resdir_create(dir, name, found ? &entry : NULL, flags, fh);
+	return resdir_dir_create(dir, name, flags, fh, entry_lookup);
 }
 
 static int resource_rename(const struct node *dir, const struct node *from,
-			   const char *newname, unsigned int flags)
+		     const char *newname, unsigned int flags)
 {
-	struct node to;
-	bool found = entry_of(dir, newname, &to);
-
-	return resdir_rename(dir, from, found ? &to : NULL, newname, flags);
+	return resdir_dir_rename(dir, from, newname, flags, entry_lookup);
 }
 
 static time_t resource_mtime(const struct node *n)

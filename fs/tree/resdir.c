@@ -320,3 +320,45 @@ const struct node_kind kind_res_shadow = {
 	.truncate = shadow_truncate_node,
 	.unlink = shadow_unlink_node,
 };
+
+int resdir_dir_lookup(struct node *n, const char *name,
+		      int (*entries)(struct node *n, const char *name))
+{
+	if (!resdir_lookup(n, name))
+		return 0;
+	if (resdir_entry_gone(n, name))
+		return -ENOENT; /* unlinked while its backup lives */
+	return entries(n, name);
+}
+
+/* dir's entry called name, into *entry (holding no references): false
+ * when there is none. */
+static bool entry_of(const struct node *dir, const char *name,
+		     struct node *entry,
+		     int (*entries)(struct node *n, const char *name))
+{
+	*entry = *dir;
+	entry->nrefs = 0;
+	snprintf(entry->id.name, sizeof(entry->id.name), "%s", name);
+	return !entries(entry, name);
+}
+
+int resdir_dir_create(const struct node *dir, const char *name, int flags,
+		      struct fh *fh,
+		      int (*entries)(struct node *n, const char *name))
+{
+	struct node entry;
+	bool found = entry_of(dir, name, &entry, entries);
+
+	return resdir_create(dir, name, found ? &entry : NULL, flags, fh);
+}
+
+int resdir_dir_rename(const struct node *dir, const struct node *from,
+		      const char *newname, unsigned int flags,
+		      int (*entries)(struct node *n, const char *name))
+{
+	struct node to;
+	bool found = entry_of(dir, newname, &to, entries);
+
+	return resdir_rename(dir, from, found ? &to : NULL, newname, flags);
+}

@@ -56,4 +56,19 @@ int resdir_rename(const struct node *dir, const struct node *from,
 		  const struct node *to, const char *newname,
 		  unsigned int flags);
 
+/* The lookup, create and rename of a directory that keeps editors'
+ * temporary files (a resource's, a member's single objects'), given
+ * its own entries' lookup: entries turns n into its entry called name,
+ * or returns -ENOENT. Temporary files first, an entry hidden while its
+ * backup lives is absent, and create and rename see dir's entry of the
+ * name when there is one. */
+int resdir_dir_lookup(struct node *n, const char *name,
+		      int (*entries)(struct node *n, const char *name));
+int resdir_dir_create(const struct node *dir, const char *name, int flags,
+		      struct fh *fh,
+		      int (*entries)(struct node *n, const char *name));
+int resdir_dir_rename(const struct node *dir, const struct node *from,
+		      const char *newname, unsigned int flags,
+		      int (*entries)(struct node *n, const char *name));
+
 #endif
