@@ -13,12 +13,12 @@ struct ctl_state {
 	size_t done;
 };
 
-int ctlfile_open(struct fh *fh, ctlfile_run_fn run, const struct buf *usage)
+int ctlfile_open(const struct node *n, struct fh *fh, ctlfile_run_fn run)
 {
 	struct ctl_state *st;
 
 	if ((fh->flags & O_ACCMODE) == O_RDONLY)
-		return buf_set(&fh->data, usage->buf, usage->len);
+		return n->kind->render(n, &fh->data);
 	st = xcalloc(1, sizeof(*st));
 	st->run = run;
 	fh->priv = st;

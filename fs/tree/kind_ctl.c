@@ -48,13 +48,7 @@ out:
 
 static int ctl_open(const struct node *n, struct fh *fh)
 {
-	struct buf usage = BUF_INIT;
-	int rc;
-
-	ctl_render(n, &usage);
-	rc = ctlfile_open(fh, ctl_run, &usage);
-	buf_release(&usage);
-	return rc;
+	return ctlfile_open(n, fh, ctl_run);
 }
 
 const struct node_kind kind_ctl = {

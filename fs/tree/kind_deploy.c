@@ -559,13 +559,7 @@ static int ctl_run(struct fh *fh, const char *line)
 
 static int ctl_open(const struct node *n, struct fh *fh)
 {
-	struct buf usage = BUF_INIT;
-	int rc;
-
-	ctl_render(n, &usage);
-	rc = ctlfile_open(fh, ctl_run, &usage);
-	buf_release(&usage);
-	return rc;
+	return ctlfile_open(n, fh, ctl_run);
 }
 
 const struct node_kind kind_deploy_ctl = {

@@ -286,13 +286,7 @@ static int inst_ctl_run(struct fh *fh, const char *line)
 
 static int inst_ctl_open(const struct node *n, struct fh *fh)
 {
-	struct buf usage = BUF_INIT;
-	int rc;
-
-	inst_ctl_render(n, &usage);
-	rc = ctlfile_open(fh, inst_ctl_run, &usage);
-	buf_release(&usage);
-	return rc;
+	return ctlfile_open(n, fh, inst_ctl_run);
 }
 
 static time_t inst_ctl_mtime(const struct node *n)

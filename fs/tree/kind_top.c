@@ -119,13 +119,7 @@ static int top_ctl_render(const struct node *n, struct buf *out)
 
 static int top_ctl_open(const struct node *n, struct fh *fh)
 {
-	struct buf usage = BUF_INIT;
-	int rc;
-
-	top_ctl_render(n, &usage);
-	rc = ctlfile_open(fh, top_ctl_run, &usage);
-	buf_release(&usage);
-	return rc;
+	return ctlfile_open(n, fh, top_ctl_run);
 }
 
 const struct node_kind kind_top_ctl = {

@@ -17,9 +17,9 @@
  * handle: 0, or the negative errno that write() (or close()) returns. */
 typedef int (*ctlfile_run_fn)(struct fh *fh, const char *line);
 
-/* Prepares fh for an open: a read gets usage as its contents; a write
- * gets lines run by run. */
-int ctlfile_open(struct fh *fh, ctlfile_run_fn run, const struct buf *usage);
+/* Prepares fh for an open of ctl node n: a read gets what n's kind
+ * renders (the verbs it takes); a write gets lines run by run. */
+int ctlfile_open(const struct node *n, struct fh *fh, ctlfile_run_fn run);
 
 /* The written, commit and truncate hooks of every ctl kind. */
 int ctlfile_written(struct fh *fh);
